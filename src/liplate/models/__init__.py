@@ -1,0 +1,18 @@
+"""Physical models. Each builds its FiPy equations from a validated Case; the stepper owns time."""
+from __future__ import annotations
+
+from .base import Model, StepFailed, StepReport
+
+
+def build_model(case) -> Model:
+    """The model named by ``case.model``."""
+    if case.model == "sharp":
+        from .sharp import SharpInterfaceModel
+        return SharpInterfaceModel(case)
+    if case.model == "phasefield":
+        from .phasefield import PhaseFieldModel
+        return PhaseFieldModel(case)
+    raise ValueError(f"model {case.model!r} is not a time-stepped continuum model")
+
+
+__all__ = ["Model", "StepFailed", "StepReport", "build_model"]

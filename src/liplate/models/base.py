@@ -1,0 +1,57 @@
+"""The contract between a model and the stepper / writers.
+
+A model holds the state on one mesh. The stepper calls :meth:`Model.advance` with a trial dt;
+the model either accepts the step (returns a :class:`StepReport`) or raises :class:`StepFailed`
+leaving its state exactly as before the call, so the stepper can retry with a smaller dt.
+Everything a model reports is SI except keys whose names carry a practical unit
+(``thickness_mean_um``, ``voltage_V`` ...), which are the output schema.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class StepFailed(RuntimeError):
+    """A trial step that did not converge (or gave NaN / out-of-range fields). State is unchanged."""
+
+
+@dataclass
+class StepReport:
+    sweeps: int = 1
+    residual: float = 0.0
+    linear_iterations: int = 0
+    info: dict = field(default_factory=dict)
+
+
+class Model(ABC):
+    """One physical model on one mesh."""
+
+    #: the FiPy mesh (global geometry is read by the writers)
+    mesh = None
+
+    @abstractmethod
+    def advance(self, dt: float, current_density: float) -> StepReport:
+        """Advance by ``dt`` seconds at applied current density ``current_density`` (A/m^2, plating > 0)."""
+
+    @abstractmethod
+    def get_state(self) -> dict[str, np.ndarray]:
+        """Copies of every array needed to restart (checkpoint) or roll back."""
+
+    @abstractmethod
+    def set_state(self, state: dict[str, np.ndarray]) -> None:
+        """Restore what :meth:`get_state` returned."""
+
+    @abstractmethod
+    def observables(self) -> dict[str, float | None]:
+        """Scalar metrics of the current state, keyed by output names (see io/summary.py)."""
+
+    @abstractmethod
+    def cell_fields(self) -> dict[str, np.ndarray]:
+        """Cell-centred fields for VTU output: name -> (ncells,) or (ncells, 2) global arrays, SI."""
+
+    def plated_charge(self) -> float:
+        """Charge per area (C/m^2) held in deposited Li (plus Li consumed by SEI), for balances."""
+        return float("nan")

@@ -1,0 +1,16 @@
+"""Bare planar copper foil collector: partially wetted by Li (BRIEF §1-3)."""
+from . import Param
+
+DESCRIPTION = "bare Cu foil: Li wets partially, islands 100-200 um across"
+
+_T1 = "DFT Table 1 (BRIEF §3)"
+_T2 = "DFT Table 2 (BRIEF §3)"
+PARAMETERS = {
+    "binding_4li_atoms": Param(-0.570, "eV", "energy_eV", _T1 + ", Cu(111), 4 Li atoms"),
+    "binding_li4_cluster": Param(-0.560, "eV", "energy_eV", _T1 + ", Cu(111), Li4 cluster"),
+    "binding_5li_atoms": Param(-0.531, "eV", "energy_eV", _T1 + ", Cu(111), 5 Li atoms"),
+    "binding_li5_cluster": Param(-0.320, "eV", "energy_eV", _T1 + ", Cu(111), Li5 cluster"),
+    "binding_bare": Param(-0.570, "eV", "energy_eV", _T2 + ", single Li on bare Cu(111)"),
+    "binding_on_1ml": Param(0.088, "eV", "energy_eV", _T2 + ", single Li on 1 Li monolayer on Cu(111)"),
+    "binding_on_2ml": Param(0.108, "eV", "energy_eV", _T2 + ", single Li on 2 Li monolayers on Cu(111)"),
+}

@@ -1,0 +1,17 @@
+"""Lithiophilic Li2Te-Cu collector (~1 um Li2Te + Cu from lithiated Cu2Te): fully wetted (BRIEF §1-3)."""
+from . import Param
+
+DESCRIPTION = "Li2Te-Cu coated Cu: Li wets fully, dense conformal film"
+
+_T1 = "DFT Table 1 (BRIEF §3)"
+_T2 = "DFT Table 2 (BRIEF §3)"
+PARAMETERS = {
+    "binding_4li_atoms": Param(0.535, "eV", "energy_eV", _T1 + ", Li2Te(110), 4 Li atoms"),
+    "binding_li4_cluster": Param(0.630, "eV", "energy_eV", _T1 + ", Li2Te(110), Li4 cluster"),
+    "binding_5li_atoms": Param(0.538, "eV", "energy_eV", _T1 + ", Li2Te(110), 5 Li atoms"),
+    "binding_li5_cluster": Param(0.595, "eV", "energy_eV", _T1 + ", Li2Te(110), Li5 cluster"),
+    "binding_bare": Param(0.537, "eV", "energy_eV", _T2 + ", single Li on bare Li2Te(110)"),
+    "binding_on_1ml": Param(0.077, "eV", "energy_eV", _T2 + ", single Li on 1 Li monolayer on Li2Te(110)"),
+    "binding_on_2ml": Param(-0.025, "eV", "energy_eV", _T2 + ", single Li on 2 Li monolayers on Li2Te(110)"),
+    "layer_thickness": Param(1e-6, "m", "length", "~1 um Li2Te + Cu layer (BRIEF §1)"),
+}

@@ -1,0 +1,106 @@
+"""Unit conversion at the boundary: practical-unit strings from case files -> SI floats.
+
+This is the only place liplate converts units. Everything downstream is SI
+(m, s, A, V, mol, K, Pa, J). Capacities per area (mAh/cm^2) become C/m^2.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import pint
+
+ureg = pint.UnitRegistry()
+ureg.define("mAh = milliampere * hour")
+ureg.define("Ah = ampere * hour")
+
+# Name of each physical kind a case key may take, with its SI unit and an example for messages.
+KINDS: dict[str, tuple[str, str]] = {
+    "current_density": ("A/m^2", "0.5 mA/cm^2"),
+    "areal_capacity": ("C/m^2", "1 mAh/cm^2"),
+    "length": ("m", "2 um"),
+    "pressure": ("Pa", "13 MPa"),
+    "temperature": ("K", "298 K"),
+    "time": ("s", "10 s"),
+    "conductivity": ("S/m", "3.2 mS/cm"),
+    "voltage": ("V", "10 mV"),
+    "energy_per_area": ("J/m^2", "0.556 J/m^2"),
+    "energy_per_volume": ("J/m^3", "4.45e6 J/m^3"),
+    "energy_per_length": ("J/m", "1.25e-6 J/m"),
+    "molar_energy": ("J/mol", "37 kJ/mol"),
+    "energy_eV": ("eV", "0.5 eV"),
+    "area_resistance": ("ohm*m^2", "0.8 ohm*cm^2"),
+    "number_density_area": ("1/m^2", "30 1/mm^2"),
+    "rate": ("1/s", "1e-3 1/s"),
+    "angle": ("degree", "60 deg"),
+    "molar_volume": ("m^3/mol", "1.30e-5 m^3/mol"),
+    "concentration": ("mol/m^3", "4.2e4 mol/m^3"),
+    "diffusivity": ("m^2/s", "1e-12 m^2/s"),
+    "fracture_toughness": ("Pa*m^0.5", "0.23 MPa*m^0.5"),
+    "mass": ("kg", "150 mg"),
+    "density": ("kg/m^3", "1.86 g/cm^3"),
+    "sei_rate": ("m^2/s", "1e-22 m^2/s"),
+    "dimensionless": ("", "0.5"),
+}
+
+
+class UnitError(ValueError):
+    """A value could not be read as a quantity of the expected kind."""
+
+
+@lru_cache(maxsize=256)
+def _parse(text: str) -> pint.Quantity:
+    cleaned = text.replace("µ", "u").replace("μ", "u").strip()
+    return ureg.Quantity(cleaned)
+
+
+def to_si(value: object, kind: str) -> float:
+    """Convert ``value`` (a string with units, or a bare number for dimensionless kinds) to SI.
+
+    Raises :class:`UnitError` with a message naming the value, the expected kind and an example.
+    """
+    if kind not in KINDS:
+        raise KeyError(f"unknown quantity kind {kind!r}")
+    si_unit, example = KINDS[kind]
+    if isinstance(value, bool):
+        raise UnitError(f"{value!r} is a boolean; expected a {kind.replace('_', ' ')} such as {example!r}")
+    if isinstance(value, (int, float)):
+        if kind == "dimensionless":
+            number = float(value)
+        elif kind == "angle":
+            raise UnitError(f"{value!r} has no unit; expected an angle such as {example!r}")
+        else:
+            raise UnitError(f"{value!r} has no unit; expected a {kind.replace('_', ' ')} such as {example!r}")
+    elif isinstance(value, str):
+        try:
+            q = _parse(value)
+        except Exception as exc:  # pint raises several unrelated types
+            raise UnitError(f"{value!r} is not a quantity pint can read ({exc.__class__.__name__}); "
+                            f"write e.g. {example!r}") from None
+        if not isinstance(q, pint.Quantity):
+            q = ureg.Quantity(float(q), "")
+        target = ureg.Quantity(1.0, si_unit)
+        if q.dimensionality != target.dimensionality:
+            raise UnitError(f"{value!r} has units of {q.units:~} ({q.dimensionality}), "
+                            f"expected a {kind.replace('_', ' ')} such as {example!r}")
+        if kind == "angle":
+            number = float(q.to("degree").magnitude)
+        elif kind == "energy_eV":
+            number = float(q.to("eV").magnitude)
+        else:
+            number = float(q.to(si_unit).magnitude)
+    else:
+        raise UnitError(f"{value!r} ({type(value).__name__}) is not a quantity; write e.g. {example!r}")
+    if not math.isfinite(number):
+        raise UnitError(f"{value!r} is not a finite number")
+    return number
+
+
+def si_unit(kind: str) -> str:
+    return KINDS[kind][0]
+
+
+# Practical-unit helpers for reports (SI inside, these only at the output boundary).
+A_M2_PER_MA_CM2 = 10.0          # 1 mA/cm^2 = 10 A/m^2
+C_M2_PER_MAH_CM2 = 3.6e4        # 1 mAh/cm^2 = 3.6 C / 1e-4 m^2
+M_PER_UM = 1e-6
