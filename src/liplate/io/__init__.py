@@ -1,0 +1,1 @@
+"""Writers: VTU frames + PVD, time series, summary, checkpoints. All writes are atomic."""
