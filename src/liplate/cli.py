@@ -1,0 +1,135 @@
+"""Command line: ``liplate run | check | params | sweep | kmc``. No physics here."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _cmd_run(args) -> int:
+    from .case import CaseError
+    from .simulation import run_case
+
+    try:
+        summary = run_case(args.case, force=args.force, resume=args.resume,
+                           progress=False if args.quiet else None, verbose=args.verbose)
+    except CaseError as exc:
+        print(f"liplate: error: {exc}", file=sys.stderr)
+        return 2
+    from .parallel import is_root
+    if is_root():
+        out = Path(args.case) / "output"
+        status = summary.get("status")
+        th = summary.get("thickness_mean_um")
+        v = summary.get("cell_voltage_final_V")
+        print(f"{args.case}: {status}; thickness {th:.4g} um; final voltage {v * 1e3:.2f} mV"
+              if th is not None and v is not None else f"{args.case}: {status}")
+        print(f"results in {out}/ (open {out}/fields.pvd in ParaView; summary.json, timeseries.csv)")
+    return 0 if summary.get("status") == "completed" else 1
+
+
+def _cmd_check(args) -> int:
+    from .case import CaseError, load_case
+
+    try:
+        case = load_case(args.case)
+    except CaseError as exc:
+        print(f"liplate: error: {exc}", file=sys.stderr)
+        return 2
+    if args.print:
+        print(case.to_json())
+    else:
+        p = case["protocol"]
+        print(f"{args.case}: ok (model {case.model}, substrate {case.substrate}, "
+              f"{p['current_density'] / 10:g} mA/cm^2 to {p['capacity'] / 3.6e4:g} mAh/cm^2)")
+    return 0
+
+
+def _cmd_params(args) -> int:
+    from .parameters import SET_NAMES, describe_set, load_set
+
+    names = [args.set] if args.set else list(SET_NAMES)
+    for name in names:
+        try:
+            ps = load_set(name)
+        except KeyError as exc:
+            print(f"liplate: error: {exc.args[0]}", file=sys.stderr)
+            return 2
+        print(f"[{name}] {describe_set(name)}")
+        for key, p in ps.items():
+            print(f"  {name}.{key:<34s} {p.value:<12.6g} {p.unit:<10s} {p.source}")
+        print()
+    return 0
+
+
+def _cmd_sweep(args) -> int:
+    from .sweep import main as sweep_main
+    return sweep_main(args)
+
+
+def _cmd_kmc(args) -> int:
+    from .case import CaseError, load_case
+    from .kmc import run_kmc_case
+
+    try:
+        case = load_case(args.case)
+    except CaseError as exc:
+        print(f"liplate: error: {exc}", file=sys.stderr)
+        return 2
+    if case.model != "kmc":
+        print(f"liplate: error: {args.case}: [case] model = {case.model!r}; 'liplate kmc' runs cases with "
+              "model = 'kmc'", file=sys.stderr)
+        return 2
+    run_kmc_case(case)
+    print(f"results in {case.output_dir}/")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    ap = argparse.ArgumentParser(prog="liplate", description="Lithium plating at the current collector of "
+                                 "anode-free all-solid-state cells (FiPy finite volumes).")
+    ap.add_argument("--version", action="version", version=f"liplate {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="validate and run one case directory")
+    r.add_argument("case", help="case directory holding case.toml")
+    r.add_argument("--resume", action="store_true", help="continue a killed run from its last checkpoint")
+    r.add_argument("--force", action="store_true", help="delete existing outputs and run again")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    r.add_argument("-v", "--verbose", action="store_true", help="log to the terminal too")
+    r.set_defaults(func=_cmd_run)
+
+    c = sub.add_parser("check", help="validate a case directory without running it")
+    c.add_argument("case")
+    c.add_argument("--print", action="store_true", help="print the resolved case (SI, with sources)")
+    c.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("params", help="list parameter sets with units and sources")
+    p.add_argument("set", nargs="?", help="one set (lpscl, li, cu, li2te_cu, cell, ...)")
+    p.set_defaults(func=_cmd_params)
+
+    s = sub.add_parser("sweep", help="run a parameter sweep (under mpiexec: distributed over ranks)")
+    s.add_argument("file", help="sweep file (TOML)")
+    s.add_argument("--force", action="store_true", help="rerun cases that are already completed")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    s.set_defaults(func=_cmd_sweep)
+
+    k = sub.add_parser("kmc", help="run a kinetic Monte Carlo case (model = 'kmc')")
+    k.add_argument("case")
+    k.set_defaults(func=_cmd_kmc)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("liplate: interrupted; outputs written so far are kept (resume with --resume)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""Potential in the solid electrolyte with Butler-Volmer kinetics at the Li|SE interface (FiPy).
+
+Equations (single-ion conductor, t+ = 1, so no concentration gradients; BRIEF §1, §5):
+
+    div(sigma grad phi) = 0                                   in the SE window 0 < y < H
+    -sigma d(phi)/dy = -j_app             (uniform current from the rest of the pellet) at y = H
+    sigma d(phi)/dy = j(x) = BV(eta),  eta = phi_s - phi(x, 0) - R_s(x) j(x)         at y = 0
+
+with phi_s = 0 (the working electrode is the reference: Li metal is an equipotential). The top
+condition is the far field of a window that is tall compared with the lateral structure
+(perturbations decay as exp(-2 pi y / width)); the potential level is set by the kinetics, so
+the galvanostatic constraint holds by construction: integral of j over x = j_app * width.
+
+The interface condition is linearised per Newton iteration and folded, together with the half
+cell between the boundary cell centre and the interface and the series film resistance R_s,
+into an implicit source in the bottom row of cells (a Robin condition FiPy does not have).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .kinetics import butler_volmer, butler_volmer_slope
+
+
+class SolveFailed(RuntimeError):
+    """Newton iterations or the linear solve did not converge."""
+
+
+@dataclass
+class InterfaceSolution:
+    phi: np.ndarray            # cell potentials (V)
+    j: np.ndarray              # plating current density per bottom column (A/m^2)
+    eta: np.ndarray            # charge-transfer overpotential per column (V, < 0 when plating)
+    phi_interface: np.ndarray  # SE potential at the film surface per column (V)
+    phi_top: np.ndarray        # SE potential at the window top per column (V)
+    iterations: int
+    residual: float
+
+
+class InterfacePotentialSolver:
+    """Solve the SE potential for given kinetics; one instance per mesh.
+
+    The mesh must be a structured 2D grid with the Li|SE interface at y = 0 (FiPy Grid2D or
+    PeriodicGrid2DLeftRight, x fastest). ``solver`` is a FiPy solver instance or None (FiPy default).
+    """
+
+    def __init__(self, mesh, nx: int, sigma: float, temperature: float, alpha: float, solver=None):
+        import fipy as fp
+
+        self.fp = fp
+        self.mesh = mesh
+        self.nx = nx
+        self.sigma = sigma
+        self.temperature = temperature
+        self.alpha = alpha
+        self.solver = solver
+        y = np.asarray(mesh.cellCenters.value[1])
+        x = np.asarray(mesh.cellCenters.value[0])
+        ymin = y.min()
+        self.bottom = np.flatnonzero(np.isclose(y, ymin))
+        self.bottom = self.bottom[np.argsort(x[self.bottom])]
+        ymax = y.max()
+        self.top = np.flatnonzero(np.isclose(y, ymax))
+        self.top = self.top[np.argsort(x[self.top])]
+        if len(self.bottom) != nx:
+            raise ValueError(f"expected {nx} bottom cells, found {len(self.bottom)}")
+        dy0 = 2 * ymin  # bottom cell height (centre at dy0 / 2)
+        self.dy0 = dy0
+        self.phi = fp.CellVariable(mesh=mesh, name="phi", value=0.0)
+        self.c1 = fp.CellVariable(mesh=mesh, value=0.0)
+        self.c0 = fp.CellVariable(mesh=mesh, value=0.0)
+        self.top_grad = 0.0
+        self._eq = fp.DiffusionTerm(coeff=sigma, var=self.phi) == fp.ImplicitSourceTerm(
+            coeff=self.c1, var=self.phi) + self.c0
+
+    def solve(self, j_app: float, j0: np.ndarray, series_resistance: np.ndarray | float = 0.0,
+              eta_guess: np.ndarray | None = None, tol: float = 1e-10, max_iter: int = 50) -> InterfaceSolution:
+        fp = self.fp
+        j0 = np.broadcast_to(np.asarray(j0, dtype=float), (self.nx,))
+        rs = np.broadcast_to(np.asarray(series_resistance, dtype=float), (self.nx,))
+        # Uniform current enters through the top: grad phi . n = j_app / sigma (outward normal +y).
+        self.phi.faceGrad.constrain(j_app / self.sigma * self.mesh.faceNormals, self.mesh.facesTop)
+        g = 1.0 / (self.dy0 / 2 / self.sigma + rs)     # conductance centre -> metal surface (S/m^2)
+        eta = np.full(self.nx, -1e-3) if eta_guess is None else np.array(eta_guess, dtype=float)
+        c0 = np.zeros(self.mesh.numberOfCells)
+        c1 = np.zeros(self.mesh.numberOfCells)
+        j_prev = None
+        for it in range(1, max_iter + 1):
+            # Linearise j = a + b * eta around eta_k; eta = -phi_m (metal-side potential of the SE).
+            b = butler_volmer_slope(eta, j0, self.alpha, self.temperature)
+            a = butler_volmer(eta, j0, self.alpha, self.temperature) - b * eta
+            # j = g (phi_c - phi_m) and j = a - b phi_m  =>  j = g (a - b phi_c) / (g - b)
+            c1[self.bottom] = g * (-b) / (g - b) / self.dy0
+            c0[self.bottom] = g * a / (g - b) / self.dy0
+            self.c1.setValue(c1)
+            self.c0.setValue(c0)
+            res = self._eq.sweep(var=self.phi, solver=self.solver)
+            phi = np.asarray(self.phi.value)
+            if not np.all(np.isfinite(phi)):
+                raise SolveFailed("potential solve returned non-finite values")
+            phi_c = phi[self.bottom]
+            j = g * (a - b * phi_c) / (g - b)
+            phi_m = phi_c - j / g
+            eta = -phi_m
+            change = np.inf if j_prev is None else np.max(np.abs(j - j_prev)) / max(abs(j_app), 1e-30)
+            j_prev = j
+            if change < tol:
+                break
+        else:
+            raise SolveFailed(f"interface Newton did not converge in {max_iter} iterations "
+                              f"(last relative change {change:.3g})")
+        # Top-face potential: centre value plus half a cell of the imposed gradient.
+        dy_top = 2 * (self._height() - np.asarray(self.mesh.cellCenters.value[1])[self.top])
+        phi_top = phi[self.top] + j_app / self.sigma * dy_top / 2
+        # eta is the charge-transfer overpotential at the metal; the SE potential at the film surface
+        # (outside the series film) is phi_m + j * R_s.
+        return InterfaceSolution(phi=phi.copy(), j=j, eta=eta, phi_interface=phi_m + j * rs, phi_top=phi_top,
+                                 iterations=it, residual=float(res))
+
+    def _height(self) -> float:
+        return float(np.asarray(self.mesh.faceCenters.value[1]).max())

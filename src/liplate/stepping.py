@@ -1,0 +1,121 @@
+"""The time loop: adaptive dt, rejected-step retries, frames and checkpoints at fixed capacities.
+
+Galvanostatic protocol: the applied current density j is constant; the run ends when the passed
+charge reaches the target capacity. Output frames fall at capacities Q k / frames (steps are cut
+to land on them exactly), so a resumed run takes the same steps as an uninterrupted one.
+A step the model rejects (:class:`StepFailed`) is rolled back and retried with dt / 2; below
+``dt_min`` the run stops with status ``failed``.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time as _time
+from dataclasses import asdict, dataclass
+
+from .models.base import Model, StepFailed
+
+log = logging.getLogger("liplate")
+
+
+class RunFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class StepperState:
+    time: float = 0.0          # s
+    charge: float = 0.0        # C/m^2 passed
+    dt: float = 1.0            # s, the controller's next step
+    steps: int = 0
+    rejected: int = 0
+    frame: int = 0             # index of the last frame written (0 = initial)
+    wall_time: float = 0.0     # s spent in earlier (resumed) segments
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class Stepper:
+    """Runs ``model`` under a galvanostatic protocol; callbacks write rows, frames and checkpoints."""
+
+    def __init__(self, model: Model, case, on_row=None, on_frame=None, on_checkpoint=None, progress=None):
+        self.model = model
+        p, n, o = case["protocol"], case["numerics"], case["output"]
+        self.j = p["current_density"]
+        self.q_target = p["capacity"]
+        self.dt_max, self.dt_min, self.growth = n["dt_max"], n["dt_min"], n["dt_growth"]
+        self.frames = int(o["frames"])
+        self.row_every = int(o["timeseries_every"])
+        self.checkpoint_every = o["checkpoint_every"]
+        self.on_row, self.on_frame, self.on_checkpoint = on_row, on_frame, on_checkpoint
+        self.progress = progress
+        self.dt_initial = n["dt_initial"]
+
+    def frame_charge(self, k: int) -> float:
+        return self.q_target * k / self.frames
+
+    def elapsed(self) -> float:
+        """Wall time of this run including earlier resumed segments (s)."""
+        return self.wall_before + _time.perf_counter() - self.segment_start
+
+    def run(self, state: StepperState | None = None) -> tuple[StepperState, str]:
+        """Step until the target capacity (or a short circuit). Returns (state, status)."""
+        st = state or StepperState(dt=self.dt_initial)
+        t_start = self.segment_start = _time.perf_counter()
+        self.wall_before = st.wall_time
+        last_ckpt = t_start
+        status = "completed"
+        while st.frame < self.frames:
+            q_next = self.frame_charge(st.frame + 1)
+            dt_try = min(st.dt, self.dt_max, (q_next - st.charge) / self.j)
+            saved = self.model.get_state()
+            try:
+                report = self.model.advance(dt_try, self.j)
+            except StepFailed as exc:
+                self.model.set_state(saved)
+                st.rejected += 1
+                st.dt = dt_try / 2
+                log.warning("step rejected at t=%.6g s (dt=%.3g s): %s; retrying with dt=%.3g s",
+                            st.time, dt_try, exc, st.dt)
+                if st.dt < self.dt_min:
+                    st.wall_time += _time.perf_counter() - t_start
+                    raise RunFailed(f"time step fell below dt_min = {self.dt_min:g} s at t = {st.time:.6g} s "
+                                    f"after {st.rejected} rejected steps; last error: {exc}") from exc
+                continue
+            st.time += dt_try
+            st.charge += self.j * dt_try
+            st.steps += 1
+            reached = st.charge >= q_next * (1 - 1e-12)
+            if reached:
+                st.charge = q_next
+            # Grow from the controller's dt, not from a step that was cut to land on a frame.
+            if dt_try >= st.dt * (1 - 1e-12):
+                st.dt = min(st.dt * self.growth, self.dt_max)
+            obs = self.model.observables()
+            if self.on_row and (reached or st.steps % self.row_every == 0):
+                self.on_row(st, obs, report)
+            if self.progress:
+                self.progress(st)
+            if obs.get("short_circuit"):
+                status = "completed"  # a short is a result, not a failure: summary carries the flag
+                st.frame += 1
+                if self.on_frame:
+                    self.on_frame(st, obs)
+                log.info("short circuit at %.4g C/m^2; stopping", st.charge)
+                break
+            now = _time.perf_counter()
+            if reached:
+                st.frame += 1
+                if self.on_frame:
+                    self.on_frame(st, obs)
+                if self.on_checkpoint and self.checkpoint_every == 0:
+                    self.on_checkpoint(st)
+                    last_ckpt = now
+            if self.on_checkpoint and self.checkpoint_every > 0 and now - last_ckpt >= self.checkpoint_every:
+                self.on_checkpoint(st)
+                last_ckpt = now
+        st.wall_time += _time.perf_counter() - t_start
+        if not math.isfinite(st.charge):
+            raise RunFailed("non-finite charge")
+        return st, status
