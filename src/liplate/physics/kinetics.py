@@ -32,8 +32,8 @@ def overpotential_for_current(j, j0, alpha, temperature) -> float:
     if j == 0:
         return 0.0
     f = FARADAY / (GAS_CONSTANT * temperature)
-    # Bracket: |eta| is at most the Tafel value plus a margin, and at least 0.
-    bound = (abs(np.arcsinh(j / (2 * j0))) * 2 / f) + 1e-3 + abs(np.log(abs(j) / j0 + 1.0)) / (min(alpha, 1 - alpha) * f)
+    # Bracket: |eta| is below the one-branch (Tafel) value for the smaller transfer coefficient.
+    bound = 1e-3 + np.log(abs(j) / j0 + 1.0) / (min(alpha, 1 - alpha) * f)
     lo, hi = (-bound, 0.0) if j > 0 else (0.0, bound)
     return float(brentq(lambda e: butler_volmer(e, j0, alpha, temperature) - j, lo, hi, xtol=1e-15, rtol=1e-14))
 

@@ -77,7 +77,6 @@ class InterfacePotentialSolver:
 
     def solve(self, j_app: float, j0: np.ndarray, series_resistance: np.ndarray | float = 0.0,
               eta_guess: np.ndarray | None = None, tol: float = 1e-10, max_iter: int = 50) -> InterfaceSolution:
-        fp = self.fp
         j0 = np.broadcast_to(np.asarray(j0, dtype=float), (self.nx,))
         rs = np.broadcast_to(np.asarray(series_resistance, dtype=float), (self.nx,))
         # Uniform current enters through the top: grad phi . n = j_app / sigma (outward normal +y).
@@ -87,7 +86,7 @@ class InterfacePotentialSolver:
         c0 = np.zeros(self.mesh.numberOfCells)
         c1 = np.zeros(self.mesh.numberOfCells)
         j_prev = None
-        for it in range(1, max_iter + 1):
+        for it in range(1, max_iter + 1):  # noqa: B007 (it is reported)
             # Linearise j = a + b * eta around eta_k; eta = -phi_m (metal-side potential of the SE).
             b = butler_volmer_slope(eta, j0, self.alpha, self.temperature)
             a = butler_volmer(eta, j0, self.alpha, self.temperature) - b * eta
