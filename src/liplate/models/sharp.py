@@ -22,6 +22,7 @@ from ..mesh import Geometry, build_mesh
 from ..physics.constants import FARADAY
 from ..physics.kinetics import overpotential_for_current
 from ..physics.potential import InterfacePotentialSolver, SolveFailed
+from ..solvers import make_solver
 from ..units import A_M2_PER_MA_CM2, C_M2_PER_MAH_CM2, M_PER_UM
 from .base import Model, StepFailed, StepReport
 
@@ -42,7 +43,7 @@ class SharpInterfaceModel(Model):
         self.rest = case["domain"]["electrolyte_thickness"] - self.geom.height
         self.tol = case["numerics"]["tolerance"]
         self.solver = InterfacePotentialSolver(self.mesh, self.geom.nx, self.sigma, self.temperature,
-                                               self.alpha)
+                                               self.alpha, solver=make_solver(case["numerics"]["solver"]))
         nx = self.geom.nx
         self.thickness = np.zeros(nx)          # Li film thickness per column (m)
         self.charge = np.zeros(1)              # passed charge per area (C/m^2)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..solvers import LinearSolveFailed, check_converged
 from .kinetics import butler_volmer, butler_volmer_slope
 
 
@@ -96,6 +97,11 @@ class InterfacePotentialSolver:
             self.c1.setValue(c1)
             self.c0.setValue(c0)
             res = self._eq.sweep(var=self.phi, solver=self.solver)
+            if self.solver is not None:
+                try:
+                    check_converged(self.solver)
+                except LinearSolveFailed as exc:
+                    raise SolveFailed(str(exc)) from exc
             phi = np.asarray(self.phi.value)
             if not np.all(np.isfinite(phi)):
                 raise SolveFailed("potential solve returned non-finite values")
