@@ -33,7 +33,7 @@ def make_solver(name: str = "auto", tolerance: float = LINEAR_TOLERANCE, iterati
     if name == "auto":
         name = "lu" if comm_info()[0] == 1 else "pcg-amg"
     if name == "lu":
-        return fs.LinearLUSolver()
+        return fs.LinearLUSolver(tolerance=tolerance, iterations=10)
     if name == "pcg-amg":
         if suite() == "petsc":
             from fipy.solvers.petsc.preconditioners import HyprePreconditioner

@@ -1,0 +1,57 @@
+"""Shared fixtures: small case directories written from dicts."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
+os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+LIPLATE = shutil.which("liplate") or str(Path(os.sys.executable).with_name("liplate"))
+
+
+def toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(v)
+
+
+def write_case(directory: Path, sections: dict) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for sec, keys in sections.items():
+        lines.append(f"[{sec}]")
+        for k, v in keys.items():
+            key = f'"{k}"' if "." in k else k
+            lines.append(f"{key} = {toml_value(v)}")
+        lines.append("")
+    (directory / "case.toml").write_text("\n".join(lines))
+    return directory
+
+
+def small_case(**over) -> dict:
+    base = {
+        "case": {"substrate": "li2te_cu", "model": "sharp"},
+        "protocol": {"current_density": "0.5 mA/cm^2", "capacity": "1 mAh/cm^2"},
+        "domain": {"width": "100 um", "height": "50 um", "cells_x": 8, "cells_y": 8},
+        "numerics": {"dt_initial": "10 s", "dt_max": "600 s"},
+        "output": {"frames": 4},
+    }
+    for dotted, value in over.items():
+        sec, key = dotted.split("__", 1)
+        base.setdefault(sec, {})[key] = value
+    return base
+
+
+@pytest.fixture
+def case_dir(tmp_path):
+    def make(name="case", **over):
+        return write_case(tmp_path / name, small_case(**over))
+    return make

@@ -1,0 +1,58 @@
+"""Bad case files are rejected before computing, with the file, key, value and what is allowed."""
+import pytest
+
+from liplate.case import CaseError, load_case
+from liplate.cli import main
+from liplate.simulation import run_case
+
+
+def test_default_case_loads_and_converts():
+    case = load_case("cases/li2te_cu_0p5mA_1mAh")
+    assert case["protocol"]["current_density"] == pytest.approx(5.0)
+    assert case["protocol"]["capacity"] == pytest.approx(3.6e4)
+    # 150 mg / (1.86 g/cm^3 * pi * (6 mm)^2) = 0.713 mm (BRIEF §1 asks to compute it)
+    assert case["domain"]["electrolyte_thickness"] == pytest.approx(7.131e-4, rel=1e-3)
+    assert case.params["lpscl"]["conductivity"].source
+
+
+@pytest.mark.parametrize("over,fragments", [
+    ({"protocol__curent_density": "1 mA/cm^2"}, ["curent_density", "did you mean 'current_density'"]),
+    ({"protocol__current_density": "0.5 mV"}, ["protocol.current_density", "0.5 mV", "current density"]),
+    ({"protocol__current_density": "-1 mA/cm^2"}, ["protocol.current_density", "must be > 0"]),
+    ({"protocol__current_density": "0 mA/cm^2"}, ["protocol.current_density", "must be > 0"]),
+    ({"case__substrate": "gold"}, ["case.substrate", "'gold'", "allowed: 'cu', 'li2te_cu'"]),
+    ({"protocol__capacity": "nan mAh/cm^2"}, ["protocol.capacity", "finite"]),
+    ({"domain__cells_x": 2.5}, ["domain.cells_x", "integer"]),
+    ({"parameters__lpscl.conductivity": "3 mS"}, ["lpscl.conductivity", "3 mS"]),
+    ({"parameters__lpscl.conductivty": "3 mS/cm"}, ["did you mean 'conductivity'"]),
+])
+def test_bad_case_rejected_without_output(case_dir, over, fragments):
+    d = case_dir(**over)
+    with pytest.raises(CaseError) as err:
+        run_case(d)
+    msg = str(err.value)
+    assert "case.toml" in msg
+    for f in fragments:
+        assert f in msg
+    assert not (d / "output").exists()
+
+
+def test_missing_case_file(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["run", str(tmp_path / "empty")]) == 2
+    assert "has no case.toml" in capsys.readouterr().err
+    assert main(["check", str(tmp_path / "nowhere")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "empty" / "output").exists()
+
+
+def test_unknown_section(case_dir):
+    d = case_dir()
+    (d / "case.toml").write_text((d / "case.toml").read_text() + "\n[protocl]\nx = 1\n")
+    with pytest.raises(CaseError, match=r"unknown section \[protocl\].*did you mean 'protocol'"):
+        load_case(d)
+
+
+def test_check_command_ok(capsys):
+    assert main(["check", "cases/li2te_cu_0p5mA_1mAh"]) == 0
+    assert "ok" in capsys.readouterr().out
