@@ -1,0 +1,227 @@
+"""ParaView screenshots of a liplate case: xi, phi, |j| with streamlines, SEI thickness (pvbatch script).
+
+Run with ParaView's own Python (never the venv), through xvfb-run where there is no display:
+
+    xvfb-run -a pvbatch postprocessing/paraview/screenshots.py cases/li2te_cu_0p5mA_1mAh/output postprocessing/figures/paraview
+
+It opens ``OUTPUT/fields.pvd`` at its last time and writes one PNG per field present in the
+frames, each with a colour bar (Viridis) and axes graduated in um (the VTU coordinates are um):
+
+    paraview_xi.png         phase field xi (1 = lithium, 0 = electrolyte)      array ``xi``
+    paraview_phi.png        electrolyte potential phi (V)                       array ``phi_V``
+    paraview_current.png    |j| (A/m^2) with streamlines of j                   ``current_density_magnitude_A_m2``
+    paraview_sei.png        SEI thickness (nm)                                  array ``sei_thickness_nm``
+
+Fields that are absent are skipped with a note. ``IMAGES/paraview_manifest.json`` lists each image,
+its array, the data range mapped to the colour bar and the colour map, so a test can find the
+field's colours in the picture.
+
+``--state FILE.pvsm`` also saves a ParaView state with one view per field in a single layout; the
+reader's file name is written as the bare ``fields.pvd`` (no absolute path). Load it in the GUI with
+File > Load State, "Load State Data File Options: Search files under specified directory", Data
+Directory = a case's ``output/`` directory; or ``LoadState(FILE, data_directory=OUTPUT)`` in pvpython.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+
+from paraview.simple import (  # noqa: F401  (pvbatch provides paraview.simple)
+    AssignViewToLayout,
+    CellDatatoPointData,
+    ColorBy,
+    CreateLayout,
+    CreateView,
+    GetColorTransferFunction,
+    GetScalarBar,
+    PVDReader,
+    Render,
+    SaveScreenshot,
+    SaveState,
+    Show,
+    StreamTracer,
+    Text,
+)
+
+COLORMAP = "Viridis (matplotlib)"
+# (key, array, colour-bar title, file stem)
+FIELDS = (
+    ("xi", "xi", "xi: phase field (1 = Li, 0 = SE)", "paraview_xi"),
+    ("phi", "phi_V", "phi: electrolyte potential (V)", "paraview_phi"),
+    ("current", "current_density_magnitude_A_m2", "current density magnitude (A/m²)", "paraview_current"),
+    ("sei", "sei_thickness_nm", "SEI thickness (nm)", "paraview_sei"),
+)
+VECTOR = "current_density_A_m2"
+
+
+def _array_range(source, name):
+    info = source.CellData.GetArray(name)
+    if info is None:
+        return None
+    lo, hi = info.GetRange(-1 if info.GetNumberOfComponents() > 1 else 0)
+    return float(lo), float(hi)
+
+
+def _style_view(view, size):
+    view.ViewSize = list(size)
+    view.OrientationAxesVisibility = 0
+    view.CameraParallelProjection = 1
+    view.InteractionMode = "2D"
+    try:
+        view.UseColorPaletteForBackground = 0
+    except AttributeError:
+        pass
+    view.Background = [1.0, 1.0, 1.0]
+
+
+def _axes_in_um(display):
+    grid = display.DataAxesGrid
+    grid.GridAxesVisibility = 1
+    grid.XTitle = "x (µm)"
+    grid.YTitle = "y (µm)"
+    grid.ZTitle = ""
+    for axis in ("X", "Y"):
+        setattr(grid, f"{axis}TitleColor", [0.0, 0.0, 0.0])
+        setattr(grid, f"{axis}LabelColor", [0.0, 0.0, 0.0])
+        setattr(grid, f"{axis}TitleFontSize", 14)
+        setattr(grid, f"{axis}LabelFontSize", 12)
+    grid.GridColor = [0.3, 0.3, 0.3]
+    grid.AxesToLabel = 3  # min-X and min-Y faces only: a 2D graph frame
+
+
+def _fit_camera(view, bounds):
+    x0, x1, y0, y1 = bounds[0], bounds[1], bounds[2], bounds[3]
+    cx, cy = 0.5 * (x0 + x1), 0.5 * (y0 + y1)
+    view.CameraPosition = [cx, cy, 10 * max(x1 - x0, y1 - y0)]
+    view.CameraFocalPoint = [cx, cy, 0.0]
+    view.CameraViewUp = [0.0, 1.0, 0.0]
+    w, h = view.ViewSize
+    # leave room for the axis labels and the colour bar
+    view.CameraParallelScale = 0.5 * max((y1 - y0) * 1.45, (x1 - x0) * 1.45 * h / w)
+
+
+def build_view(reader, key, array, title, size, data_range, time):
+    view = CreateView("RenderView")
+    _style_view(view, size)
+    view.ViewTime = time
+    disp = Show(reader, view)
+    disp.Representation = "Surface"
+    ColorBy(disp, ("CELLS", array))
+    disp.Ambient, disp.Diffuse, disp.Specular = 1.0, 0.0, 0.0  # unlit: pixels are the colour-map colours
+    lut = GetColorTransferFunction(array)
+    lut.ApplyPreset(COLORMAP, True)
+    lo, hi = data_range
+    if hi - lo <= 1e-12 * max(1.0, abs(hi)):
+        lo, hi = lo - 0.5 * max(abs(lo), 1e-12), hi + 0.5 * max(abs(hi), 1e-12)
+    lut.RescaleTransferFunction(lo, hi)
+    lut.AutomaticRescaleRangeMode = "Never"
+    bar = GetScalarBar(lut, view)
+    bar.Title = title
+    bar.ComponentTitle = ""
+    bar.Visibility = 1
+    bar.TitleColor = [0.0, 0.0, 0.0]
+    bar.LabelColor = [0.0, 0.0, 0.0]
+    bar.TitleFontSize = 14
+    bar.LabelFontSize = 12
+    bar.WindowLocation = "Any Location"
+    bar.Orientation = "Vertical"
+    bar.Position = [0.87, 0.15]
+    bar.ScalarBarLength = 0.7
+    bar.RangeLabelFormat = "%-#.4g"
+    disp.SetScalarBarVisibility(view, True)
+    _axes_in_um(disp)
+    if key == "current" and VECTOR in reader.CellData.keys():
+        b = reader.GetDataInformation().GetBounds()
+        pts = CellDatatoPointData(Input=reader)
+        st = StreamTracer(Input=pts, SeedType="Line")
+        st.Vectors = ["POINTS", VECTOR]
+        st.SeedType.Point1 = [b[0] + 1e-3 * (b[1] - b[0]), b[3] - 1e-3 * (b[3] - b[2]), 0.0]
+        st.SeedType.Point2 = [b[1] - 1e-3 * (b[1] - b[0]), b[3] - 1e-3 * (b[3] - b[2]), 0.0]
+        st.SeedType.Resolution = 24
+        st.IntegrationDirection = "BOTH"
+        st.MaximumStreamlineLength = 4 * max(b[1] - b[0], b[3] - b[2])
+        sd = Show(st, view)
+        sd.ColorArrayName = ["POINTS", ""]
+        sd.AmbientColor = sd.DiffuseColor = [0.0, 0.0, 0.0]
+        sd.LineWidth = 1.0
+    return view
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("output", help="a case's output/ directory (with fields.pvd)")
+    p.add_argument("images", help="directory for the PNGs and paraview_manifest.json")
+    p.add_argument("--state", help="also save a ParaView state file (.pvsm) with relative data paths")
+    p.add_argument("--size", default="1000x560", help="image size WxH in pixels")
+    a = p.parse_args(argv)
+    size = [int(v) for v in a.size.lower().split("x")]
+    pvd = os.path.join(os.path.abspath(a.output), "fields.pvd")
+    if not os.path.isfile(pvd):
+        print(f"error: {pvd} not found (run the case first)", file=sys.stderr)
+        return 2
+    os.makedirs(a.images, exist_ok=True)
+    reader = PVDReader(registrationName="fields.pvd", FileName=pvd)
+    tv = reader.TimestepValues
+    try:
+        times = [float(t) for t in tv]
+    except TypeError:  # a single time step comes back as a scalar
+        times = [float(tv)]
+    times = times or [0.0]
+    t_last = float(times[-1])
+    reader.UpdatePipeline(t_last)
+    arrays = list(reader.CellData.keys())
+    manifest = {"output": a.output, "time_s": t_last, "colormap": COLORMAP,
+                "arrays_in_output": arrays, "images": {}, "skipped": {}}
+    views = []
+    for key, array, title, stem in FIELDS:
+        rng = _array_range(reader, array)
+        if rng is None:
+            msg = f"array {array!r} not in {os.path.basename(pvd)}: not modelled in these outputs"
+            print(f"note: {key}: {msg}; skipped")
+            manifest["skipped"][key] = msg
+            continue
+        view = build_view(reader, key, array, title, size, rng, t_last)
+        label = Text(registrationName=f"label_{key}")
+        label.Text = f"t = {t_last:g} s"
+        ld = Show(label, view)
+        ld.Color = [0.0, 0.0, 0.0]
+        ld.FontSize = 12
+        ld.WindowLocation = "Upper Left Corner"
+        Render(view)
+        _fit_camera(view, reader.GetDataInformation().GetBounds())  # after the first render, which resets it
+        Render(view)
+        png = os.path.join(a.images, stem + ".png")
+        SaveScreenshot(png, view, ImageResolution=size, TransparentBackground=0)
+        manifest["images"][key] = {"png": stem + ".png", "array": array, "range": list(rng),
+                                   "title": title, "streamlines": key == "current"}
+        views.append((key, view))
+        print(f"wrote {png}")
+    with open(os.path.join(a.images, "paraview_manifest.json"), "w") as fh:
+        json.dump(manifest, fh, indent=1)
+    if a.state:
+        layout = CreateLayout("liplate")
+        for i, (_key, view) in enumerate(views):
+            AssignViewToLayout(view=view, layout=layout, hint=0)
+            del i
+        SaveState(a.state)
+        with open(a.state) as fh:
+            text = fh.read()
+        # Relative data path: the state must load from any checkout (see the module docstring).
+        text = text.replace(pvd, "fields.pvd").replace(os.path.dirname(pvd) + os.sep, "")
+        text = re.sub(r'value="[^"]*/fields\.pvd"', 'value="fields.pvd"', text)
+        with open(a.state, "w") as fh:
+            fh.write(text)
+        print(f"wrote {a.state}")
+    return 0
+
+
+if __name__ == "__main__":
+    rc = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Debian's ParaView 5.11 under Xvfb can abort in its GL teardown (GLXBadContext) after all files
+    # are written; leave without running it so that the exit status reports the script's own result.
+    os._exit(rc)
