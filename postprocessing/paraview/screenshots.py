@@ -2,7 +2,8 @@
 
 Run with ParaView's own Python (never the venv), through xvfb-run where there is no display:
 
-    xvfb-run -a pvbatch postprocessing/paraview/screenshots.py cases/li2te_cu_0p5mA_1mAh/output postprocessing/figures/paraview
+    xvfb-run -a pvbatch postprocessing/paraview/screenshots.py \
+        cases/li2te_cu_0p5mA_1mAh/output postprocessing/figures/paraview
 
 It opens ``OUTPUT/fields.pvd`` at its last time and writes one PNG per field present in the
 frames, each with a colour bar (Viridis) and axes graduated in um (the VTU coordinates are um):
