@@ -41,6 +41,7 @@ class Engine:
         n = lattice.n_sites
         z = lattice.coordination
         self._nbr = lattice.neighbours()
+        self._nbr_self = [(i, *nb) for i, nb in enumerate(self._nbr)]
         self._h = [0] * n
         # Sites with Li are order[:n_cov], bare sites order[n_cov:]; pos[i] is i's index in order.
         self._order = list(range(n))
@@ -99,6 +100,8 @@ class Engine:
         mpos = self._mpos
         w = self._w
         z = self.lattice.coordination
+        two_d = z == 2
+        nbr1 = self._nbr_self
         nsites = self.lattice.n_sites
         R = self.rates.arrival_rate
         r = self.rates.k_ratio
@@ -116,33 +119,6 @@ class Engine:
         e = self._e
         k = self._k
         dtot = self._dtot
-
-        def reclass(i: int, dtot: float) -> float:
-            hi = h[i]
-            if hi == 0:
-                new = -1
-            else:
-                new = 0
-                for y in nbr[i]:
-                    if h[y] >= hi:
-                        new += 1
-            old = cls[i]
-            if new != old:
-                if old >= 0:
-                    lst = members[old]
-                    p = mpos[i]
-                    last = lst.pop()
-                    if last != i:
-                        lst[p] = last
-                        mpos[last] = p
-                    dtot -= w[old]
-                if new >= 0:
-                    lst = members[new]
-                    mpos[i] = len(lst)
-                    lst.append(i)
-                    dtot += w[new]
-                cls[i] = new
-            return dtot
 
         while atoms < target and events != limit:
             if k >= len(e):
@@ -184,65 +160,87 @@ class Engine:
                     ncov += 1
                 h[site] += 1
                 atoms += 1
-                dtot = reclass(site, dtot)
-                for y2 in nbr[site]:
-                    dtot = reclass(y2, dtot)
-                continue
-            # Diffusion: choose the class, then the atom, from the remainder of r1.
-            x -= R
-            atom = -1
-            for cidx in range(z + 1):
-                lst = members[cidx]
-                c = w[cidx] * len(lst)
-                if x < c:
-                    j = int(x / w[cidx])
-                    atom = lst[j if j < len(lst) else len(lst) - 1]
-                    break
-                x -= c
-            if atom < 0:
-                # Round-off put x past the last class: take the last non-empty class.
-                for cidx in range(z, -1, -1):
-                    if members[cidx]:
-                        atom = members[cidx][-1]
-                        break
-            d = int(u3 * z)
-            frac = u3 * z - d
-            dest = nbr[atom][d]
-            hx = h[atom]
-            hy = h[dest]
-            if hx == 1:
-                f = 1.0 if hy == 0 else f_up
+                todo = nbr1[site]
             else:
-                f = f_down if hy == 0 else 1.0
-            if frac >= f:
-                n_rej += 1
-                continue
-            n_hop += 1
-            h[atom] = hx - 1
-            h[dest] = hy + 1
-            if hx == 1:
-                # atom's site becomes bare: move it out of the covered block.
-                ncov -= 1
-                p = pos[atom]
-                other = order[ncov]
-                order[ncov] = atom
-                order[p] = other
-                pos[atom] = ncov
-                pos[other] = p
-            if hy == 0:
-                p = pos[dest]
-                other = order[ncov]
-                order[ncov] = dest
-                order[p] = other
-                pos[dest] = ncov
-                pos[other] = p
-                ncov += 1
-            dtot = reclass(atom, dtot)
-            dtot = reclass(dest, dtot)
-            for y2 in nbr[atom]:
-                dtot = reclass(y2, dtot)
-            for y2 in nbr[dest]:
-                dtot = reclass(y2, dtot)
+                # Diffusion: choose the class, then the atom, from the remainder of r1.
+                x -= R
+                atom = -1
+                for cidx in range(z + 1):
+                    lst = members[cidx]
+                    c = w[cidx] * len(lst)
+                    if x < c:
+                        j = int(x / w[cidx])
+                        atom = lst[j if j < len(lst) else len(lst) - 1]
+                        break
+                    x -= c
+                if atom < 0:
+                    # Round-off put x past the last class: take the last non-empty class.
+                    for cidx in range(z, -1, -1):
+                        if members[cidx]:
+                            atom = members[cidx][-1]
+                            break
+                d = int(u3 * z)
+                frac = u3 * z - d
+                dest = nbr[atom][d]
+                hx = h[atom]
+                hy = h[dest]
+                if hx == 1:
+                    f = 1.0 if hy == 0 else f_up
+                else:
+                    f = f_down if hy == 0 else 1.0
+                if frac >= f:
+                    n_rej += 1
+                    continue
+                n_hop += 1
+                h[atom] = hx - 1
+                h[dest] = hy + 1
+                if hx == 1:
+                    # atom's site becomes bare: move it out of the covered block.
+                    ncov -= 1
+                    p = pos[atom]
+                    other = order[ncov]
+                    order[ncov] = atom
+                    order[p] = other
+                    pos[atom] = ncov
+                    pos[other] = p
+                if hy == 0:
+                    p = pos[dest]
+                    other = order[ncov]
+                    order[ncov] = dest
+                    order[p] = other
+                    pos[dest] = ncov
+                    pos[other] = p
+                    ncov += 1
+                # atom and dest are neighbours, so their neighbour lists contain both.
+                todo = nbr[atom] + nbr[dest]
+            # Re-class the changed columns and their neighbours (class = lateral neighbours at
+            # or above the top atom's level; -1 for a bare site).
+            for i in todo:
+                hi = h[i]
+                if hi == 0:
+                    new = -1
+                elif two_d:
+                    a1, a2 = nbr[i]
+                    new = (h[a1] >= hi) + (h[a2] >= hi)
+                else:
+                    a1, a2, a3, a4 = nbr[i]
+                    new = (h[a1] >= hi) + (h[a2] >= hi) + (h[a3] >= hi) + (h[a4] >= hi)
+                old = cls[i]
+                if new != old:
+                    if old >= 0:
+                        lst = members[old]
+                        p = mpos[i]
+                        last = lst.pop()
+                        if last != i:
+                            lst[p] = last
+                            mpos[last] = p
+                        dtot -= w[old]
+                    if new >= 0:
+                        lst = members[new]
+                        mpos[i] = len(lst)
+                        lst.append(i)
+                        dtot += w[new]
+                    cls[i] = new
 
         self._k = k
         self._dtot = dtot
