@@ -1,0 +1,109 @@
+"""End to end: a killed run resumes to the same result; outputs load in pyvista and ParaView."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from liplate.io.fields import read_pvd
+from liplate.simulation import run_case
+
+SLOW_ENOUGH = dict(domain__cells_x=30, domain__cells_y=30, numerics__dt_max="15 s", output__frames=20)
+COMPARE = ("thickness_mean_um", "thickness_std_um", "capacity_mAh_cm2", "cell_voltage_final_V", "steps",
+           "focusing_factor_peak", "faraday_thickness_um")
+
+
+def _liplate(*args, **kw):
+    return subprocess.Popen([sys.executable, "-m", "liplate.cli", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kw)
+
+
+def test_sigkill_then_resume_matches_uninterrupted(case_dir):
+    ref = run_case(case_dir("ref", **SLOW_ENOUGH), progress=False)
+    d = case_dir("killed", **SLOW_ENOUGH)
+    proc = _liplate("run", str(d), "-q")
+    ckpt = d / "output" / "checkpoint.npz"
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        if ckpt.exists() and len(read_pvd(d / "output" / "fields.pvd")) >= 4:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run finished before it could be killed; make it slower"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (d / "output" / "summary.json").exists()
+    # A plain rerun refuses to overwrite the unfinished run.
+    again = _liplate("run", str(d), "-q")
+    assert again.wait() == 2 and "--resume" in again.stderr.read()
+    res = _liplate("run", str(d), "--resume", "-q")
+    assert res.wait() == 0, res.stderr.read()
+    got = json.loads((d / "output" / "summary.json").read_text())
+    for k in COMPARE:
+        assert got[k] == pytest.approx(ref[k], rel=1e-9), k
+    frames = read_pvd(d / "output" / "fields.pvd")
+    assert len(frames) == 21 and all(p.exists() for _, p in frames)
+    assert not ckpt.exists()  # a completed run drops its restart point
+
+
+def test_completed_case_not_recomputed(case_dir):
+    d = case_dir()
+    first = run_case(d, progress=False)
+    mtime = (d / "output" / "summary.json").stat().st_mtime_ns
+    again = run_case(d, progress=False)
+    assert again["steps"] == first["steps"]
+    assert (d / "output" / "summary.json").stat().st_mtime_ns == mtime
+    forced = run_case(d, force=True, progress=False)
+    assert forced["status"] == "completed"
+    assert (d / "output" / "summary.json").stat().st_mtime_ns != mtime
+
+
+def test_outputs_complete_and_read_by_pyvista(case_dir):
+    os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+    pv = pytest.importorskip("pyvista")
+    d = case_dir()
+    s = run_case(d, progress=False)
+    out = d / "output"
+    for name in ("summary.json", "timeseries.csv", "fields.pvd", "case_resolved.json", "run.log"):
+        assert (out / name).is_file(), name
+    from liplate.io.summary import SUMMARY_KEYS
+    assert set(SUMMARY_KEYS) <= set(s)
+    header = (out / "timeseries.csv").read_text().splitlines()[0].split(",")
+    assert header[:4] == ["time_s", "capacity_mAh_cm2", "voltage_V", "thickness_mean_um"]
+    reader = pv.get_reader(str(out / "fields.pvd"))
+    assert len(reader.time_values) == 5
+    reader.set_active_time_value(reader.time_values[-1])
+    mesh = reader.read()[0]
+    assert mesh.n_cells == 64
+    for name in ("phi_V", "current_density_A_m2", "current_density_magnitude_A_m2"):
+        assert name in mesh.cell_data
+    assert mesh.bounds[3] == pytest.approx(50.0)  # y extent in um
+    resolved = json.loads((out / "case_resolved.json").read_text())
+    assert resolved["parameters"]["lpscl"]["conductivity"]["source"]
+
+
+@pytest.mark.skipif(shutil.which("pvpython") is None, reason="ParaView (pvpython) not installed")
+def test_paraview_opens_output(case_dir, tmp_path):
+    d = case_dir()
+    run_case(d, progress=False)
+    script = tmp_path / "read.py"
+    script.write_text(
+        "from paraview.simple import PVDReader\n"
+        f"r = PVDReader(FileName={str(d / 'output' / 'fields.pvd')!r})\n"
+        "r.UpdatePipeline(max(r.TimestepValues))\n"
+        "info = r.GetDataInformation()\n"
+        "print('CELLS', info.GetNumberOfCells())\n"
+        "print('ARRAYS', ','.join(r.CellData.keys()))\n"
+        "print('RANGE', *r.CellData['phi_V'].GetRange())\n")
+    env = dict(os.environ, DISPLAY="")
+    out = subprocess.run(["pvpython", "--force-offscreen-rendering", str(script)], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = dict(line.split(" ", 1) for line in out.stdout.splitlines() if line[:5] in ("CELLS", "ARRAY", "RANGE"))
+    assert int(lines["CELLS"]) == 64
+    assert "phi_V" in lines["ARRAYS"]
+    lo, hi = map(float, lines["RANGE"].split())
+    assert hi > lo
