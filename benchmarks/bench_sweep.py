@@ -1,0 +1,99 @@
+"""Speed-up of an 8-case sweep on 2 MPI ranks over 1 rank.
+
+    .venv/bin/python benchmarks/bench_sweep.py [--ranks 2] [--repeat 3] [--dt-max "120 s"] [--cells 24]
+
+Eight sharp-model cases (2 current densities x 2 collectors x 2 stack pressures) of a few seconds each
+are swept twice from scratch, in fresh directories: ``mpiexec -n 1 liplate sweep`` and
+``mpiexec -n 2 liplate sweep``. The wall times include everything a user waits for: MPI start-up,
+imports, one case process per rank, writing results. Speed-up = T(1 rank) / T(N ranks); with 8 equal
+cases on 2 ranks the ideal is 2. The two are run alternately ``--repeat`` times and the shortest of
+each is compared (other load on the machine only ever adds time). Run it on an otherwise idle machine
+with at least N cores: the load average is printed with every run.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BASE = REPO / "cases" / "li2te_cu_0p5mA_1mAh"
+
+SWEEP = """\
+base = "{base}"
+title = "sweep benchmark"
+
+[common]
+"domain.cells_x" = {cells}
+"domain.cells_y" = {cells}
+"numerics.dt_max" = "{dt_max}"
+"output.frames" = 1
+
+[product]
+"protocol.current_density" = ["0.5 mA/cm^2", "1 mA/cm^2"]
+"case.substrate" = ["cu", "li2te_cu"]
+"protocol.stack_pressure" = ["5 MPa", "13 MPa"]
+"""
+
+
+def run(ranks: int, workdir: Path, args) -> float:
+    workdir.mkdir(parents=True)
+    (workdir / "sweep.toml").write_text(SWEEP.format(base=BASE, cells=args.cells, dt_max=args.dt_max))
+    liplate = Path(sys.executable).with_name("liplate")
+    env = dict(os.environ, OMP_NUM_THREADS="1", OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    cmd = ["mpiexec", "-n", str(ranks), str(liplate), "sweep", "-q", str(workdir / "sweep.toml")]
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stdout}{out.stderr}")
+    return wall
+
+
+def case_seconds(workdir: Path) -> list[float]:
+    import json
+    data = json.loads((workdir / "results.json").read_text())
+    return [c["seconds"] for c in data["cases"]]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ranks", type=int, default=2)
+    ap.add_argument("--cells", type=int, default=24, help="cells along x and y per case")
+    ap.add_argument("--repeat", type=int, default=3, help="alternate runs of each; the shortest counts")
+    ap.add_argument("--dt-max", default="120 s", help="largest time step: smaller means more steps per case")
+    ap.add_argument("--keep", action="store_true", help="keep the sweep directories")
+    args = ap.parse_args()
+    if shutil.which("mpiexec") is None:
+        print("bench_sweep: mpiexec not found; skipped")
+        return 0
+    tmp = Path(tempfile.mkdtemp(prefix="liplate_bench_sweep_"))
+    try:
+        times: dict[int, list[float]] = {1: [], args.ranks: []}
+        print(f"8-case sweep, {args.cells}x{args.cells} cells, dt_max {args.dt_max}; {os.cpu_count()} cores")
+        for k in range(args.repeat):
+            for n in (1, args.ranks):
+                load = os.getloadavg()[0]
+                t = run(n, tmp / f"ranks{n}_{k}", args)
+                times[n].append(t)
+                per_case = case_seconds(tmp / f"ranks{n}_{k}")
+                print(f"  mpiexec -n {n}: {t:7.1f} s wall (cases {min(per_case):.1f}-{max(per_case):.1f} s; "
+                      f"load average before {load:.1f})", flush=True)
+        t1, tn = min(times[1]), min(times[args.ranks])
+        print(f"  shortest: 1 rank {t1:.1f} s, {args.ranks} ranks {tn:.1f} s")
+        print(f"  speed-up {args.ranks} ranks over 1: {t1 / tn:.2f} (ideal {args.ranks})")
+    finally:
+        if args.keep:
+            print(f"  sweep directories kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""``liplate sweep``: gathers results, skips finished cases, survives a kill, isolates failures, runs over MPI.
+
+Every case is a 4 x 4 sharp-model case (about a second); each sweep pays one child start-up (~2 s).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from argparse import Namespace
+from pathlib import Path
+
+import pytest
+
+from liplate.sweep import main as sweep_main
+
+BASE = """\
+[case]
+substrate = "li2te_cu"
+model = "sharp"
+
+[protocol]
+current_density = "0.5 mA/cm^2"
+capacity = "0.2 mAh/cm^2"
+
+[domain]
+width = "100 um"
+height = "50 um"
+cells_x = 4
+cells_y = 4
+
+[numerics]
+dt_initial = "10 s"
+dt_max = "600 s"
+
+[output]
+frames = 1
+"""
+
+
+def make_sweep(tmp_path: Path, body: str) -> Path:
+    (tmp_path / "base").mkdir(exist_ok=True)
+    (tmp_path / "base" / "case.toml").write_text(BASE)
+    f = tmp_path / "sweep.toml"
+    f.write_text('base = "base"\n' + body)
+    return f
+
+
+def rows(tmp_path: Path) -> list[dict]:
+    with open(tmp_path / "results.csv", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def run(f: Path, force: bool = False) -> int:
+    return sweep_main(Namespace(file=str(f), force=force, quiet=True))
+
+
+def test_sweep_gathers_results_and_a_rerun_skips_them(tmp_path):
+    f = make_sweep(tmp_path, '[product]\n"protocol.current_density" = ["0.5 mA/cm^2", "1 mA/cm^2"]\n'
+                             '"case.substrate" = ["cu", "li2te_cu"]\n')
+    assert run(f) == 0
+    table = rows(tmp_path)
+    assert len(table) == 4
+    assert {r["status"] for r in table} == {"completed"}
+    first = table[0]
+    assert first["protocol.current_density"] == "0.5 mA/cm^2" and first["case.substrate"] == "cu"
+    assert float(first["current_density_mA_cm2"]) == pytest.approx(0.5)
+    from liplate.io.summary import SUMMARY_KEYS
+    assert set(SUMMARY_KEYS) <= set(first)
+    summaries = sorted((tmp_path / "runs").glob("*/output/summary.json"))
+    assert len(summaries) == 4
+    stamps = [p.stat().st_mtime_ns for p in summaries]
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert data["counts"] == {"completed": 4} and len(data["cases"]) == 4
+
+    assert run(f) == 0                                          # second run: nothing recomputed
+    assert [p.stat().st_mtime_ns for p in summaries] == stamps
+    assert len(rows(tmp_path)) == 4
+
+    # Changing what every case shares rewrites the case files and redoes the cases.
+    f.write_text(f.read_text().replace("[product]", '[common]\n"output.frames" = 2\n[product]'))
+    from liplate.sweep import _plan
+    from liplate.sweep_expand import load_sweep
+    s = load_sweep(f)
+    assert {_plan(s, p, force=False)["action"] for p in s.points} == {"force"}
+
+
+def test_a_broken_case_is_recorded_and_the_others_finish(tmp_path):
+    f = make_sweep(tmp_path, '[[cases]]\n"protocol.current_density" = "1 mA/cm^2"\n'
+                             '[[cases]]\nname = "negative"\n"protocol.current_density" = "-1 mA/cm^2"\n'
+                             '[[cases]]\nname = "crashes"\n"numerics.max_sweeps" = 1\n"numerics.tolerance" = 1e-30\n'
+                             '"numerics.dt_min" = "5 s"\n'
+                             '[[cases]]\n"case.substrate" = "cu"\n')
+    assert run(f) == 1
+    by = {r["case"]: r for r in rows(tmp_path)}
+    assert len(by) == 4
+    assert by["negative"]["status"] == "invalid" and "must be > 0" in by["negative"]["error"]
+    assert by["crashes"]["status"] in ("failed", "error") and by["crashes"]["error"]
+    assert by["current_density_1mA_per_cm2"]["status"] == "completed"
+    assert by["substrate_cu"]["status"] == "completed"
+    assert not (tmp_path / "runs" / "negative" / "output").exists()      # never started
+
+
+def test_killed_sweep_loses_nothing_finished(tmp_path):
+    f = make_sweep(tmp_path, '[product]\n"case.seed" = [0, 1, 2, 3]\n')
+    proc = subprocess.Popen([sys.executable, "-m", "liplate.sweep", str(f), "-q"], start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    done: list[Path] = []
+    while time.monotonic() < deadline and not done:
+        done = list((tmp_path / "runs").glob("*/output/summary.json"))
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)                                   # the sweep: no chance to clean up
+    proc.wait()
+    assert done
+    for _ in range(100):                                                # its case process follows it
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("the case process outlived the killed sweep")
+    stamps = {p: p.stat().st_mtime_ns for p in done}
+    assert run(f) == 0
+    assert {p: p.stat().st_mtime_ns for p in done} == stamps          # finished cases were not redone
+    assert [r["status"] for r in rows(tmp_path)] == ["completed"] * 4
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(shutil.which("mpiexec") is None, reason="needs mpiexec")
+def test_sweep_over_two_ranks(tmp_path):
+    f = make_sweep(tmp_path, '[product]\n"protocol.current_density" = ["0.5 mA/cm^2", "1 mA/cm^2"]\n'
+                             '"case.substrate" = ["cu", "li2te_cu"]\n')
+    liplate = Path(sys.executable).with_name("liplate")
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMP_NUM_THREADS="1")
+    out = subprocess.run(["mpiexec", "-n", "2", str(liplate), "sweep", str(f)], env=env, capture_output=True,
+                         text=True, timeout=240)
+    assert out.returncode == 0, out.stdout + out.stderr
+    table = rows(tmp_path)
+    assert len(table) == 4 and {r["status"] for r in table} == {"completed"}
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert data["mpi_size"] == 2
+    assert {c["rank"] for c in data["cases"]} == {0, 1}                 # both ranks ran cases

@@ -1,0 +1,140 @@
+"""Sweep files -> points -> case directories (no case is run here)."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from liplate.case import load_case
+from liplate.sweep_expand import SweepError, dumps_toml, load_sweep, point_name, slug
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+BASE = """\
+[case]
+substrate = "li2te_cu"
+model = "sharp"
+
+[protocol]
+current_density = "0.5 mA/cm^2"
+capacity = "1 mAh/cm^2"
+
+[domain]
+cells_x = 4
+cells_y = 4
+
+[parameters]
+"lpscl.conductivity" = "3 mS/cm"
+"""
+
+
+@pytest.fixture
+def sweep_file(tmp_path):
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "case.toml").write_text(BASE)
+
+    def make(body: str, header: str = 'base = "base"\n'):
+        f = tmp_path / "sweep.toml"
+        f.write_text(header + body)
+        return f
+    return make
+
+
+def test_product_expands_every_combination_first_axis_slowest(sweep_file):
+    s = load_sweep(sweep_file('[product]\n"protocol.current_density" = ["0.5 mA/cm^2", "1 mA/cm^2"]\n'
+                              '"case.substrate" = ["cu", "li2te_cu"]\n"case.seed" = [0, 1]\n'))
+    assert len(s.points) == 8
+    assert [p.values["protocol.current_density"] for p in s.points[:4]] == ["0.5 mA/cm^2"] * 4
+    assert [p.values["case.seed"] for p in s.points[:2]] == [0, 1]
+    assert s.points[0].name == "current_density_0.5mA_per_cm2__substrate_cu__seed_0"
+    assert len({p.name for p in s.points}) == 8
+    assert s.axes == ["protocol.current_density", "case.substrate", "case.seed"]
+
+
+def test_zip_pairs_lists_and_multiplies_with_product(sweep_file):
+    s = load_sweep(sweep_file('[product]\n"case.substrate" = ["cu", "li2te_cu"]\n'
+                              '[zip]\n"protocol.current_density" = ["0.5 mA/cm^2", "1 mA/cm^2", "2 mA/cm^2"]\n'
+                              '"protocol.capacity" = ["1 mAh/cm^2", "2 mAh/cm^2", "4 mAh/cm^2"]\n'))
+    assert len(s.points) == 6
+    pairs = {(p.values["protocol.current_density"], p.values["protocol.capacity"]) for p in s.points}
+    assert pairs == {("0.5 mA/cm^2", "1 mAh/cm^2"), ("1 mA/cm^2", "2 mAh/cm^2"), ("2 mA/cm^2", "4 mAh/cm^2")}
+
+
+def test_several_zip_groups(sweep_file):
+    s = load_sweep(sweep_file('[[zip]]\n"protocol.current_density" = ["0.5 mA/cm^2", "1 mA/cm^2"]\n'
+                              '"protocol.capacity" = ["1 mAh/cm^2", "2 mAh/cm^2"]\n'
+                              '[[zip]]\n"domain.cells_x" = [4, 8]\n"domain.cells_y" = [4, 8]\n'))
+    assert len(s.points) == 4
+    assert all(p.values["domain.cells_x"] == p.values["domain.cells_y"] for p in s.points)
+
+
+def test_zip_of_unequal_lengths_is_an_error(sweep_file):
+    with pytest.raises(SweepError, match="equal lengths"):
+        load_sweep(sweep_file('[zip]\n"protocol.current_density" = ["0.5 mA/cm^2", "1 mA/cm^2"]\n'
+                              '"protocol.capacity" = ["1 mAh/cm^2"]\n'))
+
+
+def test_explicit_cases_follow_the_grid_with_their_own_names(sweep_file):
+    s = load_sweep(sweep_file('[product]\n"case.seed" = [0, 1]\n'
+                              '[[cases]]\nname = "hot"\n"protocol.temperature" = "330 K"\n'
+                              '[[cases]]\n"protocol.temperature" = "280 K"\n'))
+    assert [p.name for p in s.points] == ["seed_0", "seed_1", "hot", "temperature_280K"]
+
+
+def test_unknown_keys_are_errors_with_suggestions(sweep_file):
+    with pytest.raises(SweepError, match="did you mean 'current_density'"):
+        load_sweep(sweep_file('[product]\n"protocol.current_densty" = ["1 mA/cm^2"]\n'))
+    with pytest.raises(SweepError, match="unknown parameter set"):
+        load_sweep(sweep_file('[product]\n"parameters.lpscI.conductivity" = ["1 mS/cm"]\n'))
+    with pytest.raises(SweepError, match="did you mean 'product'"):
+        load_sweep(sweep_file('[produkt]\n"case.seed" = [0]\n'))
+    with pytest.raises(SweepError, match="non-empty list"):
+        load_sweep(sweep_file('[product]\n"case.seed" = 3\n'))
+    with pytest.raises(SweepError, match="no points"):
+        load_sweep(sweep_file(""))
+    with pytest.raises(SweepError, match="no case.toml"):
+        load_sweep(sweep_file('[product]\n"case.seed" = [0]\n', header='base = "nowhere"\n'))
+
+
+def test_written_case_keeps_units_and_loads_to_si(sweep_file, tmp_path):
+    s = load_sweep(sweep_file('[common]\n"output.frames" = 1\n'
+                              '[product]\n"protocol.current_density" = ["0.5 mA/cm^2", "2 mA/cm^2"]\n'
+                              '"parameters.lpscl.conductivity" = ["1 mS/cm", "10 mS/cm"]\n'))
+    p = s.points[-1]
+    text = s.case_text(p)
+    assert '"2 mA/cm^2"' in text and '"10 mS/cm"' in text
+    d = tmp_path / "runs" / p.name
+    d.mkdir(parents=True)
+    (d / "case.toml").write_text(text)
+    case = load_case(d)
+    assert case["protocol"]["current_density"] == pytest.approx(20.0)       # 2 mA/cm^2 in A/m^2
+    assert case.p("lpscl.conductivity") == pytest.approx(1.0)               # 10 mS/cm in S/m, not the base's 3
+    assert case["output"]["frames"] == 1
+    assert case["domain"]["cells_x"] == 4                                   # from the base
+
+
+def test_toml_writer_round_trips():
+    data = {"case": {"title": 'a "quoted" title, µm', "seed": 3, "flag": True},
+            "protocol": {"current_density": "0.5 mA/cm^2", "x": 1.5e-7},
+            "parameters": {"lpscl": {"conductivity": "3 mS/cm"}, "li": {"molar_volume": "13 cm^3/mol"}},
+            "weird key": {"a.b": [1, 2]}}
+    assert tomllib.loads(dumps_toml(data)) == data
+
+
+def test_names_are_filesystem_friendly():
+    assert slug("0.5 mA/cm^2") == "0.5mA_per_cm2"
+    assert slug("0.8 ohm*cm^2") == "0.8ohmcm2"
+    assert slug(True) == "true"
+    long = point_name({f"parameters.lpscl.p{i}": "1234567890 mS/cm" for i in range(10)})
+    assert len(long) <= 120
+
+
+def test_invalid_value_is_found_per_point(sweep_file):
+    from liplate.sweep_expand import check_point
+
+    s = load_sweep(sweep_file('[product]\n"protocol.current_density" = ["1 mA/cm^2", "-1 mA/cm^2"]\n'))
+    assert check_point(s, s.points[0], "x") is None
+    assert "must be > 0" in check_point(s, s.points[1], "x")
