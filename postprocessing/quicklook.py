@@ -64,8 +64,8 @@ def plot(case_dir, outdir: Path, name: str = NAME, show: bool = False, size=(140
                 centres["j"] = vec * (0.8 * cell / max(float(np.abs(vec).max()), 1e-30))
                 pl.add_mesh(centres.glyph(orient="j", scale="j", factor=1.0), color="white", lighting=False)
             pl.add_text(f"{case.name}  t = {frames[-1][0]:g} s", position="upper_left", font_size=9, color="black")
-            pl.show_bounds(bounds=mesh.bounds, xtitle="x (um)", ytitle="y (um)", color="black", location="outer", ticks="outside",
-                           font_size=10, use_2d=True)
+            pl.show_bounds(bounds=mesh.bounds, xtitle="x (um)", ytitle="y (um)", color="black", location="outer",
+                           ticks="outside", font_size=10, use_2d=True)
             pl.view_xy()
             pl.camera.zoom(0.85)
             data["panels"][array] = {"range": [lo, hi]}
