@@ -97,4 +97,19 @@ register_section(Section("output", "what is written and when", {
     "timeseries_every": Key("int", 1, "write a time-series row every N accepted steps", min=1),
 }))
 
+register_section(Section("physics", "which processes are on (ablations switch them off)", {
+    "sei": Key("bool", True, "SEI growth on the Li|SE interface: resistance and Li consumption"),
+    "creep": Key("bool", True, "power-law creep of Li under the stack pressure (roughness filling, levelling)"),
+}))
+
 # [parameters] is free-form: "<set>.<name>" = "value unit"; validated in case.py against the sets.
+
+
+def _register_model_sections() -> None:
+    """Sections defined next to the models that read them (imported here so validation sees them)."""
+    from .kmc.config import KMC_SECTION
+
+    register_section(KMC_SECTION)
+
+
+_register_model_sections()

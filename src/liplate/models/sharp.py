@@ -6,6 +6,12 @@ each column of the film grows by Faraday's law with its local current density,
 
     dh/dt = j(x) V_m / F                                      (BRIEF §2: 4.85 um per mAh/cm^2)
 
+minus the two sinks of :mod:`liplate.physics.deposit` (switched by ``[physics] sei / creep``):
+SEI growth (parabolic with a Tafel factor in the local current; its resistance delta / sigma_SEI is
+in series with the kinetics) and creep of Li into the SE surface roughness. Both electrodes are Li
+under the same stack pressure, so the V_m p / F shift of the equilibrium potential cancels in the
+flat-film cell voltage.
+
 The SE does not move: plated Li pushes the stack apart (solid state), so the window geometry is
 fixed and only the film thickness per column evolves. The rest of the pellet (thickness
 L - H) is an ohmic resistance and the Li counter electrode strips with Butler-Volmer kinetics.
@@ -20,6 +26,9 @@ import numpy as np
 
 from ..mesh import Geometry, build_mesh
 from ..physics.constants import FARADAY
+from ..physics import creep as creep_mod
+from ..physics import sei as sei_mod
+from ..physics.deposit import DepositParameters, FilmState
 from ..physics.kinetics import overpotential_for_current
 from ..physics.potential import InterfacePotentialSolver, SolveFailed
 from ..solvers import make_solver
@@ -45,7 +54,8 @@ class SharpInterfaceModel(Model):
         self.solver = InterfacePotentialSolver(self.mesh, self.geom.nx, self.sigma, self.temperature,
                                                self.alpha, solver=make_solver(case["numerics"]["solver"]))
         nx = self.geom.nx
-        self.thickness = np.zeros(nx)          # Li film thickness per column (m)
+        self.film = FilmState.new(deposit_parameters(case), nx)
+        self.sei_conductivity = self.film.params.sei.conductivity
         self.charge = np.zeros(1)              # passed charge per area (C/m^2)
         self.time = np.zeros(1)
         self._sol = None
@@ -55,33 +65,56 @@ class SharpInterfaceModel(Model):
     def advance(self, dt: float, current_density: float) -> StepReport:
         eta_guess = None if self._sol is None else self._sol.eta
         try:
-            sol = self.solver.solve(current_density, self.j0, eta_guess=eta_guess, tol=self.tol)
+            sol = self._solve(current_density, eta_guess)
         except SolveFailed as exc:
             raise StepFailed(str(exc)) from exc
         if not np.all(np.isfinite(sol.j)):
             raise StepFailed("non-finite current density")
         self._sol = sol
         self._j_app = current_density
-        self.thickness = self.thickness + sol.j * self.vm / FARADAY * dt
+        self.film.step(dt, sol.j)
+        self._sol = None  # the SEI changed: the reported state is re-solved on demand
+        self._last_eta = sol.eta
         self.charge = self.charge + current_density * dt
         self.time = self.time + dt
         return StepReport(sweeps=sol.iterations, residual=sol.residual)
 
+    def _series_resistance(self) -> np.ndarray:
+        return self.film.sei_thickness / self.sei_conductivity if self.film.params.sei_on else 0.0
+
+    def _solve(self, current_density, eta_guess=None):
+        return self.solver.solve(current_density, self.j0, series_resistance=self._series_resistance(),
+                                 eta_guess=eta_guess, tol=self.tol)
+
+    _FILM_ARRAYS = ("thickness", "sei_thickness", "fill", "extruded", "charge", "lateral")
+
     def get_state(self) -> dict[str, np.ndarray]:
-        return {"thickness": self.thickness.copy(), "charge": self.charge.copy(), "time": self.time.copy()}
+        state = {f"film_{k}": np.array(getattr(self.film, k), dtype=float) for k in self._FILM_ARRAYS}
+        state["film_time"] = np.array([self.film.time])
+        state.update(charge=self.charge.copy(), time=self.time.copy())
+        return state
 
     def set_state(self, state: dict[str, np.ndarray]) -> None:
-        self.thickness = np.array(state["thickness"], dtype=float)
+        for k in self._FILM_ARRAYS:
+            setattr(self.film, k, np.array(state[f"film_{k}"], dtype=float))
+        self.film.time = float(state["film_time"][0])
         self.charge = np.array(state["charge"], dtype=float)
         self.time = np.array(state["time"], dtype=float)
+        self._sol = None
+
+    @property
+    def thickness(self) -> np.ndarray:
+        """Cross-section thickness of dense Li per column (m)."""
+        return self.film.thickness
 
     def plated_charge(self) -> float:
-        return float(np.mean(self.thickness) * FARADAY / self.vm)
+        """Charge per area held by plated Li metal plus Li bound in the SEI (C/m^2)."""
+        return float(np.mean(self.film.li_as_metal() + self.film.li_in_sei()) * FARADAY)
 
     # -- reporting ------------------------------------------------------------------------
     def _ensure_solution(self, current_density: float):
         if self._sol is None:
-            self._sol = self.solver.solve(current_density, self.j0, tol=self.tol)
+            self._sol = self._solve(current_density, getattr(self, "_last_eta", None))
             self._j_app = current_density
         return self._sol
 
@@ -92,7 +125,10 @@ class SharpInterfaceModel(Model):
         eta_window = -float(np.mean(sol.phi_top) - np.mean(sol.phi_interface))
         eta_rest = -j_app * self.rest / self.sigma
         eta_ce = -overpotential_for_current(-j_app, self.j0_counter, self.alpha, self.temperature)
-        voltage = eta_we + eta_window + eta_rest + eta_ce
+        eta_sei = -float(np.mean(sol.j * self._series_resistance()))
+        # V = phi_WE - phi_CE with phi_WE = 0; computed from the potentials, not from the parts, so
+        # that the parts adding up to V is a check (tests/physics/test_sharp_model.py).
+        voltage = -float(np.mean(sol.phi_top)) + eta_rest + eta_ce
         h_um = self.thickness / M_PER_UM
         return {
             "time_s": float(self.time[0]),
@@ -101,7 +137,7 @@ class SharpInterfaceModel(Model):
             "eta_ct_V": eta_we,
             "eta_ohmic_V": eta_window + eta_rest,
             "eta_counter_V": eta_ce,
-            "eta_sei_V": 0.0,
+            "eta_sei_V": eta_sei,
             "eta_nucleation_V": None,
             "thickness_mean_um": float(np.mean(h_um)),
             "thickness_std_um": float(np.std(h_um)),
@@ -113,8 +149,11 @@ class SharpInterfaceModel(Model):
             "current_density_mA_cm2": j_app / A_M2_PER_MA_CM2,
             "penetration_depth_um": 0.0,
             "short_circuit": False,
-            "sei_thickness_mean_nm": None,
-            "li_lost_to_sei_mAh_cm2": None,
+            "sei_thickness_mean_nm": float(np.mean(self.film.sei_thickness)) * 1e9 if self.film.params.sei_on
+            else None,
+            "li_lost_to_sei_mAh_cm2": float(np.mean(self.film.li_in_sei()) * FARADAY) / C_M2_PER_MAH_CM2
+            if self.film.params.sei_on else None,
+            "roughness_fill_um": float(np.mean(self.film.fill)) / M_PER_UM,
             "cell_voltage_final_V": voltage,
         }
 
@@ -131,3 +170,18 @@ class SharpInterfaceModel(Model):
             "current_density_magnitude_A_m2": np.hypot(current[:, 0], current[:, 1]),
             "film_thickness_um": film / M_PER_UM,
         }
+
+
+def deposit_parameters(case) -> DepositParameters:
+    """The flat-film budget's parameters from the case (with its overrides and switches)."""
+    return DepositParameters(
+        molar_volume=case.p("li.molar_volume"),
+        sei=sei_mod.SeiParameters.from_parameters(case.params["sei"], case.params["lpscl"]),
+        creep=creep_mod.CreepLaw.from_parameters(case.params["li"]),
+        fill_capacity=case.p("interface.roughness_fill_depth"),
+        film_half_width=0.5 * case.p("cell.collector_diameter"),
+        pressure=case["protocol"]["stack_pressure"],
+        temperature=case["protocol"]["temperature"],
+        sei_on=bool(case["physics"]["sei"]),
+        creep_on=bool(case["physics"]["creep"]),
+    )

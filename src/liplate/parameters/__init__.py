@@ -11,7 +11,7 @@ import difflib
 import importlib
 from dataclasses import asdict, dataclass, replace
 
-SET_NAMES = ("lpscl", "li", "cu", "li2te_cu", "cell")
+SET_NAMES = ("lpscl", "li", "cu", "li2te_cu", "cell", "sei", "interface")
 SUBSTRATES = ("cu", "li2te_cu")
 
 

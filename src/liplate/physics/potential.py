@@ -72,7 +72,10 @@ class InterfacePotentialSolver:
         self.phi = fp.CellVariable(mesh=mesh, name="phi", value=0.0)
         self.c1 = fp.CellVariable(mesh=mesh, value=0.0)
         self.c0 = fp.CellVariable(mesh=mesh, value=0.0)
-        self.top_grad = 0.0
+        # Uniform current enters through the top: grad phi . n = j_app / sigma (outward normal +y).
+        # Constrained once with a Variable: re-constraining every solve grows FiPy's expression graph.
+        self.top_grad = fp.Variable(value=0.0)
+        self.phi.faceGrad.constrain(self.top_grad * mesh.faceNormals, mesh.facesTop)
         self._eq = fp.DiffusionTerm(coeff=sigma, var=self.phi) == fp.ImplicitSourceTerm(
             coeff=self.c1, var=self.phi) + self.c0
 
@@ -80,8 +83,7 @@ class InterfacePotentialSolver:
               eta_guess: np.ndarray | None = None, tol: float = 1e-10, max_iter: int = 50) -> InterfaceSolution:
         j0 = np.broadcast_to(np.asarray(j0, dtype=float), (self.nx,))
         rs = np.broadcast_to(np.asarray(series_resistance, dtype=float), (self.nx,))
-        # Uniform current enters through the top: grad phi . n = j_app / sigma (outward normal +y).
-        self.phi.faceGrad.constrain(j_app / self.sigma * self.mesh.faceNormals, self.mesh.facesTop)
+        self.top_grad.setValue(j_app / self.sigma)
         g = 1.0 / (self.dy0 / 2 / self.sigma + rs)     # conductance centre -> metal surface (S/m^2)
         eta = np.full(self.nx, -1e-3) if eta_guess is None else np.array(eta_guess, dtype=float)
         c0 = np.zeros(self.mesh.numberOfCells)
