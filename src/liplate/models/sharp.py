@@ -25,9 +25,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..mesh import Geometry, build_mesh
-from ..physics.constants import FARADAY
 from ..physics import creep as creep_mod
 from ..physics import sei as sei_mod
+from ..physics.constants import FARADAY
 from ..physics.deposit import DepositParameters, FilmState
 from ..physics.kinetics import overpotential_for_current
 from ..physics.potential import InterfacePotentialSolver, SolveFailed
