@@ -65,13 +65,12 @@ class Engine:
         self.proc: subprocess.Popen | None = None
         self.job: dict | None = None
         self.started = 0.0
+        self._buf = b""  # bytes read from the child, not yet a whole line
 
     def _start(self) -> None:
+        self._buf = b""
         self.proc = subprocess.Popen([sys.executable, "-m", "liplate.sweep", "--serve"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, env=child_env())
-
-    def busy(self) -> bool:
-        return self.job is not None
 
     def submit(self, job: dict) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -86,24 +85,34 @@ class Engine:
     def poll(self, wait: float) -> dict | None:
         """The finished job's record, or None if it is still running after ``wait`` seconds."""
         assert self.job is not None and self.proc is not None
-        ready, _, _ = select.select([self.proc.stdout], [], [], wait)
-        if ready:
-            line = self.proc.stdout.readline()
-            if line:
-                record = json.loads(line)
-            else:
-                rc = self.proc.wait()
-                why = f"signal {signal.Signals(-rc).name}" if rc < 0 else f"exit code {rc}"
-                record = {"status": "crashed", "error": f"case process died ({why}); "
-                          f"{_log_tail(self.job)}", "summary": None}
-                self.proc = None
-        else:
+        record = None
+        while record is None:
+            if b"\n" not in self._buf:
+                ready, _, _ = select.select([self.proc.stdout], [], [], wait)
+                if not ready:
+                    break
+                chunk = os.read(self.proc.stdout.fileno(), 1 << 16)
+                if not chunk:
+                    rc = self.proc.wait()
+                    why = f"signal {signal.Signals(-rc).name}" if rc < 0 else f"exit code {rc}"
+                    record = {"status": "crashed", "error": f"case process died ({why}); "
+                              f"{_log_tail(self.job)}", "summary": None}
+                    self.proc, self._buf = None, b""
+                    break
+                self._buf += chunk
+                continue
+            line, self._buf = self._buf.split(b"\n", 1)
+            record = json.loads(line)
+            if record.get("ready"):  # the child has imported FiPy: the case's clock starts now
+                self.started = time.monotonic()
+                record = None
+        if record is None:
             limit = self.job.get("timeout_s")
             if not limit or time.monotonic() - self.started < limit:
                 return None
             self.kill()
-            record = {"status": "timeout", "error": f"no result after {limit:g} s; killed (the next sweep "
-                      "run resumes it from its last checkpoint)", "summary": None}
+            record = {"status": "timeout", "error": f"no result after {limit:g} s; stopped (the next sweep "
+                      "run continues it from its last checkpoint, if it wrote one)", "summary": None}
         record["seconds"] = time.monotonic() - self.started
         self.job = None
         return record
@@ -118,7 +127,7 @@ class Engine:
         if self.proc is not None:
             self.proc.kill()
             self.proc.wait()
-            self.proc = None
+            self.proc, self._buf = None, b""
 
     def close(self) -> None:
         if self.proc is not None:
@@ -163,6 +172,7 @@ def serve() -> int:
     from .case import CaseError
     from .simulation import run_case
 
+    answer.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         job = json.loads(line)
         os.chdir(job["cwd"])

@@ -148,3 +148,27 @@ def test_sweep_over_two_ranks(tmp_path):
     data = json.loads((tmp_path / "results.json").read_text())
     assert data["mpi_size"] == 2
     assert {c["rank"] for c in data["cases"]} == {0, 1}                 # both ranks ran cases
+
+
+def test_a_crashed_or_stuck_case_process_costs_only_its_case(tmp_path):
+    from liplate.sweep import CASE_LOG, Engine, _plan
+    from liplate.sweep_expand import load_sweep
+
+    f = make_sweep(tmp_path, '[common]\n"numerics.dt_max" = "20 s"\n[product]\n"case.seed" = [0, 1]\n')
+    s = load_sweep(f)
+    first, second = (_plan(s, p, force=False)["dir"] for p in s.points)
+    job = {"cwd": str(tmp_path), "force": False, "resume": False, "timeout_s": None}
+    engine = Engine()
+    try:
+        record = engine.run(dict(job, dir=first, timeout_s=0.5))        # its clock starts after start-up
+        assert record["status"] == "timeout" and engine.proc is None
+        engine.submit(dict(job, dir=second))
+        while not (tmp_path / second / CASE_LOG).exists():              # the case has started
+            assert engine.poll(0.05) is None
+        engine.proc.kill()                                               # as the out-of-memory killer would
+        while (record := engine.poll(0.1)) is None:
+            pass
+        assert record["status"] == "crashed" and "SIGKILL" in record["error"]
+        assert engine.run(dict(job, dir=second, force=True))["status"] == "completed"   # on a fresh child
+    finally:
+        engine.close()
