@@ -178,7 +178,8 @@ def build(out: Path, cases=REFERENCE_CASES, run_missing: bool = True, with_parav
         gallery.mkdir(parents=True, exist_ok=True)
         for f in GALLERY:
             if (out / f).is_file():
-                dest = gallery / f.replace("paraview/", "paraview_").replace("/", "_")
+                parts = Path(f).parts  # paraview/<case>/paraview_<field>.png -> paraview_<field>_<case>.png
+                dest = gallery / (f"{Path(f).stem}_{parts[1]}.png" if parts[0] == "paraview" else f)
                 shutil.copyfile(out / f, dest)
                 print(f"gallery: {dest} ({dest.stat().st_size // 1024} kB)")
     (out / "make_figures_report.json").write_text(json.dumps(report, indent=1) + "\n")
