@@ -12,7 +12,7 @@ import pytest
 from liplate.io.fields import read_pvd
 from liplate.simulation import run_case
 
-SLOW_ENOUGH = dict(domain__cells_x=30, domain__cells_y=30, numerics__dt_max="15 s", output__frames=20)
+SLOW_ENOUGH = dict(domain__cells_x=20, domain__cells_y=20, numerics__dt_max="30 s", output__frames=20)
 COMPARE = ("thickness_mean_um", "thickness_std_um", "capacity_mAh_cm2", "cell_voltage_final_V", "steps",
            "focusing_factor_peak", "faraday_thickness_um")
 
