@@ -1,0 +1,96 @@
+"""Metrics of a deposit on a periodic 2D cross-section (pure functions of arrays, SI in, SI out).
+
+Arrays of cell values are laid out as FiPy's Grid2D orders them: reshape to ``(ny, nx)``,
+row 0 at the collector (y = 0), x periodic.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def column_thickness(xi_2d, dy):
+    """Deposit thickness per column (m): h(x) = sum_j xi(x, y_j) dy_j (Li volume per collector area)."""
+    return np.asarray(xi_2d).T @ np.asarray(dy, dtype=float)
+
+
+def thickness_stats(thickness):
+    """(mean, standard deviation) of the per-column thickness (m), uniform columns."""
+    t = np.asarray(thickness, dtype=float)
+    return float(t.mean()), float(t.std())
+
+
+def wetted_mask(xi_wall, threshold=0.5):
+    """Collector cells covered by Li: xi in the wall row at or above ``threshold``."""
+    return np.asarray(xi_wall) >= threshold
+
+
+def wetted_fraction(xi_wall, threshold=0.5, dx=None):
+    """Fraction of the collector length covered by Li (cell widths ``dx``; uniform if None)."""
+    mask = wetted_mask(xi_wall, threshold)
+    if dx is None:
+        return float(mask.mean())
+    dx = np.broadcast_to(np.asarray(dx, dtype=float), mask.shape)
+    return float(dx[mask].sum() / dx.sum())
+
+
+def runs_periodic(mask):
+    """Lengths (in cells) of the runs of True in a periodic 1D mask; one run if all True, none if all False."""
+    mask = np.asarray(mask, dtype=bool)
+    n = mask.size
+    if n == 0 or not mask.any():
+        return np.array([], dtype=int)
+    if mask.all():
+        return np.array([n])
+    # rotate so that index 0 is the start of a dry cell: no run wraps around the end
+    start = int(np.argmin(mask))
+    m = np.roll(mask, -start)
+    padded = np.concatenate([[False], m, [False]]).astype(np.int8)
+    d = np.diff(padded)
+    starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
+    return ends - starts
+
+
+def islands(xi_wall, dx, threshold=0.5, min_cells=1):
+    """Islands of Li on the collector: (count, widths in m). Periodic in x; a fully wet wall is one island.
+
+    Runs shorter than ``min_cells`` cells are ignored (a single stray wet cell is not an island).
+    """
+    runs = runs_periodic(wetted_mask(xi_wall, threshold))
+    runs = runs[runs >= min_cells]
+    return int(runs.size), runs * float(dx)
+
+
+def focusing_factors(j_local, weight, j_applied):
+    """Current focusing at the Li|SE interface: (peak, mean) of j_local / j_applied.
+
+    ``weight`` is the interface measure of each sample (e.g. |grad xi| dV); samples with zero weight
+    are ignored. The mean is weighted by interface area, so for a fully covered flat collector it
+    is 1 and for islands covering a fraction w of the collector it is about 1/w.
+    """
+    j = np.asarray(j_local, dtype=float)
+    w = np.asarray(weight, dtype=float)
+    sel = w > 0
+    if not sel.any() or j_applied == 0:
+        return float("nan"), float("nan")
+    ratio = j[sel] / j_applied
+    return float(ratio.max()), float(np.sum(ratio * w[sel]) / np.sum(w[sel]))
+
+
+def top_height(xi_2d, y_faces, threshold=0.5):
+    """Height (m) of the highest point of each column where xi >= threshold (0 where none)."""
+    xi_2d = np.asarray(xi_2d)
+    y_top = np.asarray(y_faces)[1:]
+    li = xi_2d >= threshold
+    idx = np.where(li.any(axis=0), xi_2d.shape[0] - 1 - np.argmax(li[::-1], axis=0), -1)
+    return np.where(idx >= 0, y_top[np.clip(idx, 0, None)], 0.0)
+
+
+def penetration_depth(xi_2d, y_faces, dy, threshold=0.5):
+    """How far the deposit reaches into the SE beyond a flat film of the same volume (m, >= 0).
+
+    max over columns of (top height) - mean column thickness. A uniform film gives ~0 (within a
+    cell); an island or a filament gives its height above the mean Faraday level.
+    """
+    h_top = top_height(xi_2d, y_faces, threshold)
+    mean = float(column_thickness(xi_2d, dy).mean())
+    return float(max(0.0, h_top.max() - mean))

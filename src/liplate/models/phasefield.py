@@ -1,0 +1,555 @@
+"""Phase-field model of lithium deposition at the collector, with substrate wetting and nucleation.
+
+Fields on a periodic 2D cross-section (x along the collector, y into the SE, collector at y = 0):
+``xi`` (1 = Li metal, 0 = SE) and ``phi``, the ionic (Li+) potential of the SE. See
+docs/phasefield.md for the full derivation; in short:
+
+Equipotential lithium. Li conducts electrons 3e7 times better than LPSCl conducts ions, so the
+ohmic drop in the deposit is < 1e-9 V and Li is held at the collector potential phi_s = 0 (the
+reference). Only the ionic potential is solved; it lives in the SE, and Li is an ion blocker
+(ionic conductivity sigma_SE [(1 - h) + eps h], eps = ``li_ionic_conductivity_ratio``). The
+local overpotential is eta = phi_s - phi - E_eq with E_eq = 0 (the stack-pressure shift V_m p / F
+is the same at the Li counter electrode and cancels in the cell voltage). No 1e7 conductivity
+contrast enters the matrix (unlike Chen et al.'s sigma_eff), so CG + AMG converges in a few
+iterations and the answer does not depend on the contrast.
+
+Potential (charge conservation in the SE, single-ion conductor, t+ = 1)::
+
+    div(sigma grad phi) = S(phi),   S = |grad xi| j_BV(eta; j0)  +  a_w (1 - h(xi)) G(eta) j_BV(eta; j0_sub)
+
+S (A/m^3) is the Li+ consumed at the Li|SE interface (diffuse delta function |grad xi|, which
+integrates to 1 across any monotone profile) and, in the collector row (a_w = 1/dy_0), by
+nucleation on bare substrate (gate G switching on past the heterogeneous nucleation overpotential
+eta_n(theta), physics/nucleation.py). Top of the window: the applied current density enters
+(galvanostatic control: the Neumann flux fixes the current, the solvability condition fixes the
+potential level). Collector: no ion flux.
+
+Order parameter (Allen-Cahn with a volume-conserving Lagrange multiplier, plus Faraday growth)::
+
+    d xi/dt = L [div(kappa grad xi) - g'(xi) + lambda w(xi)] + S V_m / F
+
+The reaction term moves the interface with the Faraday velocity j V_m / F; the Allen-Cahn part
+relaxes the shape towards the wetting equilibrium at constant volume (lambda is enforced exactly
+each sweep by projection onto w = xi (1 - xi)), so plated Li = passed charge to solver tolerance.
+kappa is anisotropic, kappa_x = s^2 kappa_y, so the interface spans about one cell in both
+directions on flat cells (s = ell_x / ell_y). Cahn wall condition at the collector
+(physics/wetting.py): n.grad xi = cos(theta) xi (1 - xi) / ell_y.
+"""
+from __future__ import annotations
+
+import time as _time
+from collections.abc import Callable
+
+import numpy as np
+from scipy.optimize import brentq
+
+from .. import metrics
+from ..physics import nucleation as nuc
+from ..physics import phasefield as pf
+from ..physics import wetting
+from ..physics.constants import FARADAY
+from ..physics.kinetics import butler_volmer, butler_volmer_slope, overpotential_for_current
+from ..units import C_M2_PER_MAH_CM2, M_PER_UM, to_si
+from .base import Model, StepFailed, StepReport
+from .phasefield_config import NUCLEATION_SECTION, PHASEFIELD_SECTION, SUBSTRATE_SECTION
+
+
+def _section(case, section):
+    """A section of the case with defaults filled in (works before the schema registers it)."""
+    given = dict(case.sections.get(section.name, {}) or {})
+    out = {}
+    for name, key in section.keys.items():
+        if name in given and given[name] is not None:
+            out[name] = given[name]
+        elif key.default == "auto" or key.kind in ("str", "bool", "choice", "int"):
+            out[name] = key.default
+        else:
+            out[name] = key.default if isinstance(key.default, (int, float)) else to_si(key.default, key.kind)
+    return out
+
+
+def graded_heights(height, n_cells, fine_dy, fine_height):
+    """Cell heights: uniform ``fine_dy`` up to ``fine_height``, then geometric growth to ``height``."""
+    n_fine = int(round(fine_height / fine_dy))
+    n_coarse = n_cells - n_fine
+    if n_coarse < 0:
+        raise ValueError(f"domain.cells_y = {n_cells} is less than the {n_fine} fine cells")
+    rest = height - n_fine * fine_dy
+    if n_coarse == 0:
+        if abs(rest) > 1e-3 * fine_dy:
+            raise ValueError("fine layer must fill the domain when no coarse cells are left")
+        return np.full(n_fine, fine_dy)
+    if rest <= n_coarse * fine_dy:
+        coarse = np.full(n_coarse, rest / n_coarse)
+    else:
+        k = np.arange(1, n_coarse + 1)
+        r = brentq(lambda r: fine_dy * np.sum(r**k) - rest, 1.0 + 1e-12, 10.0)
+        coarse = fine_dy * r**k
+        coarse *= rest / coarse.sum()
+    return np.concatenate([np.full(n_fine, fine_dy), coarse])
+
+
+class LinearSolveError(RuntimeError):
+    pass
+
+
+def solve_linear(A, b, method, tolerance, x0=None, cache=None):
+    """Solve the SPD system A x = b; return (x, iterations). Raise LinearSolveError if |Ax-b|/|b| > 10 tol.
+
+    ``pcg-amg``: conjugate gradients preconditioned by pyamg classical (Ruge-Stuben)
+    AMG, which copes with the flat, graded cells better than smoothed aggregation (17 vs 45 CG
+    iterations measured). The AMG
+    hierarchy is kept in ``cache`` and reused while it still converges in <= 25 iterations (the
+    matrices change little between sweeps and steps); otherwise it is rebuilt and the solve
+    repeated. ``lu``: SuperLU, what FiPy's default SciPy LinearLUSolver calls.
+    """
+    import pyamg
+    from scipy.sparse.linalg import splu
+
+    bnorm = float(np.linalg.norm(b)) or 1.0
+    if method == "lu":
+        x = splu(A.tocsc()).solve(b)
+        its = 1
+    else:
+        cache = {} if cache is None else cache
+        x = None
+        for attempt in range(2):
+            if cache.get("ml") is None or attempt == 1:
+                cache["ml"] = pyamg.ruge_stuben_solver(A, max_coarse=100)
+                cache["builds"] = cache.get("builds", 0) + 1
+            res: list[float] = []
+            x, _ = pyamg.krylov.cg(A, b, x0=x0, tol=0.5 * tolerance, maxiter=200,
+                                   M=cache["ml"].aspreconditioner(cycle="V"), residuals=res)
+            its = len(res) - 1
+            r = float(np.linalg.norm(A @ x - b)) / bnorm
+            if its <= 25 and np.isfinite(r) and r <= 10 * tolerance:
+                break
+    r = float(np.linalg.norm(A @ x - b)) / bnorm
+    if not np.isfinite(r) or r > 10 * tolerance:
+        raise LinearSolveError(f"{method} solve stopped short: |Ax-b|/|b| = {r:.3g} after {its} iterations")
+    return x, its
+
+
+class FVOperator:
+    """Finite-volume -div(c grad .) on a FiPy mesh, assembled with numpy from FiPy's own geometry.
+
+    Same two-point flux as FiPy's DiffusionTerm (face coefficient x face area / cell-centre distance;
+    tests/physics/test_phasefield.py checks the matrix against FiPy's). Assembling it directly is
+    ~30x cheaper than building FiPy terms each sweep, which dominated the step time.
+    """
+
+    def __init__(self, mesh):
+        from scipy import sparse
+
+        fc = mesh.faceCellIDs
+        mask = np.ma.getmaskarray(fc)[1]
+        self.inner = ~mask
+        i = np.asarray(fc[0].filled(0))[self.inner]
+        j = np.asarray(fc[1].filled(0))[self.inner]
+        self.n = mesh.numberOfCells
+        self.geo = np.asarray(mesh._faceAreas) / np.asarray(mesh._cellDistances)
+        self.areas = np.asarray(mesh._faceAreas)
+        self.alpha = np.asarray(mesh._faceToCellDistanceRatio)[self.inner]
+        self.i, self.j = i, j
+        rows = np.concatenate([i, j, i, j])
+        cols = np.concatenate([i, j, j, i])
+        m = i.size
+        # scatter matrix: csr data = P @ [t, t, -t, -t]
+        pattern = sparse.coo_matrix((np.arange(1, 4 * m + 1, dtype=float), (rows, cols)), shape=(self.n, self.n))
+        csr = pattern.tocsr()
+        csr.sum_duplicates()
+        self._indptr, self._indices = csr.indptr, csr.indices
+        order = sparse.coo_matrix((np.ones(4 * m), (rows, cols)), shape=(self.n, self.n))
+        # position of each contribution in the csr data array
+        key = rows.astype(np.int64) * self.n + cols
+        csr_rows = np.repeat(np.arange(self.n), np.diff(csr.indptr))
+        csr_key = csr_rows.astype(np.int64) * self.n + csr.indices
+        pos = np.searchsorted(csr_key, key)
+        self._P = sparse.csr_matrix((np.ones(4 * m), (pos, np.arange(4 * m))), shape=(csr_key.size, 4 * m))
+        self._diag_pos = np.searchsorted(csr_key, np.arange(self.n, dtype=np.int64) * (self.n + 1))
+        del order
+
+    def face_harmonic(self, cell_values):
+        """Distance-weighted harmonic face average on inner faces (as FiPy's harmonicFaceValue)."""
+        a, b = cell_values[self.i], cell_values[self.j]
+        return a * b / ((1.0 - self.alpha) * a + self.alpha * b)
+
+    def matrix(self, t_inner, diag=None):
+        """CSR matrix of -div(c grad) with inner-face transmissibilities t = c A / d, plus a diagonal."""
+        from scipy import sparse
+
+        data = self._P @ np.concatenate([t_inner, t_inner, -t_inner, -t_inner])
+        if diag is not None:
+            data[self._diag_pos] += diag
+        return sparse.csr_matrix((data, self._indices, self._indptr), shape=(self.n, self.n))
+
+
+class PhaseFieldModel(Model):
+    name = "phasefield"
+
+    def __init__(self, case):
+        import fipy as fp
+
+        self.case = case
+        self.cfg = cfg = _section(case, PHASEFIELD_SECTION)
+        self.ncfg = ncfg = _section(case, NUCLEATION_SECTION)
+        scfg = _section(case, SUBSTRATE_SECTION)
+        dom = case["domain"]
+        num = case["numerics"]
+        self.substrate = case.substrate
+        self.temperature = case["protocol"]["temperature"]
+        self.sigma = case.p("lpscl.conductivity")
+        self.j0 = case.p("lpscl.exchange_current_density")
+        self.alpha = case.p("lpscl.transfer_coefficient")
+        self.vm = case.p("li.molar_volume")
+        self.gamma = case.p("li.surface_energy")
+        self.j0_counter = case.p("cell.counter_exchange_current_density")
+        self.rest = dom["electrolyte_thickness"] - dom["height"]
+        self.max_sweeps = int(num["max_sweeps"])
+        self.solver_name = "lu" if num["solver"] == "lu" else "pcg-amg"
+
+        # -- mesh ----------------------------------------------------------------------------
+        self.nx = int(dom["cells_x"])
+        self.width = float(dom["width"])
+        self.dx = self.width / self.nx
+        self.dy = graded_heights(dom["height"], int(dom["cells_y"]), cfg["fine_cell_height"],
+                                 cfg["fine_layer_height"])
+        self.ny = self.dy.size
+        self.y_faces = np.concatenate([[0.0], np.cumsum(self.dy)])
+        self.y_centres = 0.5 * (self.y_faces[1:] + self.y_faces[:-1])
+        self.x_centres = (np.arange(self.nx) + 0.5) * self.dx
+        self.mesh = fp.PeriodicGrid2DLeftRight(dx=self.dx, dy=self.dy, nx=self.nx, ny=self.ny)
+        self.volumes = np.asarray(self.mesh.cellVolumes)
+
+        # -- phase-field parameters ---------------------------------------------------------
+        ell_y = cfg["interface_length_y"]
+        self.ell_y = cfg["fine_cell_height"] if ell_y == "auto" else float(ell_y)
+        ell_x = cfg["interface_length_x"]
+        self.ell_x = self.dx if ell_x == "auto" else float(ell_x)
+        self.stretch = self.ell_x / self.ell_y
+        self.W = pf.barrier_height(self.gamma, self.ell_y)
+        self.kappa_y = pf.gradient_coefficient(self.gamma, self.ell_y)
+        self.kappa_x = self.stretch**2 * self.kappa_y
+        self.L = cfg["relaxation_rate"] / self.W
+        self.eps = cfg["li_ionic_conductivity_ratio"]
+
+        # -- substrate: wetting and nucleation ---------------------------------------------------
+        self.theta = wetting.substrate_contact_angle(case)
+        j0s = scfg["exchange_current_density"]
+        self.j0_sub = (wetting.SUBSTRATE_DEFAULTS[self.substrate]["exchange_current_density"].value
+                       if j0s == "auto" else float(j0s))
+        self.eta_n = nuc.nucleation_overpotential(self.theta, self.gamma, self.vm, self.temperature,
+                                                  ncfg["log_rate_ratio"])
+        self.gate_width = ncfg["gate_width"]
+        self.progressive = bool(ncfg["progressive"])
+        dens = ncfg["density"]
+        self.nucleus_density = (nuc.SUBSTRATE_DEFAULTS[self.substrate]["nucleus_density"].value
+                                if dens == "auto" else float(dens))
+
+        # -- variables, terms and boundary conditions ---------------------------------------------
+        self.xi = fp.CellVariable(mesh=self.mesh, name="xi", value=self._initial_xi(), hasOld=True)
+        self.phi = fp.CellVariable(mesh=self.mesh, name="phi", value=0.0)
+        self.xi0_total = float(np.sum(self.xi.value * self.volumes))
+        normals = np.asarray(self.mesh.faceNormals)
+        self._kappa_face = fp.FaceVariable(mesh=self.mesh, value=self.L * (
+            self.kappa_x * normals[0] ** 2 + self.kappa_y * normals[1] ** 2))
+        self._bottom = np.asarray(self.mesh.facesBottom)
+        self._top = np.asarray(self.mesh.facesTop)
+        self._wall_grad = fp.FaceVariable(mesh=self.mesh, rank=1, value=0.0)
+        self.xi.faceGrad.constrain(self._wall_grad, where=self.mesh.facesBottom)
+        self._top_grad = fp.FaceVariable(mesh=self.mesh, rank=1, value=0.0)
+        self.phi.faceGrad.constrain(self._top_grad, where=self.mesh.facesTop)
+        self._sigma_cell = fp.CellVariable(mesh=self.mesh, value=self.sigma)
+        self.S = self.W      # stabilisation >= max|g''|/2: the linear scheme is energy stable for any dt
+        self.linear_tolerance = cfg["linear_tolerance"]
+        self.assembly = "fast"
+        self._amg_phi: dict = {}
+        self._amg_xi: dict = {}
+        self.op = FVOperator(self.mesh)
+        self._t_kappa = (self.L * (self.kappa_x * normals[0] ** 2 + self.kappa_y * normals[1] ** 2)
+                         * self.op.geo)[self.op.inner]
+        self._kappa_bottom = self.L * self.kappa_y * self.op.areas[self._bottom]
+        self._bottom_cells = np.asarray(self.mesh.faceCellIDs[0])[self._bottom]
+        self._top_cells = np.asarray(self.mesh.faceCellIDs[0])[self._top]
+
+        # -- bookkeeping ----------------------------------------------------------------------
+        self.time = 0.0
+        self.charge = 0.0                  # passed charge per collector area (C/m^2)
+        self.voltage_peak = 0.0            # most negative cell voltage seen (nucleation transient)
+        self._j_app = 0.0
+        self._sink = np.zeros(self.ny * self.nx)          # A/m^3, last accepted
+        self._delta = np.zeros(self.ny * self.nx)
+        #: callables hook(model, dt) run after each converged step (e.g. creep flattening of bumps);
+        #: a hook must conserve Li volume (charge balance) and may raise StepFailed
+        self.step_hooks: list[Callable] = []
+        self.timing = {"phi": 0.0, "xi": 0.0, "other": 0.0}
+
+    def use_fipy_terms(self, solver=None):
+        """Reference path: build FiPy terms every sweep and solve with a FiPy solver (default: FiPy's LU)."""
+        import fipy as fp
+
+        self.assembly = "fipy"
+        self._q1 = fp.CellVariable(mesh=self.mesh, value=0.0)
+        self._q0 = fp.CellVariable(mesh=self.mesh, value=0.0)
+        self._s0 = fp.CellVariable(mesh=self.mesh, value=0.0)
+        self.phi_eq = (fp.DiffusionTerm(coeff=self._sigma_cell.harmonicFaceValue)
+                       - fp.ImplicitSourceTerm(coeff=self._q1) - self._q0 == 0)
+        self.xi_eq = (fp.TransientTerm() == fp.DiffusionTerm(coeff=self._kappa_face)
+                      - fp.ImplicitSourceTerm(coeff=self.L * self.S) + self._s0)
+        self._fipy_solver = solver or fp.solvers.LinearLUSolver()
+
+    # -- initial state ------------------------------------------------------------------------
+    def _initial_xi(self):
+        X, Y = np.meshgrid(self.x_centres, self.y_centres)
+        xi = np.zeros_like(X)
+        h0 = self.cfg["initial_film_thickness"]
+        if h0 > 0:
+            xi = np.maximum(xi, pf.logistic_profile(h0 - Y, self.ell_y))
+        count = nuc.nucleus_count(self.width, self.nucleus_density)
+        seed = int(self.case["case"]["seed"])
+        self.nuclei_x = nuc.place_nuclei(self.width, count, seed, self.ncfg["min_spacing_fraction"])
+        a = 3 * self.dx if self.ncfg["nucleus_half_width"] == "auto" else self.ncfg["nucleus_half_width"]
+        b = self.ncfg["nucleus_height"] + h0
+        for c in self.nuclei_x:
+            d = (X - c + 0.5 * self.width) % self.width - 0.5 * self.width
+            rho = np.sqrt((d / a) ** 2 + (Y / b) ** 2)
+            # signed distance to the half-ellipse, scaled to the y interface length
+            xi = np.maximum(xi, pf.logistic_profile(b * (1.0 - rho), self.ell_y))
+        return xi.ravel()
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _grid(self, a):
+        return np.asarray(a).reshape(self.ny, self.nx)
+
+    def _delta_function(self, xi):
+        """|grad xi| at cell centres (1/m): central differences, periodic in x, one-sided at y ends."""
+        g = self._grid(xi)
+        gx = (np.roll(g, -1, axis=1) - np.roll(g, 1, axis=1)) / (2 * self.dx)
+        gy = np.gradient(g, self.y_centres, axis=0)
+        return np.hypot(gx, gy).ravel()
+
+    def _sinks(self, xi, phi):
+        """Li+ sink density S (A/m^3) and dS/dphi at the iterate (xi, phi)."""
+        eta = -phi
+        delta = self._delta_function(xi)
+        j = butler_volmer(eta, self.j0, self.alpha, self.temperature)
+        dj = -butler_volmer_slope(eta, self.j0, self.alpha, self.temperature)     # d j / d phi > 0
+        s0 = delta * j
+        s1 = delta * dj
+        if self.progressive:
+            nb = self.nx
+            eta_b = eta[:nb]
+            bare = 1.0 - pf.interp(np.clip(xi[:nb], 0.0, 1.0))
+            gate = nuc.nucleation_gate(eta_b, self.eta_n, self.gate_width)
+            aw = bare * gate / self.dy[0]
+            s0 = s0.copy()
+            s1 = s1.copy()
+            s0[:nb] += aw * butler_volmer(eta_b, self.j0_sub, self.alpha, self.temperature)
+            s1[:nb] += aw * -butler_volmer_slope(eta_b, self.j0_sub, self.alpha, self.temperature)
+        return s0, s1, delta
+
+    # -- stepping --------------------------------------------------------------------------------
+    def advance(self, dt: float, current_density: float) -> StepReport:
+        state = self.get_state()
+        try:
+            report = self._advance(dt, current_density)
+        except (StepFailed, LinearSolveError, FloatingPointError, ValueError) as exc:
+            self.set_state(state)
+            raise StepFailed(str(exc)) from exc
+        return report
+
+    def _solve_phi(self, sigma_cell, s0, s1, phi_it, j_app):
+        """(M(sigma) + V s1) phi = b_top - V (s0 - s1 phi_it): Newton step of div(sigma grad phi) = S(phi)."""
+        if self.assembly == "fipy":
+            self._sigma_cell.setValue(sigma_cell)
+            self._q1.setValue(s1)
+            self._q0.setValue(s0 - s1 * phi_it)
+            self.phi_eq.sweep(var=self.phi, solver=self._fipy_solver)
+            return np.array(self.phi.value), 1
+        op = self.op
+        t = op.face_harmonic(sigma_cell) * op.geo[op.inner]
+        A = op.matrix(t, diag=self.volumes * s1)
+        rhs = -self.volumes * (s0 - s1 * phi_it)
+        np.add.at(rhs, self._top_cells, sigma_cell[self._top_cells] * op.areas[self._top] * (j_app / self.sigma))
+        phi, its = solve_linear(A, rhs, self.solver_name, self.linear_tolerance, x0=phi_it,
+                                cache=self._amg_phi)
+        self.phi.setValue(phi)
+        return phi, its
+
+    def _solve_xi(self, xi_old, xi_it, growth, dt):
+        """Stabilised linear Allen-Cahn step from the Faraday-advanced state xi_ref = xi_old + dt R."""
+        xi_ref = xi_old + dt * growth
+        src = growth + self.L * (self.S * xi_ref - pf.double_well_prime(xi_ref, self.W))
+        g = wetting.cahn_wall_gradient(xi_it[self._bottom_cells], self.theta, self.ell_y)
+        if self.assembly == "fipy":
+            self._s0.setValue(src)
+            val = np.zeros((2, self.mesh.numberOfFaces))
+            val[1, self._bottom] = -g                  # outward normal is -y: n.grad xi = g
+            self._wall_grad.setValue(val)
+            self.xi_eq.sweep(var=self.xi, solver=self._fipy_solver, dt=dt)
+            return np.array(self.xi.value), 1
+        A = self.op.matrix(self._t_kappa, diag=self.volumes * (1.0 / dt + self.L * self.S))
+        rhs = self.volumes * (xi_old / dt + src)
+        np.add.at(rhs, self._bottom_cells, self._kappa_bottom * g)
+        xi, its = solve_linear(A, rhs, self.solver_name, self.linear_tolerance, x0=xi_it,
+                               cache=self._amg_xi)
+        return xi, its
+
+    def _advance(self, dt, j_app):
+        t0 = _time.perf_counter()
+        if self.assembly == "fipy":
+            top = np.zeros((2, self.mesh.numberOfFaces))
+            top[1, self._top] = j_app / self.sigma
+            self._top_grad.setValue(top)
+        self.xi.updateOld()
+        xi_old = np.array(self.xi.value)
+        tol_xi = self.cfg["sweep_tolerance_xi"]
+        tol_phi = self.cfg["sweep_tolerance_phi"]
+        lin_its = 0
+        converged = False
+        d_xi = d_phi = float("inf")
+        with np.errstate(over="raise", invalid="raise"):
+            for sweep in range(1, self.max_sweeps + 1):
+                xi_it = np.array(self.xi.value)
+                phi_it = np.array(self.phi.value)
+                h = pf.interp(np.clip(xi_it, 0.0, 1.0))
+                sigma_cell = self.sigma * ((1.0 - h) + self.eps * h)
+                s0, s1, delta = self._sinks(xi_it, phi_it)
+                ta = _time.perf_counter()
+                phi_new, its = self._solve_phi(sigma_cell, s0, s1, phi_it, j_app)
+                tb = _time.perf_counter()
+                lin_its += its
+                sink = s0 + s1 * (phi_new - phi_it)            # exactly what the potential solve removed
+                growth = sink * self.vm / FARADAY
+                xi_new, its = self._solve_xi(xi_old, xi_it, growth, dt)
+                tc = _time.perf_counter()
+                lin_its += its
+                # Lagrange multiplier: the Allen-Cahn part conserves volume; growth = Faraday
+                err = np.sum((xi_new - xi_old) * self.volumes) - dt * np.sum(growth * self.volumes)
+                w = np.clip(xi_new * (1.0 - xi_new), 0.0, None)
+                wsum = np.sum(w * self.volumes)
+                if wsum > 0:
+                    xi_new = xi_new - err * w / wsum
+                self.xi.setValue(xi_new)
+                self.timing["phi"] += tb - ta
+                self.timing["xi"] += tc - tb
+                d_xi = float(np.max(np.abs(xi_new - xi_it)))
+                d_phi = float(np.max(np.abs(phi_new - phi_it)))
+                if not (np.isfinite(d_xi) and np.isfinite(d_phi)):
+                    raise StepFailed("non-finite fields")
+                if sweep > 1 and d_xi < tol_xi and d_phi < tol_phi:
+                    converged = True
+                    break
+        if not converged:
+            raise StepFailed(f"no convergence in {self.max_sweeps} sweeps (max|dxi| = {d_xi:.2g}, "
+                             f"max|dphi| = {d_phi:.2g} V)")
+        btol = self.cfg["xi_bound_tolerance"]
+        xmin, xmax = float(np.min(self.xi.value)), float(np.max(self.xi.value))
+        if xmin < -btol or xmax > 1.0 + btol:
+            raise StepFailed(f"xi left [0, 1]: min {xmin:.3g}, max {xmax:.3g}")
+        for hook in self.step_hooks:
+            hook(self, dt)
+        s0, s1, delta = self._sinks(np.asarray(self.xi.value), np.asarray(self.phi.value))
+        self._sink = sink
+        self._delta = delta
+        self._j_app = j_app
+        self.time += dt
+        self.charge += j_app * dt
+        v = self._voltage_parts()["voltage_V"]
+        self.voltage_peak = min(self.voltage_peak, v)
+        self.timing["other"] += _time.perf_counter() - t0
+        return StepReport(sweeps=sweep, residual=max(d_xi, d_phi), linear_iterations=lin_its,
+                          info={"d_xi": d_xi, "d_phi_V": d_phi})
+
+    # -- state ----------------------------------------------------------------------------------
+    def get_state(self) -> dict[str, np.ndarray]:
+        return {"xi": np.array(self.xi.value), "phi": np.array(self.phi.value),
+                "sink": self._sink.copy(), "delta": self._delta.copy(),
+                "scalars": np.array([self.time, self.charge, self.voltage_peak, self._j_app])}
+
+    def set_state(self, state: dict[str, np.ndarray]) -> None:
+        self.xi.setValue(np.asarray(state["xi"], dtype=float))
+        self.xi.updateOld()
+        self.phi.setValue(np.asarray(state["phi"], dtype=float))
+        self._sink = np.array(state["sink"], dtype=float)
+        self._delta = np.array(state["delta"], dtype=float)
+        self.time, self.charge, self.voltage_peak, self._j_app = (float(v) for v in state["scalars"])
+
+    def plated_charge(self) -> float:
+        """F/V_m x Li volume added since t = 0 per collector area (C/m^2)."""
+        added = np.sum(np.asarray(self.xi.value) * self.volumes) - self.xi0_total
+        return float(added / self.width * FARADAY / self.vm)
+
+    # -- reporting -------------------------------------------------------------------------------
+    def _voltage_parts(self):
+        j_app = self._j_app
+        phi = np.asarray(self.phi.value)
+        phi_top = float(np.mean(phi[-self.nx:])) + j_app / self.sigma * 0.5 * self.dy[-1]
+        weight = self._sink * self.volumes
+        total = float(np.sum(weight))
+        eta = -phi
+        eta_mean = float(np.sum(eta * weight) / total) if total != 0 else 0.0
+        eta_flat = overpotential_for_current(j_app, self.j0, self.alpha, self.temperature)
+        eta_ohmic = -(phi_top + eta_mean) - j_app * self.rest / self.sigma
+        eta_ce = -overpotential_for_current(-j_app, self.j0_counter, self.alpha, self.temperature)
+        voltage = eta_flat + (eta_mean - eta_flat) + eta_ohmic + eta_ce
+        return {"voltage_V": voltage, "eta_ct_V": eta_flat, "eta_nucleation_V": eta_mean - eta_flat,
+                "eta_ohmic_V": eta_ohmic, "eta_counter_V": eta_ce, "eta_interface_mean_V": eta_mean}
+
+    def interface_current(self):
+        """(local interfacial current density j_BV (A/m^2), interface measure |grad xi| dV (m^2)) per cell."""
+        eta = -np.asarray(self.phi.value)
+        j = butler_volmer(eta, self.j0, self.alpha, self.temperature)
+        xi = np.asarray(self.xi.value)
+        weight = self._delta * self.volumes * ((xi > 0.05) & (xi < 0.95))
+        return j, weight
+
+    def observables(self) -> dict[str, float | None]:
+        xi2 = self._grid(self.xi.value)
+        parts = self._voltage_parts()
+        thick = metrics.column_thickness(xi2, self.dy)
+        t_mean, t_std = metrics.thickness_stats(thick)
+        wall = xi2[0]
+        n_isl, widths = metrics.islands(wall, self.dx, min_cells=2)
+        j, weight = self.interface_current()
+        j_app = self._j_app or self.case["protocol"]["current_density"]
+        ff_peak, ff_mean = metrics.focusing_factors(j, weight, j_app)
+        v = parts["voltage_V"]
+        return {
+            "time_s": self.time,
+            "capacity_mAh_cm2": self.plated_charge() / C_M2_PER_MAH_CM2,
+            "passed_capacity_mAh_cm2": self.charge / C_M2_PER_MAH_CM2,
+            **parts,
+            "eta_sei_V": 0.0,
+            "voltage_peak_V": self.voltage_peak,
+            "nucleation_overpotential_mV": 1e3 * (v - self.voltage_peak) if self.time > 0 else 0.0,
+            "thickness_mean_um": t_mean / M_PER_UM,
+            "thickness_std_um": t_std / M_PER_UM,
+            "faraday_thickness_um": self.charge * self.vm / FARADAY / M_PER_UM,
+            "wetted_fraction": metrics.wetted_fraction(wall),
+            "island_count": n_isl,
+            "island_width_mean_um": float(widths.mean() / M_PER_UM) if n_isl else 0.0,
+            "focusing_factor_peak": ff_peak,
+            "focusing_factor_mean": ff_mean,
+            "penetration_depth_um": metrics.penetration_depth(xi2, self.y_faces, self.dy) / M_PER_UM,
+            "contact_angle_deg": self.theta,
+            "apparent_contact_angle_deg": wetting.apparent_angle(self.theta, self.stretch),
+            "nucleation_gate_overpotential_mV": 1e3 * self.eta_n,
+            "short_circuit": False,
+            "sei_thickness_mean_nm": None,
+            "li_lost_to_sei_mAh_cm2": None,
+        }
+
+    def cell_fields(self) -> dict[str, np.ndarray]:
+        phi = self.phi
+        sigma = np.asarray(self._sigma_cell.value)
+        grad = np.asarray(phi.grad.value).T
+        current = -sigma[:, None] * grad
+        return {
+            "xi": np.array(self.xi.value),
+            "phi_V": np.array(phi.value),
+            "current_density_A_m2": current,
+            "current_density_magnitude_A_m2": np.hypot(current[:, 0], current[:, 1]),
+            "overpotential_V": -np.array(phi.value),
+            "reaction_A_m3": self._sink.copy(),
+        }

@@ -1,0 +1,64 @@
+"""Case-file sections of the phase-field model: [phasefield], [nucleation], [substrate].
+
+Every default is written once, here, with its reason. Registered in schema.py by the maintainer;
+tests call :func:`register` (idempotent).
+"""
+from __future__ import annotations
+
+from ..schema import Key, Section
+
+PHASEFIELD_SECTION = Section("phasefield", "phase-field deposition model (models/phasefield.py)", {
+    "fine_cell_height": Key("length", "0.5 um", "cell height in the uniform layer next to the collector; "
+                            "the deposit (~5 um per mAh/cm^2) lives here", positive=True),
+    "fine_layer_height": Key("length", "16 um", "height of the uniform fine layer; above it cells grow "
+                             "geometrically so that domain.cells_y cells reach domain.height", positive=True),
+    "interface_length_y": Key("length", "auto", "logistic interface length ell_y normal to the collector "
+                              "('auto': one fine cell height); 10-90 % width = 4.4 ell", positive=True),
+    "interface_length_x": Key("length", "auto", "interface length along x ('auto': one cell width). "
+                              "ell_x / ell_y = s stretches the interface: kappa_x = s^2 kappa_y", positive=True),
+    "relaxation_rate": Key("rate", "1 1/s", "Allen-Cahn relaxation rate L_sigma W; shapes relax to the "
+                           "wetting equilibrium faster than they grow (numerical, calibrate)", positive=True),
+    "li_ionic_conductivity_ratio": Key("dimensionless", 1e-2, "ionic conductivity inside Li relative to the "
+                                       "SE: Li carries no Li+ current (equipotential Li); a small floor keeps "
+                                       "the potential equation regular", positive=True, max=1.0),
+    "sweep_tolerance_xi": Key("dimensionless", 1e-4, "nonlinear sweeps stop when max |d xi| < this ...",
+                              positive=True, max=0.1),
+    "sweep_tolerance_phi": Key("voltage", "1e-6 V", "... and max |d phi| < this", positive=True),
+    "linear_tolerance": Key("dimensionless", 1e-8, "relative residual |Ax-b|/|b| a linear solve must reach, "
+                            "else the step fails", positive=True, max=1e-3),
+    "xi_bound_tolerance": Key("dimensionless", 0.1, "a step giving xi < -tol or > 1 + tol is rejected",
+                              positive=True, max=1.0),
+    "initial_film_thickness": Key("length", "0 um", "a uniform Li film present at t = 0 (flat-film checks); "
+                                  "nuclei are added on top of it", min=0.0),
+})
+
+NUCLEATION_SECTION = Section("nucleation", "nuclei on the collector (physics/nucleation.py)", {
+    "density": Key("number_density_area", "auto", "areal density of initial nuclei ('auto': substrate "
+                   "default, physics/nucleation.py SUBSTRATE_DEFAULTS)", positive=True),
+    "min_spacing_fraction": Key("dimensionless", 0.5, "exclusion distance between nuclei, in units of the "
+                                "mean spacing", min=0.0, max=0.99),
+    "nucleus_half_width": Key("length", "auto", "half-width of an initial nucleus ('auto': 3 cell widths)",
+                              positive=True),
+    "nucleus_height": Key("length", "2 um", "height of an initial nucleus", positive=True),
+    "log_rate_ratio": Key("dimensionless", 50.0, "Lambda = ln(J0/J_obs) of classical nucleation "
+                          "(sets the bare-substrate nucleation overpotential eta_n)", positive=True),
+    "gate_width": Key("voltage", "2 mV", "smoothness of the bare-substrate nucleation gate around eta_n",
+                      positive=True),
+    "progressive": Key("bool", True, "deposit on bare substrate where |eta| > eta_n (progressive "
+                       "nucleation); false: initial nuclei only"),
+})
+
+SUBSTRATE_SECTION = Section("substrate", "collector wetting overrides (physics/wetting.py)", {
+    "contact_angle": Key("angle", "auto", "contact angle of Li on the collector against the SE; 'auto': "
+                         "from the DFT binding energies (physics/wetting.py)", min=0.0, max=180.0),
+    "exchange_current_density": Key("current_density", "auto", "exchange current density of Li+ reduction "
+                                    "on bare substrate ('auto': substrate default)", positive=True),
+})
+
+SECTIONS = (PHASEFIELD_SECTION, NUCLEATION_SECTION, SUBSTRATE_SECTION)
+
+
+def register() -> None:
+    from ..schema import register_section
+    for s in SECTIONS:
+        register_section(s)
