@@ -101,6 +101,11 @@ def run_case(path, force: bool = False, resume: bool = False, progress: bool | N
     if case.model == "kmc":
         from .kmc import run_kmc_case
         return run_kmc_case(case)
+    size, _ = comm_info()
+    if size > 1 and _solver_suite() != "petsc":
+        raise CaseError(f"running one case on {size} MPI ranks needs PETSc (FiPy's parallel solvers); this "
+                        f"installation uses {_solver_suite()!r}. Install it with `make system-deps` (Debian's "
+                        "python3-petsc4py), or run the case on one rank")
 
     if is_root():
         out.mkdir(parents=True, exist_ok=True)

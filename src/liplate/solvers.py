@@ -36,8 +36,8 @@ def make_solver(name: str = "auto", tolerance: float = LINEAR_TOLERANCE, iterati
         return fs.LinearLUSolver(tolerance=tolerance, iterations=10)
     if name == "pcg-amg":
         if suite() == "petsc":
-            from fipy.solvers.petsc.preconditioners import HyprePreconditioner
-            return fs.LinearPCGSolver(tolerance=tolerance, iterations=iterations, precon=HyprePreconditioner(),
+            from fipy.solvers.petsc.preconditioners import HYPREPreconditioner
+            return fs.LinearPCGSolver(tolerance=tolerance, iterations=iterations, precon=HYPREPreconditioner(),
                                       criterion="RHS")
         return fs.LinearPCGSolver(tolerance=tolerance, iterations=iterations, criterion="RHS")
     raise ValueError(f"unknown solver {name!r}; allowed: auto, lu, pcg-amg")

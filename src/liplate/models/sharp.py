@@ -160,7 +160,7 @@ class SharpInterfaceModel(Model):
     def cell_fields(self) -> dict[str, np.ndarray]:
         sol = self._ensure_solution(self._j_app or self.case["protocol"]["current_density"])
         phi = self.solver.phi
-        grad = np.asarray(phi.grad.value).T            # (ncells, 2)
+        grad = np.asarray(phi.grad.globalValue).T      # (ncells, 2); collective under MPI
         current = -self.sigma * grad
         ny = self.geom.ny
         film = np.tile(self.thickness, ny)              # thickness of the film below each column

@@ -57,18 +57,21 @@ class InterfacePotentialSolver:
         self.temperature = temperature
         self.alpha = alpha
         self.solver = solver
+        # Works on one rank and domain-decomposed (PETSc): the bottom row and the top row are found in
+        # the *global* numbering (x fastest: the first and the last nx cells); local cells of the bottom
+        # row are found by height and mapped to their column by x.
+        n_global = int(mesh.globalNumberOfCells)
+        if n_global % nx:
+            raise ValueError(f"{n_global} cells is not a multiple of nx = {nx}")
+        face_y = np.asarray(mesh.faceCenters.value[1])
         y = np.asarray(mesh.cellCenters.value[1])
         x = np.asarray(mesh.cellCenters.value[0])
-        ymin = y.min()
-        self.bottom = np.flatnonzero(np.isclose(y, ymin))
-        self.bottom = self.bottom[np.argsort(x[self.bottom])]
-        ymax = y.max()
-        self.top = np.flatnonzero(np.isclose(y, ymax))
-        self.top = self.top[np.argsort(x[self.top])]
-        if len(self.bottom) != nx:
-            raise ValueError(f"expected {nx} bottom cells, found {len(self.bottom)}")
-        dy0 = 2 * ymin  # bottom cell height (centre at dy0 / 2)
-        self.dy0 = dy0
+        self.height = _global_max(face_y)
+        self.dy0 = 2 * _global_min(y)           # bottom cell height (centre at dy0 / 2)
+        self.dy_top = 2 * (self.height - _global_max(y))
+        self.width = nx * float(np.asarray(mesh.dx).ravel()[0])
+        self.local_bottom = np.flatnonzero(np.isclose(y, self.dy0 / 2, rtol=1e-9, atol=0))
+        self.local_column = np.floor(x[self.local_bottom] / self.width * nx).astype(int) % nx
         self.phi = fp.CellVariable(mesh=mesh, name="phi", value=0.0)
         self.c1 = fp.CellVariable(mesh=mesh, value=0.0)
         self.c0 = fp.CellVariable(mesh=mesh, value=0.0)
@@ -88,14 +91,15 @@ class InterfacePotentialSolver:
         eta = np.full(self.nx, -1e-3) if eta_guess is None else np.array(eta_guess, dtype=float)
         c0 = np.zeros(self.mesh.numberOfCells)
         c1 = np.zeros(self.mesh.numberOfCells)
+        cols = self.local_column
         j_prev = None
         for it in range(1, max_iter + 1):  # noqa: B007 (it is reported)
             # Linearise j = a + b * eta around eta_k; eta = -phi_m (metal-side potential of the SE).
             b = butler_volmer_slope(eta, j0, self.alpha, self.temperature)
             a = butler_volmer(eta, j0, self.alpha, self.temperature) - b * eta
             # j = g (phi_c - phi_m) and j = a - b phi_m  =>  j = g (a - b phi_c) / (g - b)
-            c1[self.bottom] = g * (-b) / (g - b) / self.dy0
-            c0[self.bottom] = g * a / (g - b) / self.dy0
+            c1[self.local_bottom] = (g * (-b) / (g - b) / self.dy0)[cols]
+            c0[self.local_bottom] = (g * a / (g - b) / self.dy0)[cols]
             self.c1.setValue(c1)
             self.c0.setValue(c0)
             res = self._eq.sweep(var=self.phi, solver=self.solver)
@@ -104,10 +108,10 @@ class InterfacePotentialSolver:
                     check_converged(self.solver)
                 except LinearSolveFailed as exc:
                     raise SolveFailed(str(exc)) from exc
-            phi = np.asarray(self.phi.value)
+            phi = np.asarray(self.phi.globalValue)   # collective under MPI: every rank calls it
             if not np.all(np.isfinite(phi)):
                 raise SolveFailed("potential solve returned non-finite values")
-            phi_c = phi[self.bottom]
+            phi_c = phi[: self.nx]
             j = g * (a - b * phi_c) / (g - b)
             phi_m = phi_c - j / g
             eta = -phi_m
@@ -122,12 +126,21 @@ class InterfacePotentialSolver:
             raise SolveFailed(f"interface Newton did not converge in {max_iter} iterations "
                               f"(kinetics mismatch {mismatch:.3g}, change {change:.3g} relative to j_app)")
         # Top-face potential: centre value plus half a cell of the imposed gradient.
-        dy_top = 2 * (self._height() - np.asarray(self.mesh.cellCenters.value[1])[self.top])
-        phi_top = phi[self.top] + j_app / self.sigma * dy_top / 2
+        phi_top = phi[-self.nx:] + j_app / self.sigma * self.dy_top / 2
         # eta is the charge-transfer overpotential at the metal; the SE potential at the film surface
         # (outside the series film) is phi_m + j * R_s.
         return InterfaceSolution(phi=phi.copy(), j=j, eta=eta, phi_interface=phi_m + j * rs, phi_top=phi_top,
                                  iterations=it, residual=float(res))
 
-    def _height(self) -> float:
-        return float(np.asarray(self.mesh.faceCenters.value[1]).max())
+
+def _global_max(a: np.ndarray) -> float:
+    from ..parallel import comm_info
+    local = float(np.max(a))
+    if comm_info()[0] == 1:
+        return local
+    from mpi4py import MPI
+    return MPI.COMM_WORLD.allreduce(local, op=MPI.MAX)
+
+
+def _global_min(a: np.ndarray) -> float:
+    return -_global_max(-np.asarray(a))
