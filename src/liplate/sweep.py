@@ -245,8 +245,9 @@ def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
                              "error": None, "summary": None, "note": None}
     text = sweep.case_text(point)
     case_file = case_dir / "case.toml"
-    changed = case_file.is_file() and case_file.read_text() != text
-    if not case_file.is_file() or changed:
+    old = case_file.read_text() if case_file.is_file() else None
+    changed = old is not None and _physics(old) != _physics(text)  # a new title or layout redoes nothing
+    if old != text:
         write_text(case_file, text)
     error = check_point(sweep, point, where=f"{rel}/case.toml")
     if error:
@@ -254,8 +255,14 @@ def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
         return entry
     out = case_dir / "output"
     stored = summ.read(out / "summary.json")
-    if force or changed:
-        entry["note"] = "case.toml changed: redone" if changed and out.is_dir() else None
+    if changed and out.is_dir():
+        # The stored run answers an old question; remove it now, so that an interrupted sweep cannot
+        # later mistake it for the result of the new case.toml.
+        import shutil
+        shutil.rmtree(out)
+        entry.update(note="case.toml changed since the last run (base or [common] edited): old output "
+                     "deleted, run again", action="run")
+    elif force:
         entry["action"] = "force" if out.is_dir() else "run"
     elif stored and stored.get("status") == summ.COMPLETED:
         entry.update(status=FINAL_OK, summary=stored, action="skip")
@@ -268,6 +275,18 @@ def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
     else:
         entry["action"] = "run"
     return entry
+
+
+def _physics(case_text: str) -> dict | None:
+    """A case file's content without its title, for telling whether a stored run is still valid."""
+    from .sweep_expand import tomllib
+
+    try:
+        data = tomllib.loads(case_text)
+    except tomllib.TOMLDecodeError:
+        return None
+    data.get("case", {}).pop("title", None)
+    return data
 
 
 def _get_path(data: dict, path: str) -> Any:
@@ -423,6 +442,10 @@ def run_sweep(sweep: Sweep, force: bool = False, quiet: bool = False, executor=N
     prog.say(f"sweep: {sweep.file}: {len(entries)} cases; {skipped} already completed (skipped), "
              f"{len(invalid)} invalid, {len(todo)} to run on {slots} process{'es' if slots > 1 else ''} "
              f"({size} MPI rank{'s' if size > 1 else ''}); results in {sweep.root}/results.csv")
+    redone = sum(bool(e["note"]) for e in entries)
+    if redone:
+        prog.say(f"sweep: {redone} case(s) changed since their last run (base case or [common] edited): "
+                 "their old outputs were deleted and they run again")
     for e in invalid:
         prog.finished(e)
     write_results(sweep, entries, started, size)

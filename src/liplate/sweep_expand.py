@@ -90,7 +90,8 @@ class Sweep:
         case = data.setdefault("case", {})
         if "case.title" not in point.values and "case.title" not in self.common:
             label = ", ".join(f"{short} = {point.values[p]}" for p, short in _short_names(point.values).items())
-            head = self.title or case.get("title") or self.file.parent.name
+            # Not the base's title: it often names the very values the sweep changes.
+            head = self.title or f"sweep {self.file.parent.name}"
             case["title"] = f"{head} [{label}]" if label else head
         return data
 

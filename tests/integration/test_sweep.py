@@ -87,7 +87,8 @@ def test_sweep_gathers_results_and_a_rerun_skips_them(tmp_path):
     from liplate.sweep import _plan
     from liplate.sweep_expand import load_sweep
     s = load_sweep(f)
-    assert {_plan(s, p, force=False)["action"] for p in s.points} == {"force"}
+    assert {_plan(s, p, force=False)["action"] for p in s.points} == {"run"}
+    assert not list((tmp_path / "runs").glob("*/output"))                # stale results are gone
 
 
 def test_a_broken_case_is_recorded_and_the_others_finish(tmp_path):
