@@ -108,8 +108,11 @@ register_section(Section("physics", "which processes are on (ablations switch th
 def _register_model_sections() -> None:
     """Sections defined next to the models that read them (imported here so validation sees them)."""
     from .kmc.config import KMC_SECTION
+    from .models.phasefield_config import SECTIONS as PHASEFIELD_SECTIONS
 
     register_section(KMC_SECTION)
+    for section in PHASEFIELD_SECTIONS:
+        register_section(section)
 
 
 _register_model_sections()
