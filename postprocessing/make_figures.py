@@ -121,7 +121,13 @@ def paraview_screenshots(output_dir: Path, image_dir: Path, state: Path | None =
         return False
     script = Path(__file__).resolve().parent / "paraview" / "screenshots.py"
     args = [*cmd, str(script), str(output_dir), str(image_dir)] + (["--state", str(state)] if state else [])
-    r = subprocess.run(args, capture_output=True, text=True, env=paraview_env(), timeout=timeout)
+    for attempt in range(3):
+        r = subprocess.run(args, capture_output=True, text=True, env=paraview_env(), timeout=timeout)
+        # xvfb-run -a can lose the race for a display number to another X server starting at the same time
+        if r.returncode == 0 or "xvfb" not in args[0].lower() or "wrote" in r.stdout:
+            break
+        print(f"     ParaView attempt {attempt + 1} failed (exit {r.returncode}); retrying")
+        time.sleep(1 + attempt)
     for line in r.stdout.splitlines():
         if line.startswith(("wrote", "note")):
             print("     " + line)

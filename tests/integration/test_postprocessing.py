@@ -67,7 +67,8 @@ def assert_not_blank(path: Path) -> None:
     img = _image(path)
     assert img.shape[0] > 100 and img.shape[1] > 100, path
     assert img.std(axis=(0, 1)).max() > 10.0, f"{path.name}: blank image (pixel std {img.std():.2f})"
-    assert len(np.unique(img.reshape(-1, 3), axis=0)) > 20, f"{path.name}: almost a single colour"
+    packed = img.astype(np.int64) @ np.array([65536, 256, 1])
+    assert len(np.unique(packed)) > 20, f"{path.name}: almost a single colour"
 
 
 def test_every_figure_is_written_and_not_blank(figures):
@@ -177,7 +178,8 @@ def _viridis_parameter(img: np.ndarray, tol: float = 14.0) -> np.ndarray:
     import matplotlib
 
     lut = matplotlib.colormaps["viridis"](np.linspace(0, 1, 256))[:, :3] * 255
-    colours, inverse = np.unique(img.reshape(-1, 3), axis=0, return_inverse=True)
+    packed, inverse = np.unique(img.reshape(-1, 3).astype(np.int64) @ np.array([65536, 256, 1]), return_inverse=True)
+    colours = np.column_stack([packed // 65536, packed // 256 % 256, packed % 256]).astype(float)
     dist = np.linalg.norm(colours[:, None, :] - lut[None, :, :], axis=2)  # few distinct colours in a render
     param = np.where(dist.min(axis=1) < tol, dist.argmin(axis=1) / 255.0, np.nan)
     return param[inverse.ravel()]
