@@ -37,6 +37,7 @@ directions on flat cells (s = ell_x / ell_y). Cahn wall condition at the collect
 """
 from __future__ import annotations
 
+import math
 import time as _time
 from collections.abc import Callable
 
@@ -380,7 +381,7 @@ class PhaseFieldModel(Model):
         """Stabilised linear Allen-Cahn step from the Faraday-advanced state xi_ref = xi_old + dt R."""
         xi_ref = xi_old + dt * growth
         src = growth + self.L * (self.S * xi_ref - pf.double_well_prime(xi_ref, self.W))
-        g = wetting.cahn_wall_gradient(xi_it[self._bottom_cells], self.theta, self.ell_y)
+        g = wetting.cahn_wall_gradient(xi_ref[self._bottom_cells], self.theta, self.ell_y)
         if self.assembly == "fipy":
             self._s0.setValue(src)
             val = np.zeros((2, self.mesh.numberOfFaces))
@@ -388,9 +389,15 @@ class PhaseFieldModel(Model):
             self._wall_grad.setValue(val)
             self.xi_eq.sweep(var=self.xi, solver=self._fipy_solver, dt=dt)
             return np.array(self.xi.value), 1
-        A = self.op.matrix(self._t_kappa, diag=self.volumes * (1.0 / dt + self.L * self.S))
+        diag = self.volumes * (1.0 / dt + self.L * self.S)
+        # wall condition stabilised like the bulk: g(xi_ref) - S_w (xi - xi_ref), S_w = max|g'| = |cos theta|/ell,
+        # so no lagged term is left in the Allen-Cahn step (energy stable for any dt, SPD matrix)
+        s_w = abs(math.cos(math.radians(self.theta))) / self.ell_y
+        wall_diag = np.zeros_like(diag)
+        np.add.at(wall_diag, self._bottom_cells, self._kappa_bottom * s_w)
+        A = self.op.matrix(self._t_kappa, diag=diag + wall_diag)
         rhs = self.volumes * (xi_old / dt + src)
-        np.add.at(rhs, self._bottom_cells, self._kappa_bottom * g)
+        np.add.at(rhs, self._bottom_cells, self._kappa_bottom * (g + s_w * xi_ref[self._bottom_cells]))
         xi, its = solve_linear(A, rhs, self.solver_name, self.linear_tolerance, x0=xi_it,
                                cache=self._amg_xi)
         return xi, its

@@ -1,0 +1,61 @@
+"""Deposit metrics on periodic arrays (liplate.metrics)."""
+import numpy as np
+import pytest
+
+from liplate import metrics
+
+
+def test_runs_wrap_around_periodic_boundary():
+    mask = np.array([1, 1, 0, 0, 1, 1, 1, 0, 1], dtype=bool)
+    # the run at the end (index 8) joins the run at the start (0, 1): one island of 3
+    assert sorted(metrics.runs_periodic(mask).tolist()) == [3, 3]
+
+
+def test_all_wet_is_one_island_and_all_dry_none():
+    assert metrics.islands(np.ones(10), dx=2.0) == (1, pytest.approx(np.array([20.0])))
+    count, widths = metrics.islands(np.zeros(10), dx=2.0)
+    assert count == 0 and widths.size == 0
+
+
+def test_islands_ignore_single_stray_cells():
+    wall = np.zeros(20)
+    wall[3:8] = 1.0
+    wall[12] = 0.9
+    count, widths = metrics.islands(wall, dx=1e-6, min_cells=2)
+    assert count == 1 and widths[0] == pytest.approx(5e-6)
+
+
+def test_wetted_fraction_threshold_and_weights():
+    wall = np.array([0.2, 0.5, 0.9, 0.1])
+    assert metrics.wetted_fraction(wall) == pytest.approx(0.5)
+    assert metrics.wetted_fraction(wall, dx=[1, 1, 2, 0]) == pytest.approx(3 / 4)
+
+
+def test_column_thickness_and_stats():
+    dy = np.array([1.0, 1.0, 2.0])
+    xi = np.array([[1.0, 1.0], [1.0, 0.5], [0.5, 0.0]])      # rows = y, columns = x
+    h = metrics.column_thickness(xi, dy)
+    assert h.tolist() == [3.0, 1.5]
+    mean, std = metrics.thickness_stats(h)
+    assert mean == pytest.approx(2.25) and std == pytest.approx(0.75)
+
+
+def test_focusing_factor_flat_and_islands():
+    # uniform current over a flat interface: both factors 1
+    assert metrics.focusing_factors(np.full(5, 5.0), np.ones(5), 5.0) == pytest.approx((1.0, 1.0))
+    # current carried by half the interface at twice the applied value, the rest ignored (zero weight)
+    j = np.array([10.0, 10.0, 99.0, 99.0])
+    w = np.array([1.0, 1.0, 0.0, 0.0])
+    assert metrics.focusing_factors(j, w, 5.0) == pytest.approx((2.0, 2.0))
+
+
+def test_penetration_depth_film_vs_spike():
+    dy = np.full(10, 1.0)
+    y_faces = np.arange(11.0)
+    film = np.zeros((10, 4))
+    film[:3] = 1.0
+    assert metrics.penetration_depth(film, y_faces, dy) == pytest.approx(0.0)
+    spike = film.copy()
+    spike[:8, 1] = 1.0
+    # top of the spike at 8, mean thickness (3 + 3 + 3 + 8)/4 = 4.25
+    assert metrics.penetration_depth(spike, y_faces, dy) == pytest.approx(8 - 4.25)
