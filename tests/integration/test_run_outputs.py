@@ -81,6 +81,10 @@ def test_outputs_complete_and_read_by_pyvista(case_dir):
     for name in ("phi_V", "current_density_A_m2", "current_density_magnitude_A_m2"):
         assert name in mesh.cell_data
     assert mesh.bounds[3] == pytest.approx(50.0)  # y extent in um
+    # Uniform film: the current is -j_app e_y in every cell, boundary rows included (flux-based field).
+    import numpy as np
+    j = np.asarray(mesh.cell_data["current_density_A_m2"])
+    assert np.allclose(j[:, 1], -5.0, rtol=1e-6) and np.allclose(j[:, 0], 0.0, atol=1e-9)
     resolved = json.loads((out / "case_resolved.json").read_text())
     assert resolved["parameters"]["lpscl"]["conductivity"]["source"]
 

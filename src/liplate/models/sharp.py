@@ -159,9 +159,7 @@ class SharpInterfaceModel(Model):
 
     def cell_fields(self) -> dict[str, np.ndarray]:
         sol = self._ensure_solution(self._j_app or self.case["protocol"]["current_density"])
-        phi = self.solver.phi
-        grad = np.asarray(phi.grad.globalValue).T      # (ncells, 2); collective under MPI
-        current = -self.sigma * grad
+        current = self._cell_current(sol)
         ny = self.geom.ny
         film = np.tile(self.thickness, ny)              # thickness of the film below each column
         return {
@@ -169,8 +167,28 @@ class SharpInterfaceModel(Model):
             "current_density_A_m2": current,
             "current_density_magnitude_A_m2": np.hypot(current[:, 0], current[:, 1]),
             "film_thickness_um": film / M_PER_UM,
+            "sei_thickness_nm": np.tile(self.film.sei_thickness, ny) * 1e9,
         }
 
+    def _cell_current(self, sol) -> np.ndarray:
+        """Cell-centred current density -sigma grad(phi) (A/m^2, (ncells, 2)) from face fluxes.
+
+        Each component is the mean of the fluxes through the cell's two faces; on the boundary rows the
+        known fluxes are used (the interface current j(x) below, the applied current above), which a
+        cell-centred gradient of phi would miss.
+        """
+        nx, ny = self.geom.nx, self.geom.ny
+        phi = sol.phi.reshape(ny, nx)
+        dx = self.geom.dx
+        yc = np.cumsum(self.geom.dy()) - self.geom.dy() / 2
+        jx_faces = -self.sigma * (np.roll(phi, -1, axis=1) - phi) / dx          # face i+1/2, periodic
+        jx = 0.5 * (jx_faces + np.roll(jx_faces, 1, axis=1))
+        jy_faces = np.empty((ny + 1, nx))
+        jy_faces[0] = -sol.j                                                    # plating: current flows down
+        jy_faces[-1] = -self._j_app
+        jy_faces[1:-1] = -self.sigma * (phi[1:] - phi[:-1]) / np.diff(yc)[:, None]
+        jy = 0.5 * (jy_faces[1:] + jy_faces[:-1])
+        return np.column_stack([jx.ravel(), jy.ravel()])
 
 def deposit_parameters(case) -> DepositParameters:
     """The flat-film budget's parameters from the case (with its overrides and switches)."""

@@ -111,7 +111,10 @@ class FilmState:
         if p.sei_on:
             has_li = (self.thickness + self.fill) > 0.0
             new_sei = sei_mod.grow(self.sei_thickness, dt, j, p.sei, p.temperature, active=has_li)
-            consumed = p.sei.li_per_volume * (new_sei - self.sei_thickness)
+            # The SEI can only consume Li that is there: early on, growth is limited by the plated Li.
+            available = np.clip(self.thickness, 0.0, None) / p.molar_volume          # mol/m^2
+            consumed = np.minimum(p.sei.li_per_volume * (new_sei - self.sei_thickness), available)
+            new_sei = self.sei_thickness + consumed / p.sei.li_per_volume
             self.thickness = self.thickness - consumed * p.molar_volume
             self.sei_thickness = new_sei
         if p.creep_on:
