@@ -293,10 +293,12 @@ class PhaseFieldModel(Model):
         self._q1 = fp.CellVariable(mesh=self.mesh, value=0.0)
         self._q0 = fp.CellVariable(mesh=self.mesh, value=0.0)
         self._s0 = fp.CellVariable(mesh=self.mesh, value=0.0)
+        self._wall_s = fp.CellVariable(mesh=self.mesh, value=0.0)
         self.phi_eq = (fp.DiffusionTerm(coeff=self._sigma_cell.harmonicFaceValue)
                        - fp.ImplicitSourceTerm(coeff=self._q1) - self._q0 == 0)
         self.xi_eq = (fp.TransientTerm() == fp.DiffusionTerm(coeff=self._kappa_face)
-                      - fp.ImplicitSourceTerm(coeff=self.L * self.S) + self._s0)
+                      - fp.ImplicitSourceTerm(coeff=self.L * self.S) - fp.ImplicitSourceTerm(coeff=self._wall_s)
+                      + self._s0)
         self._fipy_solver = solver or fp.solvers.LinearLUSolver()
 
     # -- initial state ------------------------------------------------------------------------
@@ -382,8 +384,12 @@ class PhaseFieldModel(Model):
         xi_ref = xi_old + dt * growth
         src = growth + self.L * (self.S * xi_ref - pf.double_well_prime(xi_ref, self.W))
         g = wetting.cahn_wall_gradient(xi_ref[self._bottom_cells], self.theta, self.ell_y)
+        s_w = abs(math.cos(math.radians(self.theta))) / self.ell_y
         if self.assembly == "fipy":
-            self._s0.setValue(src)
+            wall = np.zeros_like(src)
+            np.add.at(wall, self._bottom_cells, self._kappa_bottom * s_w / self.volumes[self._bottom_cells])
+            self._wall_s.setValue(wall)
+            self._s0.setValue(src + wall * xi_ref)
             val = np.zeros((2, self.mesh.numberOfFaces))
             val[1, self._bottom] = -g                  # outward normal is -y: n.grad xi = g
             self._wall_grad.setValue(val)
@@ -392,7 +398,6 @@ class PhaseFieldModel(Model):
         diag = self.volumes * (1.0 / dt + self.L * self.S)
         # wall condition stabilised like the bulk: g(xi_ref) - S_w (xi - xi_ref), S_w = max|g'| = |cos theta|/ell,
         # so no lagged term is left in the Allen-Cahn step (energy stable for any dt, SPD matrix)
-        s_w = abs(math.cos(math.radians(self.theta))) / self.ell_y
         wall_diag = np.zeros_like(diag)
         np.add.at(wall_diag, self._bottom_cells, self._kappa_bottom * s_w)
         A = self.op.matrix(self._t_kappa, diag=diag + wall_diag)
@@ -497,7 +502,10 @@ class PhaseFieldModel(Model):
         eta = -phi
         eta_mean = float(np.sum(eta * weight) / total) if total != 0 else 0.0
         eta_flat = overpotential_for_current(j_app, self.j0, self.alpha, self.temperature)
-        eta_ohmic = -(phi_top + eta_mean) - j_app * self.rest / self.sigma
+        # the SE displaced by Li in the window has moved above it (the stack expands): the pellet keeps
+        # its thickness L, so the series part is L - (H - h_mean)
+        h_mean = float(np.sum(np.asarray(self.xi.value) * self.volumes)) / self.width
+        eta_ohmic = -(phi_top + eta_mean) - j_app * (self.rest + h_mean) / self.sigma
         eta_ce = -overpotential_for_current(-j_app, self.j0_counter, self.alpha, self.temperature)
         voltage = eta_flat + (eta_mean - eta_flat) + eta_ohmic + eta_ce
         return {"voltage_V": voltage, "eta_ct_V": eta_flat, "eta_nucleation_V": eta_mean - eta_flat,

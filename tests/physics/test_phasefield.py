@@ -1,0 +1,143 @@
+"""Physics checks of the phase-field model (models/phasefield.py).
+
+- the finite-volume operator assembled from FiPy's geometry is FiPy's DiffusionTerm matrix;
+- charge conservation: Li added to xi = charge passed (galvanostatic Neumann flux), to solver tolerance;
+- flat-film limit: a fully wetted film reproduces the sharp model's cell voltage and grows by
+  Faraday's law (4.85 um per mAh/cm^2);
+- mesh convergence of the headline metrics (slow).
+"""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from liplate.case import Case, validate
+from liplate.models import phasefield_config
+from liplate.models.base import StepFailed
+from liplate.physics.constants import FARADAY
+from liplate.physics.kinetics import overpotential_for_current
+
+phasefield_config.register()
+
+
+def make_case(substrate="cu", j="0.5 mA/cm^2", width="600 um", nx=150, ny=56, height="250 um",
+              extra=None, seed=0):
+    data = {"case": {"substrate": substrate, "model": "phasefield", "seed": seed},
+            "protocol": {"current_density": j, "capacity": "1 mAh/cm^2"},
+            "domain": {"width": width, "height": height, "cells_x": nx, "cells_y": ny},
+            "numerics": {"dt_initial": "1 s", "dt_max": "120 s", "max_sweeps": 30}}
+    for k, v in (extra or {}).items():
+        data.setdefault(k, {}).update(v)
+    sections, params = validate(data)
+    return Case(path=Path("."), source_file=Path("case.toml"), sections=sections, params=params, raw=data)
+
+
+def run(model, j, q_end, dt=1.0, dt_max=120.0, growth=1.5):
+    """Tiny driver: advance, halve dt on a rejected step, grow it after an accepted one."""
+    steps = 0
+    while model.charge < q_end * (1 - 1e-12):
+        dt_try = min(dt, (q_end - model.charge) / j)
+        try:
+            model.advance(dt_try, j)
+        except StepFailed:
+            dt = dt_try / 2
+            assert dt > 1e-4, "step size collapsed"
+            continue
+        steps += 1
+        dt = min(dt_try * growth, dt_max)
+    return steps
+
+
+def test_operator_matches_fipy_diffusion_term():
+    import fipy as fp
+    from fipy.solvers.scipy.scipySolver import ScipySolver
+
+    from liplate.models.phasefield import FVOperator
+
+    mesh = fp.PeriodicGrid2DLeftRight(dx=2.0, dy=np.array([0.5, 0.5, 1.0, 2.5]), nx=5, ny=4)
+    rng = np.random.default_rng(3)
+    c = fp.CellVariable(mesh=mesh, value=rng.uniform(0.1, 2.0, mesh.numberOfCells))
+    var = fp.CellVariable(mesh=mesh, value=0.0)
+    grabbed = {}
+
+    class Grab(ScipySolver):
+        def _solve_(self, L, x, b):
+            grabbed["L"] = L.toarray()
+            return x
+
+    (fp.DiffusionTerm(coeff=c.harmonicFaceValue) == 0).sweep(var=var, solver=Grab())
+    op = FVOperator(mesh)
+    mine = op.matrix(op.face_harmonic(np.asarray(c.value)) * op.geo[op.inner]).toarray()
+    # FiPy assembles +div(c grad); ours is -div(c grad)
+    assert np.allclose(mine, -grabbed["L"], rtol=1e-12, atol=1e-12)
+
+
+def test_charge_conservation_islands():
+    from liplate.models.phasefield import PhaseFieldModel
+
+    model = PhaseFieldModel(make_case("cu", width="300 um", nx=75, ny=50))
+    j = 5.0
+    run(model, j, q_end=0.05 * 3.6e4)
+    passed = model.charge
+    assert model.plated_charge() == pytest.approx(passed, rel=1e-6)
+    # the potential really carried the current to the interface: sink integral = applied current
+    assert np.sum(model._sink * model.volumes) / model.width == pytest.approx(j, rel=1e-6)
+
+
+def test_fipy_terms_path_gives_the_same_step():
+    from liplate.models.phasefield import PhaseFieldModel
+
+    a = PhaseFieldModel(make_case("cu", width="200 um", nx=50, ny=44))
+    b = PhaseFieldModel(make_case("cu", width="200 um", nx=50, ny=44))
+    b.use_fipy_terms()
+    for dt in (1.0, 2.0):
+        a.advance(dt, 5.0)
+        b.advance(dt, 5.0)
+    assert np.allclose(a.xi.value, b.xi.value, atol=1e-5)
+    assert np.allclose(a.phi.value, b.phi.value, atol=1e-7)
+
+
+@pytest.mark.parametrize("j_mA", [0.5, 1.0])
+def test_flat_film_limit_matches_sharp_model_and_faraday(j_mA):
+    from liplate.models.phasefield import PhaseFieldModel
+
+    case = make_case("li2te_cu", j=f"{j_mA} mA/cm^2", width="100 um", nx=25, ny=50,
+                     extra={"substrate": {"contact_angle": "0 deg"},
+                            "phasefield": {"initial_film_thickness": "3 um"},
+                            "nucleation": {"density": "1 1/mm^2", "nucleus_height": "0.01 um"}})
+    model = PhaseFieldModel(case)
+    j = j_mA * 10.0
+    h0 = model.observables()["thickness_mean_um"]
+    q = 0.2 * 3.6e4
+    run(model, j, q_end=q, dt=5.0)
+    obs = model.observables()
+    # Faraday: 4.85 um per mAh/cm^2
+    faraday_um = q * case.p("li.molar_volume") / FARADAY * 1e6
+    assert obs["thickness_mean_um"] - h0 == pytest.approx(faraday_um, rel=2e-3)
+    assert faraday_um / 0.2 == pytest.approx(4.85, rel=2e-3)
+    assert obs["wetted_fraction"] == 1.0
+    assert obs["thickness_std_um"] / obs["thickness_mean_um"] < 1e-3
+    # sharp model of a flat film: BV at the interface, ohmic drop over the whole pellet, counter electrode
+    T, a = 298.0, case.p("lpscl.transfer_coefficient")
+    v_sharp = (overpotential_for_current(j, case.p("lpscl.exchange_current_density"), a, T)
+               - j * case["domain"]["electrolyte_thickness"] / case.p("lpscl.conductivity")
+               - overpotential_for_current(-j, case.p("cell.counter_exchange_current_density"), a, T))
+    assert obs["voltage_V"] == pytest.approx(v_sharp, rel=5e-3)
+    assert obs["focusing_factor_mean"] == pytest.approx(1.0, abs=0.02)
+
+
+@pytest.mark.slow
+def test_mesh_convergence_headline_metrics():
+    """Cu reference (0.5 mA/cm^2, 1 mAh/cm^2) on the reference mesh and one refined 2x in x and y."""
+    from liplate.models.phasefield import PhaseFieldModel
+
+    out = []
+    for nx, ny, dy in ((150, 56, "0.5 um"), (300, 112, "0.25 um")):
+        case = make_case("cu", nx=nx, ny=ny, extra={"phasefield": {"fine_cell_height": dy}})
+        model = PhaseFieldModel(case)
+        run(model, 5.0, q_end=3.6e4)
+        out.append(model.observables())
+    for key in ("wetted_fraction", "focusing_factor_peak"):
+        a, b = out[0][key], out[1][key]
+        print(key, a, b)
+        assert abs(a - b) / b < 0.10, f"{key}: {a:.3g} (reference) vs {b:.3g} (refined)"
