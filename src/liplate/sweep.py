@@ -364,7 +364,7 @@ def write_results(sweep: Sweep, entries: list[dict], started: str, size: int) ->
         "liplate_version": __version__, "git_revision": _git(), "mpi_size": size, "started": started,
         "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "counts": counts,
         "cases": [{k: e.get(k) for k in ("case", "dir", "parameters", "status", "error", "note", "seconds",
-                                          "rank", "summary")} for e in entries],
+                                          "finished", "rank", "summary")} for e in entries],
     })
 
 
@@ -459,7 +459,8 @@ def run_sweep(sweep: Sweep, force: bool = False, quiet: bool = False, executor=N
     def finish(i: int, record: dict) -> None:
         e = entries[i]
         e.update(status=record.get("status") or "error", error=record.get("error"),
-                 summary=record.get("summary"), seconds=record.get("seconds"), rank=record.get("rank"))
+                 summary=record.get("summary"), seconds=record.get("seconds"), rank=record.get("rank"),
+                 finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
         prog.running -= 1
         prog.finished(e)
         write_results(sweep, entries, started, size)
