@@ -175,11 +175,11 @@ def validate(data: dict[str, Any], where: str = CASE_FILE) -> tuple[dict, dict]:
                 raise CaseError(f"{where}: [parameters] key '{full}' = {val!r}: {exc}") from None
             params[set_name][pname] = with_override(p, si)
 
-    _derive(sections, params)
+    _derive(sections, params, where)
     return sections, params
 
 
-def _derive(sections: dict, params: dict) -> None:
+def _derive(sections: dict, params: dict, where: str = CASE_FILE) -> None:
     """Quantities computed from others (documented where computed)."""
     dom = sections["domain"]
     if dom["electrolyte_thickness"] == "auto":
@@ -188,11 +188,11 @@ def _derive(sections: dict, params: dict) -> None:
         dom["electrolyte_thickness"] = params["cell"]["pellet_mass"].value / (
             params["lpscl"]["density"].value * area)
     if dom["height"] > dom["electrolyte_thickness"]:
-        raise CaseError(f"{CASE_FILE}: key 'domain.height' = {dom['height']:g} m exceeds the SE thickness "
+        raise CaseError(f"{where}: key 'domain.height' = {dom['height']:g} m exceeds the SE thickness "
                         f"{dom['electrolyte_thickness']:g} m")
     num = sections["numerics"]
     if num["dt_min"] > num["dt_initial"] or num["dt_initial"] > num["dt_max"]:
-        raise CaseError(f"{CASE_FILE}: numerics must satisfy dt_min <= dt_initial <= dt_max "
+        raise CaseError(f"{where}: numerics must satisfy dt_min <= dt_initial <= dt_max "
                         f"(got {num['dt_min']:g} s, {num['dt_initial']:g} s, {num['dt_max']:g} s)")
     # Stack pressure and temperature of the protocol are the ones used for the cell.
     params["cell"]["stack_pressure"] = Param(sections["protocol"]["stack_pressure"], "Pa", "pressure",

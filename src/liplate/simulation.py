@@ -23,8 +23,11 @@ from .io import summary as summ
 from .io import timeseries
 from .io.atomic import write_text
 from .io.fields import FieldWriter
+from .models.base import StepFailed
 from .parallel import comm_info, is_root
 from .physics.constants import FARADAY
+from .physics.potential import SolveFailed
+from .solvers import LinearSolveFailed
 from .stepping import RunFailed, Stepper, StepperState
 from .units import A_M2_PER_MA_CM2, C_M2_PER_MAH_CM2, M_PER_UM
 
@@ -177,22 +180,27 @@ def _run(case: Case, resume: bool, progress: bool | None) -> dict:
 
     stepper = Stepper(model, case, on_row=add_row, on_frame=write_frame, on_checkpoint=write_checkpoint,
                       progress=show)
-    if state is None:
-        state = StepperState(dt=case["numerics"]["dt_initial"])
-        obs0 = model.observables()
-        add_row(state, obs0)
-        write_frame(state, obs0)
     status = summ.COMPLETED
     error = None
     try:
+        if state is None:
+            state = StepperState(dt=case["numerics"]["dt_initial"])
+            obs0 = model.observables()
+            add_row(state, obs0)
+            write_frame(state, obs0)
         state, status = stepper.run(state)
-    except RunFailed as exc:
-        status, error = "failed", str(exc)
-        log.error("run failed: %s", exc)
+    except (RunFailed, StepFailed, SolveFailed, LinearSolveFailed) as exc:
+        # A numerical failure is a result with status "failed"; what was written so far is kept.
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+        log.error("run failed: %s", error)
+        state = state or StepperState()
     finally:
         if bar is not None:
             bar.close()
-    obs = model.observables()
+    try:
+        obs = model.observables()
+    except (StepFailed, SolveFailed, LinearSolveFailed):
+        obs = rows[-1] if rows else {}
     voltages = [r.get("voltage_V") for r in rows]
     extra = {
         "current_density_mA_cm2": j_app / A_M2_PER_MA_CM2,

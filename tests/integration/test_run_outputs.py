@@ -111,3 +111,11 @@ def test_paraview_opens_output(case_dir, tmp_path):
     assert "phi_V" in lines["ARRAYS"]
     lo, hi = map(float, lines["RANGE"].split())
     assert hi > lo
+
+
+def test_solver_failure_is_a_failed_run_with_summary(case_dir):
+    d = case_dir(numerics__tolerance=1e-30)          # Newton cannot reach this: every step fails
+    s = run_case(d, progress=False)
+    assert s["status"] == "failed"
+    assert "SolveFailed" in s["error"] or "dt_min" in s["error"]
+    assert (d / "output" / "summary.json").is_file()
