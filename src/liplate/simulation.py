@@ -13,8 +13,6 @@ import shutil
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from . import __version__
 from .case import Case, CaseError, load_case
 from .env import git_revision
@@ -129,9 +127,7 @@ def _run(case: Case, resume: bool, progress: bool | None) -> dict:
     root = is_root()
     log.info("liplate %s: case %s (model %s, substrate %s)", __version__, case.path, case.model, case.substrate)
     model = build_model(case)
-    geom = getattr(model, "geom", None)
-    x_edges = np.linspace(0.0, geom.width, geom.nx + 1)
-    y_edges = np.concatenate([[0.0], np.cumsum(geom.dy())])
+    x_edges, y_edges = model.grid_edges()
     writer = FieldWriter(out, x_edges, y_edges) if root else None
     rows: list[dict] = []
     state = None

@@ -52,6 +52,11 @@ class Model(ABC):
     def cell_fields(self) -> dict[str, np.ndarray]:
         """Cell-centred fields for VTU output: name -> (ncells,) or (ncells, 2) global arrays, SI."""
 
+    def grid_edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cell edges (m) along x and y of the structured grid, for the VTU writer."""
+        geom = self.geom
+        return np.linspace(0.0, geom.width, geom.nx + 1), np.concatenate([[0.0], np.cumsum(geom.dy())])
+
     def plated_charge(self) -> float:
         """Charge per area (C/m^2) held in deposited Li (plus Li consumed by SEI), for balances."""
         return float("nan")

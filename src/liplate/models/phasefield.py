@@ -237,14 +237,14 @@ class PhaseFieldModel(Model):
         # -- substrate: wetting and nucleation ---------------------------------------------------
         self.theta = wetting.substrate_contact_angle(case)
         j0s = scfg["exchange_current_density"]
-        self.j0_sub = (wetting.SUBSTRATE_DEFAULTS[self.substrate]["exchange_current_density"].value
+        self.j0_sub = (case.p(f"{self.substrate}.bare_exchange_current_density")
                        if j0s == "auto" else float(j0s))
         self.eta_n = nuc.nucleation_overpotential(self.theta, self.gamma, self.vm, self.temperature,
                                                   ncfg["log_rate_ratio"])
         self.gate_width = ncfg["gate_width"]
         self.progressive = bool(ncfg["progressive"])
         dens = ncfg["density"]
-        self.nucleus_density = (nuc.SUBSTRATE_DEFAULTS[self.substrate]["nucleus_density"].value
+        self.nucleus_density = (case.p(f"{self.substrate}.nucleus_density")
                                 if dens == "auto" else float(dens))
 
         # -- variables, terms and boundary conditions ---------------------------------------------
@@ -352,6 +352,9 @@ class PhaseFieldModel(Model):
         return s0, s1, delta
 
     # -- stepping --------------------------------------------------------------------------------
+    def grid_edges(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.linspace(0.0, self.width, self.nx + 1), self.y_faces
+
     def advance(self, dt: float, current_density: float) -> StepReport:
         state = self.get_state()
         try:

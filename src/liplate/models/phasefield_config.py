@@ -34,7 +34,7 @@ PHASEFIELD_SECTION = Section("phasefield", "phase-field deposition model (models
 
 NUCLEATION_SECTION = Section("nucleation", "nuclei on the collector (physics/nucleation.py)", {
     "density": Key("number_density_area", "auto", "areal density of initial nuclei ('auto': substrate "
-                   "default, physics/nucleation.py SUBSTRATE_DEFAULTS)", positive=True),
+                   "parameter <substrate>.nucleus_density, see liplate params)", positive=True),
     "min_spacing_fraction": Key("dimensionless", 0.5, "exclusion distance between nuclei, in units of the "
                                 "mean spacing", min=0.0, max=0.99),
     "nucleus_half_width": Key("length", "auto", "half-width of an initial nucleus ('auto': 3 cell widths)",
@@ -52,7 +52,8 @@ SUBSTRATE_SECTION = Section("substrate", "collector wetting overrides (physics/w
     "contact_angle": Key("angle", "auto", "contact angle of Li on the collector against the SE; 'auto': "
                          "from the DFT binding energies (physics/wetting.py)", min=0.0, max=180.0),
     "exchange_current_density": Key("current_density", "auto", "exchange current density of Li+ reduction "
-                                    "on bare substrate ('auto': substrate default)", positive=True),
+                                    "on bare substrate ('auto': parameter <substrate>.bare_exchange_current_density)",
+                                    positive=True),
 })
 
 SECTIONS = (PHASEFIELD_SECTION, NUCLEATION_SECTION, SUBSTRATE_SECTION)

@@ -13,4 +13,12 @@ PARAMETERS = {
     "binding_bare": Param(-0.570, "eV", "energy_eV", _T2 + ", single Li on bare Cu(111)"),
     "binding_on_1ml": Param(0.088, "eV", "energy_eV", _T2 + ", single Li on 1 Li monolayer on Cu(111)"),
     "binding_on_2ml": Param(0.108, "eV", "energy_eV", _T2 + ", single Li on 2 Li monolayers on Cu(111)"),
+    "nucleus_density": Param(
+        2.5e7, "1/m^2", "number_density_area",
+        "calibrated: one nucleus per (200 um)^2, 200 um mean spacing, so that islands are 100-200 um across "
+        "after 1 mAh/cm^2 at 0.5 mA/cm^2 (BRIEF §2)"),
+    "bare_exchange_current_density": Param(
+        20.0, "A/m^2", "current_density",
+        "Li+ reduction on the bare collector: assumed equal to lpscl.exchange_current_density (the same "
+        "Li+ + e- -> Li step; whether the product nucleates is decided by the nucleation gate)"),
 }

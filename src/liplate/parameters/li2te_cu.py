@@ -14,4 +14,11 @@ PARAMETERS = {
     "binding_on_1ml": Param(0.077, "eV", "energy_eV", _T2 + ", single Li on 1 Li monolayer on Li2Te(110)"),
     "binding_on_2ml": Param(-0.025, "eV", "energy_eV", _T2 + ", single Li on 2 Li monolayers on Li2Te(110)"),
     "layer_thickness": Param(1e-6, "m", "length", "~1 um Li2Te + Cu layer (BRIEF §1)"),
+    "nucleus_density": Param(
+        4.4385e9, "1/m^2", "number_density_area",
+        "cu.nucleus_density x exp((dE_Li2Te - dE_Cu)/k_B T) at 298 K with dE = E(Li on Li) - E(Li on 2 ML): "
+        "nucleus density assumed proportional to the kMC rate ratio k_Li-sub/k_Li-Li (BRIEF §3-4)"),
+    "bare_exchange_current_density": Param(
+        20.0, "A/m^2", "current_density",
+        "assumed equal to lpscl.exchange_current_density (see cu.bare_exchange_current_density)"),
 }

@@ -27,7 +27,6 @@ import math
 
 import numpy as np
 
-from ..parameters import Param
 from .constants import BOLTZMANN_EV, ELEMENTARY_CHARGE, FARADAY
 
 AVOGADRO = FARADAY / ELEMENTARY_CHARGE
@@ -85,25 +84,3 @@ def place_nuclei(width, count, seed, min_spacing_fraction=0.5, max_tries=100000)
         if all(min(abs(x - c), width - abs(x - c)) >= d_min for c in centres):
             centres.append(x)
     return np.sort(np.array(centres))
-
-
-#: calibrated / derived substrate nucleation parameters (to be moved into the parameter sets)
-CU_NUCLEUS_DENSITY = 1.0 / (200e-6) ** 2        # one nucleus per (200 um)^2 -> 200 um spacing in 2D
-_DE_CU = 0.116 - 0.108                           # eV, see physics/wetting.py
-_DE_LI2TE = 0.116 - (-0.025)
-_KT_298 = BOLTZMANN_EV * 298.0
-
-SUBSTRATE_DEFAULTS: dict[str, dict[str, Param]] = {
-    "cu": {
-        "nucleus_density": Param(
-            CU_NUCLEUS_DENSITY, "1/m^2", "number_density_area",
-            "calibrated: 200 um mean nucleus spacing so that islands are 100-200 um across on Cu "
-            "after 1 mAh/cm^2 at 0.5 mA/cm^2 (BRIEF §2)"),
-    },
-    "li2te_cu": {
-        "nucleus_density": Param(
-            CU_NUCLEUS_DENSITY * math.exp((_DE_LI2TE - _DE_CU) / _KT_298), "1/m^2", "number_density_area",
-            "Cu value x kMC rate-ratio ratio exp((dE_Li2Te - dE_Cu)/k_B T) at 298 K (BRIEF §3-4; assumption: "
-            "nucleus density proportional to k_Li-sub/k_Li-Li)"),
-    },
-}

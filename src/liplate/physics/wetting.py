@@ -35,7 +35,6 @@ import math
 
 import numpy as np
 
-from ..parameters import Param
 from .constants import BOLTZMANN_EV
 
 
@@ -129,18 +128,3 @@ def measure_contact_angle(xi_2d, x, y, level=0.5, fit_height=None):
                 frac += (row[i] - level) / (row[i] - row[j]) - 0.5
     a = 0.5 * (n_wet + frac) * dx
     return math.degrees(2.0 * math.atan2(b, a))
-
-
-SUBSTRATE_DEFAULTS: dict[str, dict[str, Param]] = {
-    "cu": {
-        "exchange_current_density": Param(
-            20.0, "A/m^2", "current_density",
-            "assumed equal to the Li|LPSCl value (the same Li+ + e- -> Li step; the substrate only changes "
-            "whether the product nucleates, which the nucleation gate decides)"),
-    },
-    "li2te_cu": {
-        "exchange_current_density": Param(
-            20.0, "A/m^2", "current_density",
-            "assumed equal to the Li|LPSCl value (see cu)"),
-    },
-}
