@@ -45,8 +45,10 @@ import numpy as np
 from scipy.optimize import brentq
 
 from .. import metrics
+from ..physics import creep as creep_mod
 from ..physics import nucleation as nuc
 from ..physics import phasefield as pf
+from ..physics import sei as sei_mod
 from ..physics import wetting
 from ..physics.constants import FARADAY
 from ..physics.kinetics import butler_volmer, butler_volmer_slope, overpotential_for_current
@@ -248,9 +250,14 @@ class PhaseFieldModel(Model):
                                 if dens == "auto" else float(dens))
 
         # -- variables, terms and boundary conditions ---------------------------------------------
-        self.xi = fp.CellVariable(mesh=self.mesh, name="xi", value=self._initial_xi(), hasOld=True)
+        xi_init, xi_film = self._initial_xi()
+        self.xi = fp.CellVariable(mesh=self.mesh, name="xi", value=xi_init, hasOld=True)
         self.phi = fp.CellVariable(mesh=self.mesh, name="phi", value=0.0)
         self.xi0_total = float(np.sum(self.xi.value * self.volumes))
+        #: Li of the initial film (a pre-existing foil, not paid by the protocol's charge) and of the seeded
+        #: nuclei (m^2 per unit depth). The nuclei are paid by the first charge passed: see _seed_debit.
+        self.film0_volume = float(np.sum(xi_film * self.volumes))
+        self.seed_volume = self.xi0_total - self.film0_volume
         normals = np.asarray(self.mesh.faceNormals)
         self._kappa_face = fp.FaceVariable(mesh=self.mesh, value=self.L * (
             self.kappa_x * normals[0] ** 2 + self.kappa_y * normals[1] ** 2))
@@ -273,7 +280,21 @@ class PhaseFieldModel(Model):
         self._bottom_cells = np.asarray(self.mesh.faceCellIDs[0])[self._bottom]
         self._top_cells = np.asarray(self.mesh.faceCellIDs[0])[self._top]
 
-        # -- bookkeeping ----------------------------------------------------------------------
+        # -- SEI and creep on the Li|SE interface (switches [physics] sei / creep, as the sharp model) ---
+        phys = case["physics"]
+        self.sei_on = bool(phys.get("sei", True))
+        self.creep_on = bool(phys.get("creep", True))
+        self.sei_params = sei_mod.SeiParameters.from_parameters(case.params["sei"], case.params["lpscl"])
+        self.sei_thickness = np.full(self.nx, self.sei_params.initial_thickness)   # per collector column, m
+        self.sei_area = np.zeros(self.nx)      # Li|SE interface area per collector area, per column (-)
+        self.sei_li = np.zeros(self.nx)        # Li metal volume bound in the SEI, per column (m^2 per depth)
+        self.fill = np.zeros(self.nx)          # Li crept into the SE roughness, per column (m^2 per depth)
+        self.fill_capacity = case.p("interface.roughness_fill_depth")
+        self.creep_law = creep_mod.CreepLaw.from_parameters(case.params["li"])
+        self.tau_fill = float(creep_mod.roughness_fill_time_constant(case["protocol"]["stack_pressure"],
+                                                                     self.creep_law, self.temperature))
+
+        # -- bookkeeping ----------------------------------------------------------------------------
         self.time = 0.0
         self.charge = 0.0                  # passed charge per collector area (C/m^2)
         self.voltage_peak = 0.0            # most negative cell voltage seen (nucleation transient)
@@ -308,6 +329,7 @@ class PhaseFieldModel(Model):
         h0 = self.cfg["initial_film_thickness"]
         if h0 > 0:
             xi = np.maximum(xi, pf.logistic_profile(h0 - Y, self.ell_y))
+        film = xi.ravel().copy()
         count = nuc.nucleus_count(self.width, self.nucleus_density)
         seed = int(self.case["case"]["seed"])
         self.nuclei_x = nuc.place_nuclei(self.width, count, seed, self.ncfg["min_spacing_fraction"])
@@ -318,7 +340,7 @@ class PhaseFieldModel(Model):
             rho = np.sqrt((d / a) ** 2 + (Y / b) ** 2)
             # signed distance to the half-ellipse, scaled to the y interface length
             xi = np.maximum(xi, pf.logistic_profile(b * (1.0 - rho), self.ell_y))
-        return xi.ravel()
+        return xi.ravel(), film
 
     # -- helpers ---------------------------------------------------------------------------------
     def _grid(self, a):
@@ -331,12 +353,40 @@ class PhaseFieldModel(Model):
         gy = np.gradient(g, self.y_centres, axis=0)
         return np.hypot(gx, gy).ravel()
 
+    def _series_resistance(self):
+        """SEI area resistance delta / sigma_SEI (ohm m^2) per cell (the column's SEI), or 0 with SEI off."""
+        if not self.sei_on:
+            return 0.0
+        return np.tile(self.sei_thickness / self.sei_params.conductivity, self.ny)
+
+    def _interface_bv(self, eta, resistance):
+        """Current density j (A/m^2) and dj/dphi through the SEI resistance R in series with Butler-Volmer.
+
+        j = j_BV(eta + j R) with eta = phi_s - phi: the SEI takes j R of the driving overpotential.
+        Newton on f(j) = j - j_BV(eta + j R) (f' = 1 - R j_BV' >= 1, so a few iterations suffice).
+        """
+        T = self.temperature
+        if np.isscalar(resistance) and resistance == 0.0:
+            j = butler_volmer(eta, self.j0, self.alpha, T)
+            return j, -butler_volmer_slope(eta, self.j0, self.alpha, T)
+        r = np.asarray(resistance)
+        j = butler_volmer(eta, self.j0, self.alpha, T)
+        for _ in range(30):
+            e = eta + j * r
+            f = j - butler_volmer(e, self.j0, self.alpha, T)
+            fp_ = 1.0 - r * butler_volmer_slope(e, self.j0, self.alpha, T)
+            step = f / fp_
+            j = j - step
+            if np.max(np.abs(step)) <= 1e-12 * (1.0 + np.max(np.abs(j))):
+                break
+        slope = butler_volmer_slope(eta + j * r, self.j0, self.alpha, T)
+        return j, -slope / (1.0 - r * slope)                                      # d j / d phi > 0
+
     def _sinks(self, xi, phi):
         """Li+ sink density S (A/m^3) and dS/dphi at the iterate (xi, phi)."""
         eta = -phi
         delta = self._delta_function(xi)
-        j = butler_volmer(eta, self.j0, self.alpha, self.temperature)
-        dj = -butler_volmer_slope(eta, self.j0, self.alpha, self.temperature)     # d j / d phi > 0
+        j, dj = self._interface_bv(eta, self._series_resistance())                # dj = d j / d phi > 0
         s0 = delta * j
         s1 = delta * dj
         if self.progressive:
@@ -418,6 +468,8 @@ class PhaseFieldModel(Model):
             self._top_grad.setValue(top)
         self.xi.updateOld()
         xi_old = np.array(self.xi.value)
+        # the seeded nuclei are paid by the first charge passed: that charge adds no net Li (see _seed_debit)
+        debit = self._seed_debit(dt, j_app)
         tol_xi = self.cfg["sweep_tolerance_xi"]
         tol_phi = self.cfg["sweep_tolerance_phi"]
         lin_its = 0
@@ -440,7 +492,7 @@ class PhaseFieldModel(Model):
                 tc = _time.perf_counter()
                 lin_its += its
                 # Lagrange multiplier: the Allen-Cahn part conserves volume; growth = Faraday
-                err = np.sum((xi_new - xi_old) * self.volumes) - dt * np.sum(growth * self.volumes)
+                err = np.sum((xi_new - xi_old) * self.volumes) - (dt * np.sum(growth * self.volumes) - debit)
                 w = np.clip(xi_new * (1.0 - xi_new), 0.0, None)
                 wsum = np.sum(w * self.volumes)
                 if wsum > 0:
@@ -462,6 +514,7 @@ class PhaseFieldModel(Model):
         xmin, xmax = float(np.min(self.xi.value)), float(np.max(self.xi.value))
         if xmin < -btol or xmax > 1.0 + btol:
             raise StepFailed(f"xi left [0, 1]: min {xmin:.3g}, max {xmax:.3g}")
+        self._interface_losses(dt)
         for hook in self.step_hooks:
             hook(self, dt)
         s0, s1, delta = self._sinks(np.asarray(self.xi.value), np.asarray(self.phi.value))
@@ -476,10 +529,92 @@ class PhaseFieldModel(Model):
         return StepReport(sweeps=sweep, residual=max(d_xi, d_phi), linear_iterations=lin_its,
                           info={"d_xi": d_xi, "d_phi_V": d_phi})
 
+    def _seed_debit(self, dt, j_app):
+        """Li volume (m^2 per depth) of this step's charge that pays for the seeded nuclei.
+
+        The initial nuclei stand for the Li deposited at the onset of plating (instantaneous nucleation);
+        they are put in at t = 0 so that the mesh resolves them, and the first Q_seed = F V_seed/(V_m W)
+        of passed charge is spent on them: until then the Faraday growth only reshapes the deposit at
+        constant Li volume. After that, plated Li = passed charge (minus SEI and creep sinks) exactly.
+        """
+        if j_app <= 0.0:
+            return 0.0
+        paid = self.charge * self.vm / FARADAY * self.width
+        owed = max(self.seed_volume - paid, 0.0)
+        return min(owed, j_app * dt * self.vm / FARADAY * self.width)
+
+    def _column_li(self, xi):
+        return self._grid(np.clip(xi, 0.0, None) * self.volumes).sum(axis=0)
+
+    def _remove_from_columns(self, xi, amount):
+        """Take ``amount`` (m^2 per depth, per column) of Li out of xi, from the Li|SE interface cells first.
+
+        Weights |grad xi| dV (the interface moves towards the Li, as for a negative Faraday velocity), each
+        cell capped at its own Li; what is left (thin columns) is taken in proportion to the Li in the column.
+        Returns (new xi, removed per column).
+        """
+        xi2 = self._grid(xi).copy()
+        v2 = self._grid(self.volumes)
+        li = np.clip(xi2, 0.0, None) * v2
+        r = np.clip(np.minimum(amount, li.sum(axis=0)), 0.0, None)
+        w = self._grid(self._delta_function(xi)) * v2 * (li > 0)
+        wsum = w.sum(axis=0)
+        take = np.where(wsum > 0, r / np.where(wsum > 0, wsum, 1.0), 0.0) * w
+        take = np.minimum(take, li)
+        li = li - take
+        rest = r - take.sum(axis=0)
+        lsum = li.sum(axis=0)
+        take2 = np.where(lsum > 0, rest / np.where(lsum > 0, lsum, 1.0), 0.0) * li
+        take2 = np.minimum(take2, li)
+        xi2 = xi2 - (take + take2) / v2
+        return xi2.ravel(), (take + take2).sum(axis=0)
+
+    def _interface_losses(self, dt):
+        """SEI growth and roughness filling by creep after a converged step (physics/deposit.py, per column).
+
+        SEI: per collector column, delta_new = sqrt(delta^2 + k_p f_T(j_col) dt) (physics/sei.grow) with j_col
+        the interface-area-weighted local current of the column (focused current on islands -> larger Tafel
+        factor); the Li bound, c_Li,SEI (delta_new - delta) A_col dx, is taken from the column's deposit
+        (A_col = Li|SE interface area per collector area of the column). Active on columns holding >= ell_y
+        of Li. Creep: Li creeps into the SE surface roughness under the wetted collector (xi >= 1/2 in the
+        wall row), fill -> d_inf - (d_inf - fill) exp(-dt/tau_fill), taken from the column's deposit.
+        """
+        if not (self.sei_on or self.creep_on):
+            return
+        xi = np.array(self.xi.value)
+        delta = self._delta_function(xi)
+        a2 = self._grid(delta * self.volumes)        # |grad xi| integrates to 1 across the interface
+        asum = a2.sum(axis=0)
+        area = asum / self.dx
+        col_h = self._column_li(xi) / self.dx
+        if self.sei_on:
+            j, _ = self._interface_bv(-np.asarray(self.phi.value), self._series_resistance())
+            j_col = np.where(asum > 0, (a2 * self._grid(j)).sum(axis=0) / np.where(asum > 0, asum, 1.0), 0.0)
+            active = (col_h >= self.ell_y) & (asum > 0)
+            p = self.sei_params
+            new = sei_mod.grow(self.sei_thickness, dt, np.clip(j_col, 0.0, None), p, self.temperature,
+                               active=active)
+            want = p.li_per_volume * self.vm * (new - self.sei_thickness) * area * self.dx
+            xi, got = self._remove_from_columns(xi, want)
+            scale = np.where(want > 0, got / np.where(want > 0, want, 1.0), 1.0)
+            self.sei_thickness = self.sei_thickness + (new - self.sei_thickness) * scale
+            self.sei_li = self.sei_li + got
+            self.sei_area = np.where(active | (self.sei_area > 0), area, self.sei_area)
+        if self.creep_on:
+            wet = self._grid(xi)[0] >= 0.5
+            cap = self.fill_capacity * self.dx
+            target = cap - (cap - self.fill) * math.exp(-dt / self.tau_fill)
+            want = np.where(wet, np.clip(target - self.fill, 0.0, None), 0.0)
+            xi, got = self._remove_from_columns(xi, want)
+            self.fill = self.fill + got
+        self.xi.setValue(xi)
+
     # -- state ----------------------------------------------------------------------------------
     def get_state(self) -> dict[str, np.ndarray]:
         return {"xi": np.array(self.xi.value), "phi": np.array(self.phi.value),
                 "sink": self._sink.copy(), "delta": self._delta.copy(),
+                "sei_thickness": self.sei_thickness.copy(), "sei_area": self.sei_area.copy(),
+                "sei_li": self.sei_li.copy(), "fill": self.fill.copy(),
                 "scalars": np.array([self.time, self.charge, self.voltage_peak, self._j_app])}
 
     def set_state(self, state: dict[str, np.ndarray]) -> None:
@@ -488,12 +623,21 @@ class PhaseFieldModel(Model):
         self.phi.setValue(np.asarray(state["phi"], dtype=float))
         self._sink = np.array(state["sink"], dtype=float)
         self._delta = np.array(state["delta"], dtype=float)
+        for k in ("sei_thickness", "sei_area", "sei_li", "fill"):
+            if k in state:
+                setattr(self, k, np.array(state[k], dtype=float))
         self.time, self.charge, self.voltage_peak, self._j_app = (float(v) for v in state["scalars"])
 
     def plated_charge(self) -> float:
-        """F/V_m x Li volume added since t = 0 per collector area (C/m^2)."""
-        added = np.sum(np.asarray(self.xi.value) * self.volumes) - self.xi0_total
-        return float(added / self.width * FARADAY / self.vm)
+        """F/V_m x (Li in the deposit, in the SE roughness and bound in the SEI, minus the initial film) per
+        collector area (C/m^2). Equals the passed charge once that exceeds the nuclei's Li (initial_charge)."""
+        li = (np.sum(np.asarray(self.xi.value) * self.volumes) - self.film0_volume
+              + np.sum(self.sei_li) + np.sum(self.fill))
+        return float(li / self.width * FARADAY / self.vm)
+
+    def initial_charge(self) -> float:
+        """Charge per collector area (C/m^2) that pays for the seeded nuclei (spent during the first steps)."""
+        return float(self.seed_volume / self.width * FARADAY / self.vm)
 
     # -- reporting -------------------------------------------------------------------------------
     def _voltage_parts(self):
@@ -517,7 +661,7 @@ class PhaseFieldModel(Model):
     def interface_current(self):
         """(local interfacial current density j_BV (A/m^2), interface measure |grad xi| dV (m^2)) per cell."""
         eta = -np.asarray(self.phi.value)
-        j = butler_volmer(eta, self.j0, self.alpha, self.temperature)
+        j, _ = self._interface_bv(eta, self._series_resistance())
         xi = np.asarray(self.xi.value)
         weight = self._delta * self.volumes * ((xi > 0.05) & (xi < 0.95))
         return j, weight
@@ -538,7 +682,7 @@ class PhaseFieldModel(Model):
             "capacity_mAh_cm2": self.plated_charge() / C_M2_PER_MAH_CM2,
             "passed_capacity_mAh_cm2": self.charge / C_M2_PER_MAH_CM2,
             **parts,
-            "eta_sei_V": 0.0,
+            "eta_sei_V": self._eta_sei(),
             "voltage_peak_V": self.voltage_peak,
             "nucleation_overpotential_mV": 1e3 * (v - self.voltage_peak) if self.time > 0 else 0.0,
             "thickness_mean_um": t_mean / M_PER_UM,
@@ -554,9 +698,29 @@ class PhaseFieldModel(Model):
             "apparent_contact_angle_deg": wetting.apparent_angle(self.theta, self.stretch),
             "nucleation_gate_overpotential_mV": 1e3 * self.eta_n,
             "short_circuit": False,
-            "sei_thickness_mean_nm": None,
-            "li_lost_to_sei_mAh_cm2": None,
+            "plated_capacity_mAh_cm2": self.plated_charge() / C_M2_PER_MAH_CM2,
+            "sei_thickness_mean_nm": self.sei_thickness_mean() * 1e9 if self.sei_on else None,
+            "li_lost_to_sei_mAh_cm2": (float(np.sum(self.sei_li)) / self.width / self.vm * FARADAY
+                                       / C_M2_PER_MAH_CM2) if self.sei_on else None,
+            "roughness_fill_um": float(np.sum(self.fill)) / self.width / M_PER_UM,
         }
+
+    def sei_thickness_mean(self) -> float:
+        """SEI thickness (m) averaged over the Li|SE interface area (columns that carry SEI)."""
+        w = self.sei_area
+        if np.sum(w) <= 0:
+            return float(self.sei_params.initial_thickness)
+        return float(np.sum(self.sei_thickness * w) / np.sum(w))
+
+    def _eta_sei(self) -> float:
+        """Current-weighted mean voltage across the SEI, -<j R_SEI> (V, < 0 while plating)."""
+        if not self.sei_on:
+            return 0.0
+        j, weight = self.interface_current()
+        r = self._series_resistance()
+        jw = j * weight
+        tot = float(np.sum(jw))
+        return -float(np.sum(jw * j * r) / tot) if tot != 0 else 0.0
 
     def cell_fields(self) -> dict[str, np.ndarray]:
         phi = self.phi
@@ -570,4 +734,5 @@ class PhaseFieldModel(Model):
             "current_density_magnitude_A_m2": np.hypot(current[:, 0], current[:, 1]),
             "overpotential_V": -np.array(phi.value),
             "reaction_A_m3": self._sink.copy(),
+            "sei_thickness_nm": np.tile(self.sei_thickness, self.ny) * 1e9,
         }

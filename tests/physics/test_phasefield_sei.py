@@ -1,0 +1,104 @@
+"""SEI and creep on the Li|SE interface of the phase-field model (models/phasefield.py).
+
+- Li balance: Li in the deposit + Li crept into the SE roughness + Li bound in the SEI = passed charge;
+- the seeded nuclei are paid by the first charge: with SEI and creep off, the mean thickness is Faraday's
+  4.85 um per mAh/cm^2 (no Li from nowhere);
+- the SEI follows physics/sei.py on a flat film (the sharp model's closed form);
+- current focusing on Cu islands and the Tafel factor of the SEI growth (Cu vs Li2Te-Cu).
+"""
+import numpy as np
+import pytest
+from test_phasefield import make_case, run
+
+from liplate.physics.constants import FARADAY
+
+MAH = 3.6e4      # C/m^2 per mAh/cm^2
+J = 5.0          # A/m^2, 0.5 mA/cm^2
+
+
+def model_for(substrate, sei, creep, width="200 um", nx=50, ny=56):
+    from liplate.models.phasefield import PhaseFieldModel
+
+    return PhaseFieldModel(make_case(substrate, width=width, nx=nx, ny=ny,
+                                     extra={"physics": {"sei": sei, "creep": creep}}))
+
+
+def li_inventory(model):
+    """(deposit, roughness fill, SEI) Li as charge per collector area (C/m^2), counted independently."""
+    to_q = FARADAY / model.vm / model.width
+    deposit = (np.sum(np.asarray(model.xi.value) * model.volumes) - model.film0_volume) * to_q
+    return deposit, float(np.sum(model.fill)) * to_q, float(np.sum(model.sei_li)) * to_q
+
+
+def test_li_balance_with_sei_and_creep_on_cu_islands():
+    model = model_for("cu", True, True, width="300 um", nx=75, ny=50)
+    q = 0.25 * MAH
+    run(model, J, q_end=q)
+    deposit, fill, sei = li_inventory(model)
+    assert model.charge == pytest.approx(q, rel=1e-9)
+    assert deposit + fill + sei == pytest.approx(q, rel=1e-2)
+    assert fill > 0 and sei > 0
+    # the Li bound in the SEI is c_Li,SEI V_m x SEI volume (interface area x thickness) of the columns
+    obs = model.observables()
+    assert obs["li_lost_to_sei_mAh_cm2"] == pytest.approx(sei / MAH, rel=1e-9)
+    assert obs["sei_thickness_mean_nm"] > 0
+    assert model.cell_fields()["sei_thickness_nm"].shape == (model.nx * model.ny,)
+
+
+def test_faraday_thickness_with_sei_and_creep_off():
+    model = model_for("li2te_cu", False, False)
+    assert model.initial_charge() > 0.1 * MAH          # the seeded nuclei overlap into a film on Li2Te-Cu ...
+    run(model, J, q_end=1.0 * MAH)
+    obs = model.observables()
+    # ... and are paid by the first charge: mean thickness = Faraday (4.85 um per mAh/cm^2)
+    assert obs["faraday_thickness_um"] == pytest.approx(4.85, rel=2e-3)
+    assert obs["thickness_mean_um"] == pytest.approx(obs["faraday_thickness_um"], rel=1e-2)
+    assert obs["plated_capacity_mAh_cm2"] == pytest.approx(1.0, rel=1e-6)
+
+
+def test_flat_film_sei_and_fill_follow_the_film_budget():
+    """Li2Te-Cu wets fully: SEI thickness, SEI Li and the roughness fill are the flat-film closed form."""
+    from liplate.models.sharp import deposit_parameters
+    from liplate.physics.deposit import constant_current_film
+
+    model = model_for("li2te_cu", True, True)
+    q = 1.0 * MAH
+    run(model, J, q_end=q)
+    obs = model.observables()
+    budget = constant_current_film(J, q, deposit_parameters(model.case))
+    assert obs["wetted_fraction"] == 1.0
+    # within the SEI, the local current is the applied one (flat film): delta = sqrt(k_p f_T(j) t)
+    assert obs["sei_thickness_mean_nm"] * 1e-9 == pytest.approx(budget.sei_thickness, rel=2e-2)
+    assert obs["li_lost_to_sei_mAh_cm2"] * MAH / FARADAY == pytest.approx(budget.li_in_sei, rel=5e-2)
+    assert obs["roughness_fill_um"] * 1e-6 == pytest.approx(budget.fill, rel=1e-3)
+    assert obs["thickness_mean_um"] * 1e-6 == pytest.approx(budget.thickness, rel=1e-2)
+
+
+@pytest.fixture(scope="module")
+def cu_and_li2te():
+    """Cu (islands) and Li2Te-Cu (film) with SEI on, creep off, after 0.25 mAh/cm^2 at 0.5 mA/cm^2."""
+    q = 0.25 * MAH
+    cu = model_for("cu", True, False, width="300 um", nx=75, ny=50)
+    run(cu, J, q_end=q)
+    li2te = model_for("li2te_cu", True, False)
+    run(li2te, J, q_end=q)
+    a, b = cu.observables(), li2te.observables()
+    print("SEI nm cu / li2te:", a["sei_thickness_mean_nm"], b["sei_thickness_mean_nm"],
+          "Li lost per mAh:", a["li_lost_to_sei_mAh_cm2"] / 0.25, b["li_lost_to_sei_mAh_cm2"] / 0.25,
+          "focusing mean:", a["focusing_factor_mean"], b["focusing_factor_mean"])
+    return a, b
+
+
+def test_sei_grows_faster_where_current_is_focused(cu_and_li2te):
+    """Tafel factor: on Cu islands the focused current grows a thicker SEI than on the uniform Li2Te-Cu film."""
+    a, b = cu_and_li2te
+    assert a["focusing_factor_mean"] > 1.2
+    assert a["sei_thickness_mean_nm"] > b["sei_thickness_mean_nm"]
+
+
+@pytest.mark.xfail(strict=True, reason="measured at 0.25 mAh/cm^2: Cu 0.0019 vs Li2Te-Cu 0.0094 mAh lost per mAh. "
+                   "The Tafel factor at 4x focusing thickens the SEI only as sqrt(f_T) (23 vs 20 nm), while the "
+                   "Li|SE area on Cu is only the islands: less Li is lost on Cu, not more")
+def test_cu_loses_more_li_to_sei_per_mah_than_li2te_cu(cu_and_li2te):
+    a, b = cu_and_li2te
+    assert a["li_lost_to_sei_mAh_cm2"] > b["li_lost_to_sei_mAh_cm2"]
