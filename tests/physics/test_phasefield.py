@@ -128,12 +128,17 @@ def test_flat_film_limit_matches_sharp_model_and_faraday(j_mA):
 
 @pytest.mark.slow
 def test_mesh_convergence_headline_metrics():
-    """Cu reference (0.5 mA/cm^2, 1 mAh/cm^2) on the reference mesh and one refined 2x in x and y."""
+    """Cu reference (0.5 mA/cm^2, 1 mAh/cm^2) on the reference mesh and one refined 2x in x and y.
+
+    The model lengths are fixed in um, not in cells (interface lengths 4 um x 0.5 um, nucleus half-width
+    12 um), so only the discretisation changes."""
     from liplate.models.phasefield import PhaseFieldModel
 
     out = []
     for nx, ny, dy in ((150, 56, "0.5 um"), (300, 112, "0.25 um")):
-        case = make_case("cu", nx=nx, ny=ny, extra={"phasefield": {"fine_cell_height": dy}})
+        case = make_case("cu", nx=nx, ny=ny, extra={
+            "phasefield": {"fine_cell_height": dy, "interface_length_x": "4 um", "interface_length_y": "0.5 um"},
+            "nucleation": {"nucleus_half_width": "12 um"}})
         model = PhaseFieldModel(case)
         run(model, 5.0, q_end=3.6e4)
         out.append(model.observables())

@@ -37,8 +37,9 @@ NUCLEATION_SECTION = Section("nucleation", "nuclei on the collector (physics/nuc
                    "parameter <substrate>.nucleus_density, see liplate params)", positive=True),
     "min_spacing_fraction": Key("dimensionless", 0.5, "exclusion distance between nuclei, in units of the "
                                 "mean spacing", min=0.0, max=0.99),
-    "nucleus_half_width": Key("length", "auto", "half-width of an initial nucleus ('auto': 3 cell widths)",
-                              positive=True),
+    "nucleus_half_width": Key("length", "12 um", "half-width of an initial nucleus (fixed in um so that mesh "
+                              "refinement does not change it; 'auto': 3 cell widths, 12 um on the 4 um reference "
+                              "cells)", positive=True),
     "nucleus_height": Key("length", "2 um", "height of an initial nucleus", positive=True),
     "log_rate_ratio": Key("dimensionless", 50.0, "Lambda = ln(J0/J_obs) of classical nucleation "
                           "(sets the bare-substrate nucleation overpotential eta_n)", positive=True),
