@@ -333,7 +333,7 @@ class PhaseFieldModel(Model):
         count = nuc.nucleus_count(self.width, self.nucleus_density)
         seed = int(self.case["case"]["seed"])
         self.nuclei_x = nuc.place_nuclei(self.width, count, seed, self.ncfg["min_spacing_fraction"])
-        a = 3 * self.dx if self.ncfg["nucleus_half_width"] == "auto" else self.ncfg["nucleus_half_width"]
+        a = self._nucleus_half_width(count)
         b = self.ncfg["nucleus_height"] + h0
         for c in self.nuclei_x:
             d = (X - c + 0.5 * self.width) % self.width - 0.5 * self.width
@@ -341,6 +341,26 @@ class PhaseFieldModel(Model):
             # signed distance to the half-ellipse, scaled to the y interface length
             xi = np.maximum(xi, pf.logistic_profile(b * (1.0 - rho), self.ell_y))
         return xi.ravel(), film
+
+    def _nucleus_half_width(self, count: int) -> float:
+        """Half-width of an initial nucleus (m).
+
+        ``[nucleation] source = "kmc"`` couples the lattice kMC (liplate.kmc) to the continuum: the kMC
+        substrate coverage c (a fraction, so it carries over from the nm lattice to the um mesh) is the
+        fraction of the collector the initial nuclei cover, a = c * width / (2 * count); the count keeps
+        the calibrated um spacing (the kMC nucleus spacing is nanometres and does not transfer).
+        """
+        self.kmc_nuclei = None
+        if self.ncfg["source"] == "kmc":
+            from ..kmc import nuclei_from_kmc
+
+            self.kmc_nuclei = nuclei_from_kmc(
+                self.substrate, self.temperature, self.case["protocol"]["current_density"],
+                int(self.case["case"]["seed"]), dimension=2, seeds=int(self.ncfg["kmc_seeds"]))
+            return self.kmc_nuclei["coverage"] * self.width / (2 * max(count, 1))
+        if self.ncfg["nucleus_half_width"] == "auto":
+            return 3 * self.dx
+        return self.ncfg["nucleus_half_width"]
 
     # -- helpers ---------------------------------------------------------------------------------
     def _grid(self, a):

@@ -45,6 +45,12 @@ NUCLEATION_SECTION = Section("nucleation", "nuclei on the collector (physics/nuc
                           "(sets the bare-substrate nucleation overpotential eta_n)", positive=True),
     "gate_width": Key("voltage", "2 mV", "smoothness of the bare-substrate nucleation gate around eta_n",
                       positive=True),
+    "source": Key("choice", "parameters", "where the initial nuclei come from: 'parameters' (density and "
+                  "nucleus_half_width as given); 'kmc': a lattice kMC run for this substrate, current and "
+                  "temperature sets the fraction of the collector they cover (its substrate coverage; the "
+                  "calibrated density keeps the um spacing), see docs/kmc.md", choices=("parameters", "kmc")),
+    "kmc_seeds": Key("int", 3, "kMC runs averaged when source = 'kmc' (seeds case.seed, case.seed + 1, ...)",
+                     min=1, max=100),
     "progressive": Key("bool", True, "deposit on bare substrate where |eta| > eta_n (progressive "
                        "nucleation); false: initial nuclei only"),
 })
