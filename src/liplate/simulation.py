@@ -154,9 +154,14 @@ def _run(case: Case, resume: bool, progress: bool | None) -> dict:
 
     def write_frame(st, obs):
         fields = model.cell_fields()
+        profile = model.interface_profile()
         if writer:
             writer.write(st.frame, st.time, fields)
             timeseries.write(out / "timeseries.csv", rows)
+            if profile is not None:
+                n = len(profile["x_um"])
+                table = [{"time_s": st.time, **{k: float(v[i]) for k, v in profile.items()}} for i in range(n)]
+                write_text(out / "interface.csv", timeseries.to_csv(table, required=("time_s", "x_um")))
 
     def write_checkpoint(st):
         snap = st.as_dict()

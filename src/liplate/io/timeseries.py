@@ -21,10 +21,10 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def to_csv(rows: list[dict]) -> str:
+def to_csv(rows: list[dict], required: tuple[str, ...] = REQUIRED_COLUMNS) -> str:
     if not rows:
-        return ",".join(REQUIRED_COLUMNS) + "\n"
-    cols = list(REQUIRED_COLUMNS) + [k for k in rows[0] if k not in REQUIRED_COLUMNS]
+        return ",".join(required) + "\n"
+    cols = list(required) + [k for k in rows[0] if k not in required]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(cols)

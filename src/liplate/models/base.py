@@ -52,6 +52,11 @@ class Model(ABC):
     def cell_fields(self) -> dict[str, np.ndarray]:
         """Cell-centred fields for VTU output: name -> (ncells,) or (ncells, 2) global arrays, SI."""
 
+    def interface_profile(self) -> dict[str, np.ndarray] | None:
+        """Per collector column (x ascending): ``x_um``, ``current_density_A_m2`` (local Li|SE interfacial
+        current density), ``thickness_um``, ... written as ``interface.csv`` at every frame. None: not provided."""
+        return None
+
     def grid_edges(self) -> tuple[np.ndarray, np.ndarray]:
         """Cell edges (m) along x and y of the structured grid, for the VTU writer."""
         geom = self.geom

@@ -686,6 +686,25 @@ class PhaseFieldModel(Model):
         weight = self._delta * self.volumes * ((xi > 0.05) & (xi < 0.95))
         return j, weight
 
+    def interface_profile(self) -> dict[str, np.ndarray]:
+        """Per column: interface-weighted mean interfacial current density (0 where the column has no
+        Li|SE interface), the deposition current per collector area, deposit thickness, SEI, wetting."""
+        j, weight = self.interface_current()
+        w = self._grid(weight)
+        jw = self._grid(j * weight).sum(axis=0)
+        wsum = w.sum(axis=0)
+        j_local = np.divide(jw, wsum, out=np.zeros_like(jw), where=wsum > 0)
+        deposition = self._grid(self._sink * self.volumes).sum(axis=0) / self.dx   # A per m^2 of collector
+        xi2 = self._grid(self.xi.value)
+        out = {"x_um": self.x_centres / M_PER_UM, "current_density_A_m2": j_local,
+               "deposition_current_density_A_m2": deposition,
+               "thickness_um": metrics.column_thickness(xi2, self.dy) / M_PER_UM,
+               "wetted": (xi2[0] > 0.5).astype(float)}
+        sei = getattr(self, "sei_thickness", None)
+        if sei is not None:
+            out["sei_thickness_nm"] = np.asarray(sei) * 1e9
+        return out
+
     def observables(self) -> dict[str, float | None]:
         xi2 = self._grid(self.xi.value)
         parts = self._voltage_parts()

@@ -170,6 +170,12 @@ class SharpInterfaceModel(Model):
             "sei_thickness_nm": np.tile(self.film.sei_thickness, ny) * 1e9,
         }
 
+    def interface_profile(self) -> dict[str, np.ndarray]:
+        sol = self._ensure_solution(self._j_app or self.case["protocol"]["current_density"])
+        x = (np.arange(self.geom.nx) + 0.5) * self.geom.dx
+        return {"x_um": x / M_PER_UM, "current_density_A_m2": sol.j, "eta_V": sol.eta,
+                "thickness_um": self.thickness / M_PER_UM, "sei_thickness_nm": self.film.sei_thickness * 1e9}
+
     def _cell_current(self, sol) -> np.ndarray:
         """Cell-centred current density -sigma grad(phi) (A/m^2, (ncells, 2)) from face fluxes.
 
