@@ -252,3 +252,15 @@ def save_figure(fig, outdir: Path, name: str, data: dict, formats=("png", "pdf")
 def out_dir_arg(parser) -> None:
     parser.add_argument("-o", "--out", type=Path, default=Path(os.environ.get("LIPLATE_FIGURES", DEFAULT_FIGURE_DIR)),
                         help="directory for the figures (default: postprocessing/figures)")
+
+
+def case_script_main(plot, description: str, argv=None) -> int:
+    """Command line shared by the per-case figure scripts: ``SCRIPT CASE... [-o OUT]``."""
+    import argparse
+
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("cases", nargs="+", type=Path, help="case directories (or their output/ directories)")
+    out_dir_arg(p)
+    a = p.parse_args(argv)
+    plot(a.cases, a.out)
+    return 0

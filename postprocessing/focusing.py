@@ -13,7 +13,6 @@ cells touching the collector (y = 0) of the last ``fields_NNNN.vtu``.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -112,12 +111,7 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("cases", nargs="+", type=Path, help="case directories (or their output/ directories)")
-    C.out_dir_arg(p)
-    a = p.parse_args(argv)
-    plot(a.cases, a.out)
-    return 0
+    return C.case_script_main(plot, __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ a case whose model has no SEI leaves the panel saying "not modelled in these out
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -56,12 +55,7 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("cases", nargs="+", type=Path, help="case directories (or their output/ directories)")
-    C.out_dir_arg(p)
-    a = p.parse_args(argv)
-    plot(a.cases, a.out)
-    return 0
+    return C.case_script_main(plot, __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":
