@@ -108,25 +108,29 @@ def run_case(path, force: bool = False, resume: bool = False, progress: bool | N
                         f"installation uses {_solver_suite()!r}. Install it with `make system-deps` (Debian's "
                         "python3-petsc4py), or run the case on one rank")
 
+    from .models import build_model
+
+    try:
+        # Model construction checks combinations of keys (mesh vs fine layer, ...): still before any output.
+        model = build_model(case)
+    except ValueError as exc:
+        raise CaseError(f"{case.source_file}: {exc}") from exc
     if is_root():
         out.mkdir(parents=True, exist_ok=True)
         write_text(out / "case_resolved.json", case.to_json() + "\n")
     handlers = _setup_logging(out / "run.log" if is_root() else None, verbose)
     try:
-        return _run(case, resume, progress)
+        return _run(case, model, resume, progress)
     finally:
         for h in handlers:
             log.removeHandler(h)
             h.close()
 
 
-def _run(case: Case, resume: bool, progress: bool | None) -> dict:
-    from .models import build_model
-
+def _run(case: Case, model, resume: bool, progress: bool | None) -> dict:
     out = case.output_dir
     root = is_root()
     log.info("liplate %s: case %s (model %s, substrate %s)", __version__, case.path, case.model, case.substrate)
-    model = build_model(case)
     x_edges, y_edges = model.grid_edges()
     writer = FieldWriter(out, x_edges, y_edges) if root else None
     rows: list[dict] = []

@@ -56,3 +56,11 @@ def test_unknown_section(case_dir):
 def test_check_command_ok(capsys):
     assert main(["check", "cases/li2te_cu_0p5mA_1mAh"]) == 0
     assert "ok" in capsys.readouterr().out
+
+
+def test_model_level_inconsistency_is_a_case_error(case_dir):
+    """A key combination only the model can check (too few cells for the fine layer) fails before output."""
+    d = case_dir(case__model="phasefield", domain__cells_y=4)
+    with pytest.raises(CaseError, match="cells_y"):
+        run_case(d)
+    assert not (d / "output").exists()
