@@ -100,6 +100,8 @@ register_section(Section("output", "what is written and when", {
 register_section(Section("physics", "which processes are on (ablations switch them off)", {
     "sei": Key("bool", True, "SEI growth on the Li|SE interface: resistance and Li consumption"),
     "creep": Key("bool", True, "power-law creep of Li under the stack pressure (roughness filling, levelling)"),
+    "nernst_planck": Key("bool", False, "salt transport for t+ < 1 electrolytes/interlayers (sharp model; "
+                         "lpscl.transference_number, lpscl.diffusivity); LPSCl has t+ = 1, so it is off"),
 }))
 
 # [parameters] is free-form: "<set>.<name>" = "value unit"; validated in case.py against the sets.

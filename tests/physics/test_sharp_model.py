@@ -35,7 +35,7 @@ def test_voltage_parts_add_up(case_dir):
     s = run_case(d, progress=False)
     import csv
     r = list(csv.DictReader(open(d / "output" / "timeseries.csv")))[-1]
-    parts = sum(float(r[k]) for k in ("eta_ct_V", "eta_ohmic_V", "eta_counter_V", "eta_sei_V"))
+    parts = sum(float(r[k]) for k in ("eta_ct_V", "eta_ohmic_V", "eta_counter_V", "eta_sei_V", "eta_concentration_V"))
     assert parts == pytest.approx(float(r["voltage_V"]), abs=1e-9)  # CSV keeps 10 digits
     # Ohmic part: the whole pellet at 3.2 mS/cm (BRIEF §1), j L / sigma.
     resolved = json.loads((d / "output" / "case_resolved.json").read_text())

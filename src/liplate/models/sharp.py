@@ -25,11 +25,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..mesh import Geometry, build_mesh
+from ..parallel import comm_info
 from ..physics import creep as creep_mod
 from ..physics import sei as sei_mod
 from ..physics.constants import FARADAY
 from ..physics.deposit import DepositParameters, FilmState
 from ..physics.kinetics import overpotential_for_current
+from ..physics.nernst_planck import ConcentrationSolver, concentration_overpotential
 from ..physics.potential import InterfacePotentialSolver, SolveFailed
 from ..solvers import make_solver
 from ..units import A_M2_PER_MA_CM2, C_M2_PER_MAH_CM2, M_PER_UM
@@ -58,6 +60,13 @@ class SharpInterfaceModel(Model):
         self.sei_conductivity = self.film.params.sei.conductivity
         self.charge = np.zeros(1)              # passed charge per area (C/m^2)
         self.time = np.zeros(1)
+        self.salt = None
+        if case["physics"]["nernst_planck"]:
+            if comm_info()[0] > 1:
+                raise ValueError("physics.nernst_planck = true runs on one MPI rank only")
+            self.salt = ConcentrationSolver(self.mesh, nx, case.p("lpscl.diffusivity"),
+                                            case.p("lpscl.transference_number"), case.p("lpscl.li_concentration"),
+                                            solver=make_solver(case["numerics"]["solver"]))
         self._sol = None
         self._j_app = 0.0
 
@@ -72,6 +81,8 @@ class SharpInterfaceModel(Model):
             raise StepFailed("non-finite current density")
         self._sol = sol
         self._j_app = current_density
+        if self.salt is not None:
+            self.salt.advance(dt, sol.j)
         self.film.step(dt, sol.j)
         self._sol = None  # the SEI changed: the reported state is re-solved on demand
         self._last_eta = sol.eta
@@ -92,6 +103,8 @@ class SharpInterfaceModel(Model):
         state = {f"film_{k}": np.array(getattr(self.film, k), dtype=float) for k in self._FILM_ARRAYS}
         state["film_time"] = np.array([self.film.time])
         state.update(charge=self.charge.copy(), time=self.time.copy())
+        if self.salt is not None:
+            state["salt"] = np.array(self.salt.c.value, dtype=float)
         return state
 
     def set_state(self, state: dict[str, np.ndarray]) -> None:
@@ -100,6 +113,8 @@ class SharpInterfaceModel(Model):
         self.film.time = float(state["film_time"][0])
         self.charge = np.array(state["charge"], dtype=float)
         self.time = np.array(state["time"], dtype=float)
+        if self.salt is not None:
+            self.salt.c.setValue(state["salt"])
         self._sol = None
 
     @property
@@ -128,7 +143,11 @@ class SharpInterfaceModel(Model):
         eta_sei = -float(np.mean(sol.j * self._series_resistance()))
         # V = phi_WE - phi_CE with phi_WE = 0; computed from the potentials, not from the parts, so
         # that the parts adding up to V is a check (tests/physics/test_sharp_model.py).
-        voltage = -float(np.mean(sol.phi_top)) + eta_rest + eta_ce
+        eta_conc = 0.0
+        if self.salt is not None:
+            eta_conc = float(concentration_overpotential(np.mean(self.salt.interface_values()), self.salt.c_ref,
+                                                         self.salt.t_plus, self.temperature))
+        voltage = -float(np.mean(sol.phi_top)) + eta_rest + eta_ce + eta_conc
         h_um = self.thickness / M_PER_UM
         return {
             "time_s": float(self.time[0]),
@@ -138,6 +157,7 @@ class SharpInterfaceModel(Model):
             "eta_ohmic_V": eta_window + eta_rest,
             "eta_counter_V": eta_ce,
             "eta_sei_V": eta_sei,
+            "eta_concentration_V": eta_conc,
             "eta_nucleation_V": None,
             "thickness_mean_um": float(np.mean(h_um)),
             "thickness_std_um": float(np.std(h_um)),
