@@ -42,6 +42,7 @@ import time as _time
 from collections.abc import Callable
 
 import numpy as np
+from scipy import ndimage
 from scipy.optimize import brentq
 
 from .. import metrics
@@ -56,6 +57,7 @@ from ..units import C_M2_PER_MAH_CM2, M_PER_UM, to_si
 from .base import Model, StepFailed, StepReport
 from .phasefield_config import NUCLEATION_SECTION, PHASEFIELD_SECTION, SUBSTRATE_SECTION
 
+_REGION_DILATION = 3   # cells: the diffuse interface around xi > 1/2 that belongs to a Li region
 
 def _section(case, section):
     """A section of the case with defaults filled in (works before the schema registers it)."""
@@ -493,6 +495,7 @@ class PhaseFieldModel(Model):
         tol_xi = self.cfg["sweep_tolerance_xi"]
         tol_phi = self.cfg["sweep_tolerance_phi"]
         lin_its = 0
+        regions = self._li_regions(xi_old)
         converged = False
         d_xi = d_phi = float("inf")
         with np.errstate(over="raise", invalid="raise"):
@@ -511,12 +514,9 @@ class PhaseFieldModel(Model):
                 xi_new, its = self._solve_xi(xi_old, xi_it, growth, dt)
                 tc = _time.perf_counter()
                 lin_its += its
-                # Lagrange multiplier: the Allen-Cahn part conserves volume; growth = Faraday
-                err = np.sum((xi_new - xi_old) * self.volumes) - (dt * np.sum(growth * self.volumes) - debit)
-                w = np.clip(xi_new * (1.0 - xi_new), 0.0, None)
-                wsum = np.sum(w * self.volumes)
-                if wsum > 0:
-                    xi_new = xi_new - err * w / wsum
+                # Lagrange multipliers, one per connected Li region: the Allen-Cahn part conserves the
+                # volume of each region (no Li moves between separate islands); growth = Faraday
+                xi_new = self._project_volume(xi_new, xi_old, growth, dt, debit, regions)
                 self.xi.setValue(xi_new)
                 self.timing["phi"] += tb - ta
                 self.timing["xi"] += tc - tb
@@ -548,6 +548,75 @@ class PhaseFieldModel(Model):
         self.timing["other"] += _time.perf_counter() - t0
         return StepReport(sweeps=sweep, residual=max(d_xi, d_phi), linear_iterations=lin_its,
                           info={"d_xi": d_xi, "d_phi_V": d_phi})
+
+    def _li_regions(self, xi):
+        """Connected Li regions of ``xi`` (cell labels 1..n, 0 = none), periodic in x.
+
+        Regions are the connected components of xi > 1/2 (4-connectivity), merged across the periodic
+        x boundary; each is then dilated by ``_REGION_DILATION`` cells (periodic in x) so that the diffuse
+        interface around it belongs to it. Cells claimed by two regions go to the larger label; cells
+        farther from any region keep label 0.
+        """
+        g = self._grid(xi) > 0.5
+        lab, n = ndimage.label(g)
+        if n == 0:
+            return lab.ravel(), 0
+        parent = np.arange(n + 1)
+
+        def find(a):
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        for a, b in zip(lab[:, 0], lab[:, -1], strict=True):
+            if a and b:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+        roots = np.array([find(a) for a in range(n + 1)])
+        _, compact = np.unique(roots, return_inverse=True)   # root 0 -> 0, regions -> 1..m
+        lab = compact[lab]
+        m = int(lab.max())
+        for _ in range(_REGION_DILATION):
+            nb = np.maximum(np.roll(lab, 1, axis=1), np.roll(lab, -1, axis=1))
+            nb[1:] = np.maximum(nb[1:], lab[:-1])
+            nb[:-1] = np.maximum(nb[:-1], lab[1:])
+            lab = np.where(lab > 0, lab, nb)
+        return lab.ravel(), m
+
+    def _project_volume(self, xi_new, xi_old, growth, dt, debit, regions):
+        """Volume projection onto w = xi (1 - xi), one multiplier per Li region.
+
+        In each region (and in the rest of the domain, label 0) the Allen-Cahn change of the Li volume,
+        sum (xi_new - xi_old - dt growth) dV, is removed by xi -= err_r w / sum_r w dV. The seed debit is
+        shared between the groups in proportion to their Faraday growth. A group without interface cells
+        (sum w = 0) hands its error to the whole domain (the former single multiplier), so the total
+        plated Li = passed charge as before.
+        """
+        labels, m = regions
+        w = np.clip(xi_new * (1.0 - xi_new), 0.0, None)
+        wv = w * self.volumes
+        gv = dt * growth * self.volumes
+        ac = (xi_new - xi_old) * self.volumes - gv
+        k = m + 1
+        err = np.bincount(labels, weights=ac, minlength=k)
+        grow = np.bincount(labels, weights=np.clip(gv, 0.0, None), minlength=k)
+        gsum = float(grow.sum())
+        if debit != 0.0:
+            if gsum > 0:
+                err += debit * grow / gsum
+            else:
+                err[0] += debit
+        wsum = np.bincount(labels, weights=wv, minlength=k)
+        ok = wsum > 0
+        rest = float(err[~ok].sum())
+        lam = np.where(ok, err / np.where(ok, wsum, 1.0), 0.0)
+        xi_new = xi_new - lam[labels] * w
+        wtot = float(wv.sum())
+        if rest != 0.0 and wtot > 0:
+            xi_new = xi_new - rest * w / wtot
+        return xi_new
 
     def _seed_debit(self, dt, j_app):
         """Li volume (m^2 per depth) of this step's charge that pays for the seeded nuclei.
