@@ -55,3 +55,35 @@ def case_dir(tmp_path):
     def make(name="case", **over):
         return write_case(tmp_path / name, small_case(**over))
     return make
+
+
+@pytest.fixture(scope="session")
+def x_display():
+    """One Xvfb server for the session's ParaView renders (``xvfb-run -a`` per call races for display
+    numbers and loses under load). Yields the DISPLAY in use, or None where there is neither a display nor
+    Xvfb (the ParaView tests then skip or fall back)."""
+    import subprocess
+    import time
+
+    if os.environ.get("DISPLAY"):
+        yield os.environ["DISPLAY"]
+        return
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        yield None
+        return
+    for n in range(90, 130):
+        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
+            break
+    proc = subprocess.Popen([xvfb, f":{n}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 20
+    while time.time() < deadline and not Path(f"/tmp/.X11-unix/X{n}").exists():
+        time.sleep(0.1)
+    os.environ["DISPLAY"] = f":{n}"
+    try:
+        yield os.environ["DISPLAY"]
+    finally:
+        del os.environ["DISPLAY"]
+        proc.terminate()
+        proc.wait(timeout=10)

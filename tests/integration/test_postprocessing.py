@@ -192,7 +192,7 @@ def _paraview_or_skip() -> list[str]:
     return cmd
 
 
-def test_paraview_screenshots_show_the_fields_and_the_state_loads(cases, tmp_path):
+def test_paraview_screenshots_show_the_fields_and_the_state_loads(cases, tmp_path, x_display):
     cmd = _paraview_or_skip()
     out = C.CaseOutput(cases[0]).outdir
     images, state = tmp_path / "pv", tmp_path / "liplate_view.pvsm"
