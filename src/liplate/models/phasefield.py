@@ -30,7 +30,8 @@ Order parameter (Allen-Cahn with a volume-conserving Lagrange multiplier, plus F
 
 The reaction term moves the interface with the Faraday velocity j V_m / F; the Allen-Cahn part
 relaxes the shape towards the wetting equilibrium at constant volume (lambda is enforced exactly
-each sweep by projection onto w = xi (1 - xi)), so plated Li = passed charge to solver tolerance.
+each sweep by projection onto w = xi (1 - xi), one lambda per connected Li region so that no Li moves
+between separate islands), so plated Li = passed charge to solver tolerance.
 kappa is anisotropic, kappa_x = s^2 kappa_y, so the interface spans about one cell in both
 directions on flat cells (s = ell_x / ell_y). Cahn wall condition at the collector
 (physics/wetting.py): n.grad xi = cos(theta) xi (1 - xi) / ell_y.
