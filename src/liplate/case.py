@@ -31,8 +31,9 @@ class CaseError(ValueError):
     """A case that cannot be run, with a message a user can act on."""
 
 
-def _did_you_mean(word: str, options) -> str:
-    close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
+def did_you_mean(word: str, options, n: int = 3) -> str:
+    """"; did you mean 'x' or 'y'?" for the close matches of ``word`` among ``options`` ("" if none)."""
+    close = difflib.get_close_matches(word, list(options), n=n, cutoff=0.6)
     return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
@@ -100,7 +101,7 @@ def _check_value(where: str, name: str, key: Key, value: Any) -> Any:
     if key.kind == "choice":
         if value not in key.choices:
             fail(f"allowed: {', '.join(repr(c) for c in key.choices)}"
-                 + (_did_you_mean(value, key.choices) if isinstance(value, str) else ""))
+                 + (did_you_mean(value, key.choices) if isinstance(value, str) else ""))
         return value
     if key.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
@@ -132,7 +133,7 @@ def validate(data: dict[str, Any], where: str = CASE_FILE) -> tuple[dict, dict]:
     for top, value in data.items():
         if top not in allowed_top:
             raise CaseError(f"{where}: unknown section [{top}]; allowed: {', '.join(sorted(allowed_top))}"
-                            + _did_you_mean(top, allowed_top))
+                            + did_you_mean(top, allowed_top))
         if not isinstance(value, dict):
             raise CaseError(f"{where}: '{top}' must be a table [{top}], got {value!r}")
     sections: dict[str, dict[str, Any]] = {}
@@ -141,7 +142,7 @@ def validate(data: dict[str, Any], where: str = CASE_FILE) -> tuple[dict, dict]:
         for kname in given:
             if kname not in sec.keys:
                 raise CaseError(f"{where}: unknown key '{kname}' in [{sname}]; allowed: "
-                                f"{', '.join(sec.keys)}" + _did_you_mean(kname, sec.keys))
+                                f"{', '.join(sec.keys)}" + did_you_mean(kname, sec.keys))
         out = {}
         for kname, key in sec.keys.items():
             if kname in given:
@@ -164,10 +165,10 @@ def validate(data: dict[str, Any], where: str = CASE_FILE) -> tuple[dict, dict]:
             set_name, _, pname = full.partition(".")
             if set_name not in params:
                 raise CaseError(f"{where}: [parameters] key '{full}': unknown parameter set '{set_name}'; "
-                                f"allowed: {', '.join(SET_NAMES)}" + _did_you_mean(set_name, SET_NAMES))
+                                f"allowed: {', '.join(SET_NAMES)}" + did_you_mean(set_name, SET_NAMES))
             if pname not in params[set_name]:
                 raise CaseError(f"{where}: [parameters] key '{full}': set '{set_name}' has no parameter "
-                                f"'{pname}'" + _did_you_mean(pname, params[set_name]))
+                                f"'{pname}'" + did_you_mean(pname, params[set_name]))
             p = params[set_name][pname]
             try:
                 si = to_si(val, p.kind)

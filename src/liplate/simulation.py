@@ -31,14 +31,6 @@ from .units import A_M2_PER_MA_CM2, C_M2_PER_MAH_CM2, M_PER_UM
 
 log = logging.getLogger("liplate")
 
-OUTPUT_FILES = ("summary.json", "timeseries.csv", "fields.pvd", "case_resolved.json", "run.log",
-                ckpt.CHECKPOINT)
-
-
-class AlreadyDone(Exception):
-    pass
-
-
 def _setup_logging(logfile: Path | None, verbose: bool) -> list[logging.Handler]:
     handlers: list[logging.Handler] = []
     log.setLevel(logging.INFO)
@@ -79,8 +71,8 @@ def run_case(path, force: bool = False, resume: bool = False, progress: bool | N
              verbose: bool = False) -> dict:
     """Run the case in directory ``path``; return its summary dict.
 
-    Raises :class:`CaseError` for invalid input (nothing written), :class:`AlreadyDone` never:
-    a completed case returns its stored summary unless ``force``.
+    Raises :class:`CaseError` for invalid input (nothing written); a completed case returns its stored
+    summary unless ``force``.
     """
     case = path if isinstance(path, Case) else load_case(path)
     out = case.output_dir

@@ -31,7 +31,6 @@ A point's directory is named from the values it sets, e.g.
 """
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import json
@@ -128,12 +127,9 @@ def _flatten(table: dict[str, Any], where: str, prefix: str = "") -> dict[str, A
 
 def check_path(path: str, where: str) -> None:
     """Raise :class:`SweepError` unless ``path`` names a case-file key."""
+    from .case import did_you_mean as hint
     from .parameters import SET_NAMES, load_set
     from .schema import SECTIONS
-
-    def hint(word, options):
-        close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
-        return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
     parts = path.split(".")
     top = parts[0]
@@ -196,9 +192,10 @@ def load_sweep(file: str | Path) -> Sweep:
     where = str(file)
     for key in data:
         if key not in SWEEP_KEYS:
-            close = difflib.get_close_matches(key, SWEEP_KEYS, n=2, cutoff=0.6)
+            from .case import did_you_mean
+
             raise SweepError(f"{where}: unknown key '{key}'; allowed: {', '.join(SWEEP_KEYS)}"
-                             + (f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""))
+                             + did_you_mean(key, SWEEP_KEYS, n=2))
     if "base" not in data:
         raise SweepError(f"{where}: missing 'base', the case directory every point starts from, "
                          "e.g. base = \"../li2te_cu_0p5mA_1mAh\"")
