@@ -54,6 +54,7 @@ from ..physics import sei as sei_mod
 from ..physics import wetting
 from ..physics.constants import FARADAY
 from ..physics.kinetics import butler_volmer, butler_volmer_slope, overpotential_for_current
+from ..spd import LinearSolveError, SPDSolver
 from ..units import C_M2_PER_MAH_CM2, M_PER_UM, to_si
 from .base import Model, StepFailed, StepReport
 from .phasefield_config import NUCLEATION_SECTION, PHASEFIELD_SECTION, SUBSTRATE_SECTION
@@ -93,47 +94,6 @@ def graded_heights(height, n_cells, fine_dy, fine_height):
         coarse = fine_dy * r**k
         coarse *= rest / coarse.sum()
     return np.concatenate([np.full(n_fine, fine_dy), coarse])
-
-
-class LinearSolveError(RuntimeError):
-    pass
-
-
-def solve_linear(A, b, method, tolerance, x0=None, cache=None):
-    """Solve the SPD system A x = b; return (x, iterations). Raise LinearSolveError if |Ax-b|/|b| > 10 tol.
-
-    ``pcg-amg``: conjugate gradients preconditioned by pyamg classical (Ruge-Stuben)
-    AMG, which copes with the flat, graded cells better than smoothed aggregation (17 vs 45 CG
-    iterations measured). The AMG
-    hierarchy is kept in ``cache`` and reused while it still converges in <= 25 iterations (the
-    matrices change little between sweeps and steps); otherwise it is rebuilt and the solve
-    repeated. ``lu``: SuperLU, what FiPy's default SciPy LinearLUSolver calls.
-    """
-    import pyamg
-    from scipy.sparse.linalg import splu
-
-    bnorm = float(np.linalg.norm(b)) or 1.0
-    if method == "lu":
-        x = splu(A.tocsc()).solve(b)
-        its = 1
-    else:
-        cache = {} if cache is None else cache
-        x = None
-        for attempt in range(2):
-            if cache.get("ml") is None or attempt == 1:
-                cache["ml"] = pyamg.ruge_stuben_solver(A, max_coarse=100)
-                cache["builds"] = cache.get("builds", 0) + 1
-            res: list[float] = []
-            x, _ = pyamg.krylov.cg(A, b, x0=x0, tol=0.5 * tolerance, maxiter=200,
-                                   M=cache["ml"].aspreconditioner(cycle="V"), residuals=res)
-            its = len(res) - 1
-            r = float(np.linalg.norm(A @ x - b)) / bnorm
-            if its <= 25 and np.isfinite(r) and r <= 10 * tolerance:
-                break
-    r = float(np.linalg.norm(A @ x - b)) / bnorm
-    if not np.isfinite(r) or r > 10 * tolerance:
-        raise LinearSolveError(f"{method} solve stopped short: |Ax-b|/|b| = {r:.3g} after {its} iterations")
-    return x, its
 
 
 class FVOperator:
@@ -212,7 +172,7 @@ class PhaseFieldModel(Model):
         self.j0_counter = case.p("cell.counter_exchange_current_density")
         self.rest = dom["electrolyte_thickness"] - dom["height"]
         self.max_sweeps = int(num["max_sweeps"])
-        self.solver_name = "lu" if num["solver"] == "lu" else "pcg-amg"
+        self.solver_name = num["solver"]
 
         # -- mesh ----------------------------------------------------------------------------
         self.nx = int(dom["cells_x"])
@@ -274,8 +234,7 @@ class PhaseFieldModel(Model):
         self.S = self.W      # stabilisation >= max|g''|/2: the linear scheme is energy stable for any dt
         self.linear_tolerance = cfg["linear_tolerance"]
         self.assembly = "fast"
-        self._amg_phi: dict = {}
-        self._amg_xi: dict = {}
+        self.use_solver(self.solver_name)
         self.op = FVOperator(self.mesh)
         self._t_kappa = (self.L * (self.kappa_x * normals[0] ** 2 + self.kappa_y * normals[1] ** 2)
                          * self.op.geo)[self.op.inner]
@@ -292,6 +251,11 @@ class PhaseFieldModel(Model):
         self.sei_area = np.zeros(self.nx)      # Li|SE interface area per collector area, per column (-)
         self.sei_li = np.zeros(self.nx)        # Li metal volume bound in the SEI, per column (m^2 per depth)
         self.fill = np.zeros(self.nx)          # Li crept into the SE roughness, per column (m^2 per depth)
+        # interphase where the bare collector touches the SE (physics/sei.py (5)); grows while the column's
+        # collector face is not wetted, then stays (buried) when Li covers it
+        self.collector_sei_on = self.sei_on and bool(phys.get("collector_sei", True))
+        self.collector_sei = np.zeros(self.nx)       # thickness per column, m
+        self.collector_sei_li = np.zeros(self.nx)    # Li metal volume bound in it, per column (m^2 per depth)
         self.fill_capacity = case.p("interface.roughness_fill_depth")
         self.creep_law = creep_mod.CreepLaw.from_parameters(case.params["li"])
         self.tau_fill = float(creep_mod.roughness_fill_time_constant(case["protocol"]["stack_pressure"],
@@ -308,6 +272,14 @@ class PhaseFieldModel(Model):
         #: a hook must conserve Li volume (charge balance) and may raise StepFailed
         self.step_hooks: list[Callable] = []
         self.timing = {"phi": 0.0, "xi": 0.0, "other": 0.0}
+
+    def use_solver(self, name: str) -> None:
+        """Linear solvers of the own-assembly path (liplate/spd.py): the potential by CG + AMG (hypre through
+        PETSc when petsc4py imports, pyamg otherwise) or LU; the Allen-Cahn step, diagonally dominant by its
+        stabilisation, by Jacobi-preconditioned CG (falling back to the AMG solver), or LU."""
+        self.solver_name = name
+        self._spd_phi = SPDSolver(name, self.linear_tolerance)
+        self._spd_xi = SPDSolver("lu" if name == "lu" else "jacobi", self.linear_tolerance, fallback=name)
 
     def use_fipy_terms(self, solver=None):
         """Reference path: build FiPy terms every sweep and solve with a FiPy solver (default: FiPy's LU)."""
@@ -450,8 +422,7 @@ class PhaseFieldModel(Model):
         A = op.matrix(t, diag=self.volumes * s1)
         rhs = -self.volumes * (s0 - s1 * phi_it)
         np.add.at(rhs, self._top_cells, sigma_cell[self._top_cells] * op.areas[self._top] * (j_app / self.sigma))
-        phi, its = solve_linear(A, rhs, self.solver_name, self.linear_tolerance, x0=phi_it,
-                                cache=self._amg_phi)
+        phi, its = self._spd_phi.solve(A, rhs, x0=phi_it)
         self.phi.setValue(phi)
         return phi, its
 
@@ -479,8 +450,7 @@ class PhaseFieldModel(Model):
         A = self.op.matrix(self._t_kappa, diag=diag + wall_diag)
         rhs = self.volumes * (xi_old / dt + src)
         np.add.at(rhs, self._bottom_cells, self._kappa_bottom * (g + s_w * xi_ref[self._bottom_cells]))
-        xi, its = solve_linear(A, rhs, self.solver_name, self.linear_tolerance, x0=xi_it,
-                               cache=self._amg_xi)
+        xi, its = self._spd_xi.solve(A, rhs, x0=xi_it)
         return xi, its
 
     def _advance(self, dt, j_app):
@@ -690,6 +660,8 @@ class PhaseFieldModel(Model):
             self.sei_thickness = self.sei_thickness + (new - self.sei_thickness) * scale
             self.sei_li = self.sei_li + got
             self.sei_area = np.where(active | (self.sei_area > 0), area, self.sei_area)
+            if self.collector_sei_on:
+                xi = self._collector_sei(xi, dt)
         if self.creep_on:
             wet = self._grid(xi)[0] >= 0.5
             cap = self.fill_capacity * self.dx
@@ -699,12 +671,33 @@ class PhaseFieldModel(Model):
             self.fill = self.fill + got
         self.xi.setValue(xi)
 
+    def _collector_sei(self, xi, dt):
+        """Grow the interphase on bare collector faces (wall cell xi < 1/2) at the face overpotential
+        eta = phi_s - phi = -phi (physics/sei.py (5)); its Li, c_Li,SEI V_m (delta_new - delta) dx, is a
+        parasitic share of the applied charge, taken from the deposit in proportion to each column's Li."""
+        p = self.sei_params
+        phi_wall = np.asarray(self.phi.value)[:self.nx]
+        bare = self._grid(xi)[0] < 0.5
+        factor = sei_mod.tafel_factor_at_overpotential(np.clip(-phi_wall, 0.0, None), p, self.temperature)
+        new = sei_mod.grow_with_factor(self.collector_sei, dt, factor, p, active=bare)
+        want = p.li_per_volume * self.vm * (new - self.collector_sei) * self.dx
+        total = float(np.sum(want))
+        if total <= 0.0:
+            return xi
+        col_li = self._column_li(xi)
+        xi, got = self._remove_from_columns(xi, total * col_li / max(float(np.sum(col_li)), 1e-300))
+        scale = float(np.sum(got)) / total
+        self.collector_sei = self.collector_sei + (new - self.collector_sei) * scale
+        self.collector_sei_li = self.collector_sei_li + want * scale
+        return xi
+
     # -- state ----------------------------------------------------------------------------------
     def get_state(self) -> dict[str, np.ndarray]:
         return {"xi": np.array(self.xi.value), "phi": np.array(self.phi.value),
                 "sink": self._sink.copy(), "delta": self._delta.copy(),
                 "sei_thickness": self.sei_thickness.copy(), "sei_area": self.sei_area.copy(),
                 "sei_li": self.sei_li.copy(), "fill": self.fill.copy(),
+                "collector_sei": self.collector_sei.copy(), "collector_sei_li": self.collector_sei_li.copy(),
                 "scalars": np.array([self.time, self.charge, self.voltage_peak, self._j_app])}
 
     def set_state(self, state: dict[str, np.ndarray]) -> None:
@@ -713,7 +706,7 @@ class PhaseFieldModel(Model):
         self.phi.setValue(np.asarray(state["phi"], dtype=float))
         self._sink = np.array(state["sink"], dtype=float)
         self._delta = np.array(state["delta"], dtype=float)
-        for k in ("sei_thickness", "sei_area", "sei_li", "fill"):
+        for k in ("sei_thickness", "sei_area", "sei_li", "fill", "collector_sei", "collector_sei_li"):
             if k in state:
                 setattr(self, k, np.array(state[k], dtype=float))
         self.time, self.charge, self.voltage_peak, self._j_app = (float(v) for v in state["scalars"])
@@ -722,7 +715,7 @@ class PhaseFieldModel(Model):
         """F/V_m x (Li in the deposit, in the SE roughness and bound in the SEI, minus the initial film) per
         collector area (C/m^2). Equals the passed charge once that exceeds the nuclei's Li (initial_charge)."""
         li = (np.sum(np.asarray(self.xi.value) * self.volumes) - self.film0_volume
-              + np.sum(self.sei_li) + np.sum(self.fill))
+              + np.sum(self.sei_li) + np.sum(self.collector_sei_li) + np.sum(self.fill))
         return float(li / self.width * FARADAY / self.vm)
 
     def initial_charge(self) -> float:
@@ -773,6 +766,7 @@ class PhaseFieldModel(Model):
         sei = getattr(self, "sei_thickness", None)
         if sei is not None:
             out["sei_thickness_nm"] = np.asarray(sei) * 1e9
+            out["collector_sei_thickness_nm"] = np.asarray(self.collector_sei) * 1e9
         return out
 
     def observables(self) -> dict[str, float | None]:
@@ -809,10 +803,15 @@ class PhaseFieldModel(Model):
             "short_circuit": False,
             "plated_capacity_mAh_cm2": self.plated_charge() / C_M2_PER_MAH_CM2,
             "sei_thickness_mean_nm": self.sei_thickness_mean() * 1e9 if self.sei_on else None,
-            "li_lost_to_sei_mAh_cm2": (float(np.sum(self.sei_li)) / self.width / self.vm * FARADAY
-                                       / C_M2_PER_MAH_CM2) if self.sei_on else None,
+            "li_lost_to_sei_mAh_cm2": self._li_mah(self.sei_li, self.collector_sei_li) if self.sei_on else None,
+            "li_lost_to_collector_sei_mAh_cm2": self._li_mah(self.collector_sei_li) if self.sei_on else None,
+            "collector_sei_thickness_mean_nm": float(np.mean(self.collector_sei)) * 1e9 if self.sei_on else None,
             "roughness_fill_um": float(np.sum(self.fill)) / self.width / M_PER_UM,
         }
+
+    def _li_mah(self, *volumes) -> float:
+        """Li volume per column arrays (m^2 per depth) -> mAh/cm^2 of collector."""
+        return sum(float(np.sum(v)) for v in volumes) / self.width / self.vm * FARADAY / C_M2_PER_MAH_CM2
 
     def sei_thickness_mean(self) -> float:
         """SEI thickness (m) averaged over the Li|SE interface area (columns that carry SEI)."""
@@ -844,4 +843,5 @@ class PhaseFieldModel(Model):
             "overpotential_V": -np.array(phi.value),
             "reaction_A_m3": self._sink.copy(),
             "sei_thickness_nm": np.tile(self.sei_thickness, self.ny) * 1e9,
+            "collector_sei_thickness_nm": np.tile(self.collector_sei, self.ny) * 1e9,
         }

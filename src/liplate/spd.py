@@ -1,0 +1,158 @@
+"""Sparse SPD solves for models that assemble their own matrices (the phase field).
+
+A model solves the same kind of system many times (every sweep of every step) with matrices that change
+a little each time. :class:`SPDSolver` keeps the expensive part (an AMG hierarchy) between solves and
+rebuilds it before the next solve once a solve needs more than twice (+2) the iterations it needed right
+after the last build (at most ``reuse_iterations``), and at once when a solve stops short. Every solve is
+checked: the true relative residual |Ax - b|/|b| must be <= ``check_factor`` x tolerance, otherwise
+:class:`LinearSolveError` is raised (the caller rejects the step). Backends:
+
+``hypre``   CG + hypre BoomerAMG through petsc4py (C-level V-cycles; chosen when petsc4py imports).
+``pyamg``   CG + pyamg classical Ruge-Stuben AMG (SciPy only). Same answer to the tolerance.
+``jacobi``  CG + diagonal scaling: for diagonally dominant systems (the stabilised Allen-Cahn step),
+            where AMG's setup costs more than it saves. Falls back to the AMG backend if it stops short.
+``lu``      SuperLU (what FiPy's default SciPy LinearLUSolver calls): the reference.
+
+Measured on the 33,600-cell Cu phase-field benchmark (one potential solve / one Allen-Cahn solve,
+`benchmarks/bench_phasefield.py`): pyamg 0.050 s / 0.028 s, hypre 0.019 s / 0.012 s, Jacobi-CG
+0.56 s (1800 iterations) / 0.011 s (36 iterations).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+class LinearSolveError(RuntimeError):
+    """A linear solve stopped short of its tolerance (the step that needed it has failed)."""
+
+
+def petsc_available() -> bool:
+    try:
+        from petsc4py import PETSc  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def amg_backend(name: str = "auto") -> str:
+    """'auto' and 'pcg-amg' -> 'hypre' when petsc4py imports, else 'pyamg'; 'lu' stays."""
+    if name == "lu":
+        return "lu"
+    if name in ("auto", "pcg-amg"):
+        return "hypre" if petsc_available() else "pyamg"
+    if name in ("hypre", "pyamg", "jacobi"):
+        return name
+    raise ValueError(f"unknown SPD solver {name!r}; allowed: auto, pcg-amg, lu, hypre, pyamg, jacobi")
+
+
+class SPDSolver:
+    """Repeated solves of slowly changing SPD systems; see the module docstring."""
+
+    def __init__(self, method: str = "auto", tolerance: float = 1e-8, reuse_iterations: int = 25,
+                 max_iterations: int = 500, check_factor: float = 10.0, fallback: str | None = None):
+        self.method = amg_backend(method)
+        self.tolerance = float(tolerance)
+        self.reuse_iterations = reuse_iterations
+        self.max_iterations = max_iterations
+        self.check_factor = check_factor
+        self.builds = 0
+        self._ml = None          # pyamg hierarchy
+        self._ksp = None         # PETSc KSP holding the BoomerAMG hierarchy
+        self._stale = False      # rebuild the hierarchy before the next solve
+        self._fresh_its = 0      # iterations of the first solve after the last build
+        self._fallback = SPDSolver(fallback or "auto", tolerance) if self.method == "jacobi" else None
+
+    # -- public ---------------------------------------------------------------------------------------
+    def solve(self, A, b, x0=None) -> tuple[np.ndarray, int]:
+        """x with |Ax - b|/|b| <= check_factor * tolerance, and the iterations used."""
+        A = A.tocsr()
+        b = np.asarray(b, dtype=float)
+        x0 = np.zeros_like(b) if x0 is None else np.asarray(x0, dtype=float)
+        if self.method == "lu":
+            from scipy.sparse.linalg import splu
+            x, its = splu(A.tocsc()).solve(b), 1
+        elif self.method == "jacobi":
+            x, its = self._jacobi(A, b, x0)
+            if not self._ok(A, x, b):
+                x, more = self._fallback.solve(A, b, x0)
+                its += more
+        else:
+            solve = self._hypre if self.method == "hypre" else self._pyamg
+            fresh = self._stale or (self._ml is None and self._ksp is None)
+            x, its = solve(A, b, x0, rebuild=self._stale)
+            if fresh:
+                self._fresh_its = its
+            if not self._ok(A, x, b):                  # stopped short: rebuild on this matrix and repeat
+                x, more = solve(A, b, x0, rebuild=True)
+                self._fresh_its = more
+                its += more
+            # a hierarchy built for an older matrix: rebuild before the next solve once it costs too much
+            self._stale = its > min(self.reuse_iterations, 2 * self._fresh_its + 2)
+        r = self.residual(A, x, b)
+        if not np.isfinite(r) or r > self.check_factor * self.tolerance:
+            raise LinearSolveError(f"{self.method} solve stopped short: |Ax-b|/|b| = {r:.3g} after {its} "
+                                   f"iterations (tolerance {self.tolerance:.1g})")
+        return x, its
+
+    @staticmethod
+    def residual(A, x, b) -> float:
+        return float(np.linalg.norm(A @ x - b)) / (float(np.linalg.norm(b)) or 1.0)
+
+    # -- backends -------------------------------------------------------------------------------------
+    def _ok(self, A, x, b) -> bool:
+        r = self.residual(A, x, b)
+        return bool(np.isfinite(r) and r <= self.check_factor * self.tolerance)
+
+    def _jacobi(self, A, b, x0):
+        import pyamg
+        from scipy.sparse import diags
+
+        res: list[float] = []
+        x, _ = pyamg.krylov.cg(A, b, x0=x0, tol=0.5 * self.tolerance, maxiter=self.max_iterations,
+                               M=diags(1.0 / A.diagonal()), residuals=res)
+        return x, len(res) - 1
+
+    def _pyamg(self, A, b, x0, rebuild):
+        import pyamg
+
+        if self._ml is None or rebuild:
+            self._ml = pyamg.ruge_stuben_solver(A, max_coarse=100)
+            self.builds += 1
+        res: list[float] = []
+        x, _ = pyamg.krylov.cg(A, b, x0=x0, tol=0.5 * self.tolerance, maxiter=self.max_iterations,
+                               M=self._ml.aspreconditioner(cycle="V"), residuals=res)
+        return x, len(res) - 1
+
+    def _hypre(self, A, b, x0, rebuild):
+        from petsc4py import PETSc
+
+        mat = PETSc.Mat().createAIJ(size=A.shape, csr=(A.indptr.astype(PETSc.IntType),
+                                                        A.indices.astype(PETSc.IntType), A.data),
+                                    comm=PETSc.COMM_SELF)
+        if self._ksp is None or rebuild:
+            if self._ksp is not None:
+                self._ksp.destroy()
+            ksp = PETSc.KSP().create(comm=PETSc.COMM_SELF)
+            ksp.setType("cg")
+            ksp.getPC().setType("hypre")
+            ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)
+            ksp.setInitialGuessNonzero(True)
+            ksp.setTolerances(rtol=0.5 * self.tolerance, atol=0.0, max_it=self.max_iterations)
+            ksp.setOperators(mat)
+            ksp.getPC().setReusePreconditioner(False)
+            ksp.setUp()
+            ksp.getPC().setReusePreconditioner(True)  # later matrices keep this hierarchy until rebuild
+            self._ksp = ksp
+            self.builds += 1
+        else:
+            self._ksp.setOperators(mat)
+        bv = mat.createVecLeft()
+        bv.setArray(b)
+        xv = mat.createVecRight()
+        xv.setArray(x0)
+        self._ksp.solve(bv, xv)
+        x = xv.getArray().copy()
+        its = self._ksp.getIterationNumber()
+        for obj in (bv, xv, mat):
+            obj.destroy()
+        return x, its

@@ -1,0 +1,67 @@
+"""liplate.spd: every backend gives the same answer to its tolerance, and a short solve is an error."""
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from liplate.spd import LinearSolveError, SPDSolver, amg_backend, petsc_available
+
+
+def poisson_with_contrast(n=40, contrast=1e-6, seed=0):
+    """5-point -div(c grad) on an n x n grid with a blocked (low-c) region, plus a small mass term (SPD)."""
+    rng = np.random.default_rng(seed)
+    c = np.ones((n, n))
+    c[n // 3: n // 2, n // 4: 3 * n // 4] = contrast
+    idx = np.arange(n * n).reshape(n, n)
+    rows, cols, vals = [], [], []
+    diag = np.full(n * n, 1e-3)
+    for (a, b) in ((idx[:, :-1], idx[:, 1:]), (idx[:-1, :], idx[1:, :])):
+        ca, cb = c.ravel()[a.ravel()], c.ravel()[b.ravel()]
+        t = 2 * ca * cb / (ca + cb)
+        rows += [a.ravel(), b.ravel()]
+        cols += [b.ravel(), a.ravel()]
+        vals += [-t, -t]
+        np.add.at(diag, a.ravel(), t)
+        np.add.at(diag, b.ravel(), t)
+    A = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n * n, n * n))
+    A = A + sp.diags(diag)
+    return A.tocsr(), rng.standard_normal(n * n)
+
+
+METHODS = ["lu", "pyamg", "jacobi"] + (["hypre"] if petsc_available() else [])
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_backends_agree_with_lu(method):
+    A, b = poisson_with_contrast()
+    ref = sp.linalg.spsolve(A.tocsc(), b)
+    solver = SPDSolver(method, tolerance=1e-10)
+    x, its = solver.solve(A, b)
+    assert its >= 1
+    assert SPDSolver.residual(A, x, b) <= 1e-9
+    assert np.max(np.abs(x - ref)) <= 1e-6 * np.max(np.abs(ref))
+
+
+@pytest.mark.parametrize("method", [m for m in METHODS if m in ("pyamg", "hypre")])
+def test_hierarchy_is_reused_and_rebuilt_when_the_matrix_drifts(method):
+    A, b = poisson_with_contrast()
+    solver = SPDSolver(method, tolerance=1e-10)
+    solver.solve(A, b)
+    solver.solve(A * 1.001, b)                      # nearly the same matrix: the hierarchy is kept
+    assert solver.builds == 1
+    B, _ = poisson_with_contrast(contrast=1.0)      # a different problem: solved correctly all the same
+    x, _ = solver.solve(B, b)
+    assert SPDSolver.residual(B, x, b) <= 1e-9
+
+
+def test_a_solve_that_stops_short_raises():
+    A, b = poisson_with_contrast(contrast=1e-8)
+    solver = SPDSolver("pyamg", tolerance=1e-14, max_iterations=1)     # rebuilt and retried, still short
+    with pytest.raises(LinearSolveError, match="stopped short"):
+        solver.solve(A, b)
+
+
+def test_backend_names():
+    assert amg_backend("lu") == "lu"
+    assert amg_backend("auto") == ("hypre" if petsc_available() else "pyamg")
+    with pytest.raises(ValueError, match="allowed"):
+        amg_backend("gmres")
