@@ -99,6 +99,9 @@ register_section(Section("output", "what is written and when", {
 
 register_section(Section("physics", "which processes are on (ablations switch them off)", {
     "sei": Key("bool", True, "SEI growth on the Li|SE interface: resistance and Li consumption"),
+    "collector_sei": Key("bool", True, "SE reduction where the bare collector touches the SE (Cu between Li "
+                         "islands): an interphase grows there by the SEI law at the local overpotential "
+                         "(phase-field model; needs sei = true)"),
     "creep": Key("bool", True, "power-law creep of Li under the stack pressure (roughness filling, levelling)"),
     "nernst_planck": Key("bool", False, "salt transport for t+ < 1 electrolytes/interlayers (sharp model; "
                          "lpscl.transference_number, lpscl.diffusivity); LPSCl has t+ = 1, so it is off"),

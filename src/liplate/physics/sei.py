@@ -16,6 +16,15 @@ Growth (per interface face, thickness delta):
   data are recovered) and f_T grows as (|j|/j0)^(alpha_s/alpha) once |j| >> j0: focused current on Cu
   islands grows more SEI. Chosen over an additive Tafel term because it needs no new rate constant.
 
+Bare collector (5). Where a metal collector touches the SE without Li on it (Cu between the islands,
+BRIEF §1), it sits at the plating potential like the Li: LPSCl (stable only above ~1.7 V vs Li) is
+reduced there too, Li+ from the SE and electrons from the collector, and leaves an interphase on
+both surfaces (BRIEF §2: SEI "honeycomb" islands on the collector and on the SE). liplate grows it
+by the same electron-transport-limited law (1) with the Tafel factor at the face's own overpotential
+(:func:`tafel_factor_at_overpotential`): the same k_p, no new constant (Aktekin et al. measured k_p in
+an anode-free stainless-steel|LPSCl cell). Its Li comes out of the plated Li (a parasitic share of the
+applied charge).
+
 Resistance: R_SEI = delta / sigma_SEI, in series with the charge-transfer kinetics (3).
 Li consumed: c_Li,SEI mol of Li per m^3 of SEI from BRIEF §6 (60 uAh/cm^2 <-> 0.5 um SEI), checked
 against the composition Li6PS5Cl + 8 Li -> 5 Li2S + Li3P + LiCl (4).
@@ -112,6 +121,16 @@ def tafel_factor(current_density, params: SeiParameters, temperature: float):
     """f_T = exp(alpha_s F |eta_ct(j)| / RT), eq. (2); 1 at j = 0."""
     eta = charge_transfer_overpotential(current_density, params.exchange_current_density,
                                         params.transfer_coefficient, temperature)
+    return tafel_factor_at_overpotential(eta, params, temperature)
+
+
+def tafel_factor_at_overpotential(overpotential, params: SeiParameters, temperature: float):
+    """f_T = exp(alpha_s F |eta| / RT) at a given local overpotential (V), eq. (2) with eta known.
+
+    Used where no Li is plated but an electron conductor at the plating potential touches the SE: the
+    bare collector between Li islands, at eta = phi_s - phi - E_eq of its face (see :func:`grow_with_factor`).
+    """
+    eta = np.abs(np.asarray(overpotential, dtype=float))
     return np.exp(params.tafel_alpha * FARADAY * eta / (GAS_CONSTANT * temperature))
 
 
@@ -129,8 +148,13 @@ def grow(thickness, dt: float, current_density, params: SeiParameters, temperatu
     exact for eq. (1) when j is constant over the step (no step-size restriction, no singularity at
     delta = 0). Faces where ``active`` is False (no Li on them) keep their thickness.
     """
+    return grow_with_factor(thickness, dt, tafel_factor(current_density, params, temperature), params, active)
+
+
+def grow_with_factor(thickness, dt: float, factor, params: SeiParameters, active=True):
+    """delta_new = sqrt(delta^2 + k_p f dt) for a given Tafel factor f (see :func:`grow`)."""
     d = np.asarray(thickness, dtype=float)
-    k = params.parabolic_rate * tafel_factor(current_density, params, temperature)
+    k = params.parabolic_rate * np.asarray(factor, dtype=float)
     return np.where(active, np.sqrt(d * d + k * dt), d)
 
 
