@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-BASE = REPO / "cases" / "li2te_cu_0p5mA_1mAh"
+BASE = REPO / "cases" / "sharp_li2te_cu_0p5mA_1mAh"
 
 SWEEP = """\
 base = "{base}"

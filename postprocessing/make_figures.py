@@ -42,14 +42,16 @@ REFERENCE_CASES = (
     "cases/cu_0p5mA_5mAh",
     "cases/cu_1mA_1mAh",
     "cases/li2te_cu_1mA_1mAh",
-    "cases/pf_li2te_cu_0p5mA_1mAh",
+    "cases/sharp_li2te_cu_0p5mA_1mAh",
+    "cases/sharp_li2te_cu_0p5mA_3mAh",
+    "cases/sharp_li2te_cu_0p5mA_5mAh",
 )
 # Case whose fields go to the ParaView screenshots / quick-look, one per substrate if present.
-FIELD_CASES = ("cases/pf_li2te_cu_0p5mA_1mAh", "cases/li2te_cu_0p5mA_1mAh", "cases/cu_0p5mA_1mAh")
+FIELD_CASES = ("cases/li2te_cu_0p5mA_1mAh", "cases/cu_0p5mA_1mAh")
 GALLERY = ("thickness_vs_capacity.png", "voltage_vs_capacity.png", "focusing.png", "sei.png",
-           "reference_voltage_vs_current.png", "quicklook_pf_li2te_cu_0p5mA_1mAh.png", "quicklook_cu_0p5mA_1mAh.png",
-           "paraview/pf_li2te_cu_0p5mA_1mAh/paraview_phi.png", "paraview/pf_li2te_cu_0p5mA_1mAh/paraview_current.png",
-           "paraview/pf_li2te_cu_0p5mA_1mAh/paraview_xi.png", "paraview/pf_li2te_cu_0p5mA_1mAh/paraview_sei.png",
+           "reference_voltage_vs_current.png", "quicklook_li2te_cu_0p5mA_1mAh.png", "quicklook_cu_0p5mA_1mAh.png",
+           "paraview/li2te_cu_0p5mA_1mAh/paraview_phi.png", "paraview/li2te_cu_0p5mA_1mAh/paraview_current.png",
+           "paraview/li2te_cu_0p5mA_1mAh/paraview_xi.png", "paraview/li2te_cu_0p5mA_1mAh/paraview_sei.png",
            "paraview/cu_0p5mA_1mAh/paraview_xi.png", "paraview/cu_0p5mA_1mAh/paraview_current.png")
 
 

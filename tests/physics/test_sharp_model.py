@@ -53,7 +53,7 @@ def test_measured_thickness_li2te_cu(capacity):
     import shutil
     import tempfile
     from pathlib import Path
-    src = Path(f"cases/li2te_cu_0p5mA_{capacity}mAh")
+    src = Path(f"cases/sharp_li2te_cu_0p5mA_{capacity}mAh")
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp) / src.name
         shutil.copytree(src, d, ignore=shutil.ignore_patterns("output"))
