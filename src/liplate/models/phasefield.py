@@ -258,8 +258,9 @@ class PhaseFieldModel(Model):
         self.collector_sei_li = np.zeros(self.nx)    # Li metal volume bound in it, per column (m^2 per depth)
         self.fill_capacity = case.p("interface.roughness_fill_depth")
         self.creep_law = creep_mod.CreepLaw.from_parameters(case.params["li"])
-        self.tau_fill = float(creep_mod.roughness_fill_time_constant(case["protocol"]["stack_pressure"],
-                                                                     self.creep_law, self.temperature))
+        self.stack_pressure = float(case["protocol"]["stack_pressure"])
+        self.tau_fill = float(creep_mod.roughness_fill_time_constant(self.stack_pressure, self.creep_law,
+                                                                     self.temperature))
 
         # -- bookkeeping ----------------------------------------------------------------------------
         self.time = 0.0
@@ -669,7 +670,31 @@ class PhaseFieldModel(Model):
             want = np.where(wet, np.clip(target - self.fill, 0.0, None), 0.0)
             xi, got = self._remove_from_columns(xi, want)
             self.fill = self.fill + got
+            xi = self._level_film(xi, dt)
         self.xi.setValue(xi)
+
+    def _level_film(self, xi, dt):
+        """Creep levelling of a continuous film under the SE (physics/creep.level_profile, as the sharp model).
+
+        The SE, pressed with the stack pressure, rests on the tallest columns; each contact plateau is
+        squeezed sideways (no-slip power-law strip flow) into the lower columns beside it, exactly in
+        time, conserving volume. Applied only while the film covers the whole collector (every wall
+        cell wetted): between islands the SE also rests on the bare collector and the rigid-plate picture
+        does not hold (docs/sei_creep.md). The column changes are applied to xi from the top of each
+        column (pf.fill_columns / pf.drain_columns); Li volume is conserved to round-off.
+        """
+        x2 = self._grid(xi)
+        if not np.all(x2[0] >= 0.5):
+            return xi
+        v2 = self._grid(self.volumes)
+        h = (np.clip(x2, 0.0, None) * v2).sum(axis=0) / self.dx
+        h_new = creep_mod.level_profile(h, self.dx, dt, self.stack_pressure, self.temperature, self.creep_law)
+        dv = (h_new - h) * self.dx
+        x2, gave = pf.fill_columns(x2, v2, np.clip(dv, 0.0, None))
+        down = np.clip(-dv, 0.0, None)
+        if float(np.sum(down)) > 0.0:
+            x2, _ = pf.drain_columns(x2, v2, down * (float(np.sum(gave)) / float(np.sum(down))))
+        return x2.ravel()
 
     def _collector_sei(self, xi, dt):
         """Grow the interphase on bare collector faces (wall cell xi < 1/2) at the face overpotential

@@ -75,3 +75,28 @@ def reaction_rate(current_density, delta, molar_volume):
     exactly the current crossing the interface.
     """
     return np.asarray(delta) * np.asarray(current_density) * molar_volume / FARADAY
+
+
+def fill_columns(xi, volumes, amount):
+    """Add ``amount`` of Li (per column, same unit as ``volumes``) to a (ny, nx) order parameter, filling the
+    Li-poor part of each column from the collector (row 0) upwards: each cell takes up to its deficit
+    (1 - xi) V, lowest first, so the deposit grows at its top like a film. Returns (new xi, added per
+    column); a column takes at most its total deficit."""
+    xi = np.asarray(xi, dtype=float)
+    deficit = np.clip(1.0 - xi, 0.0, None) * volumes
+    before = np.cumsum(deficit, axis=0) - deficit            # deficit of the cells below each cell
+    want = np.clip(np.asarray(amount, dtype=float), 0.0, None)
+    add = np.clip(want[None, :] - before, 0.0, deficit)
+    return xi + add / volumes, add.sum(axis=0)
+
+
+def drain_columns(xi, volumes, amount):
+    """Remove ``amount`` of Li (per column) from a (ny, nx) order parameter, from the top of each column
+    downwards (the mirror of :func:`fill_columns`): each cell gives up to its Li xi V, highest first.
+    Returns (new xi, removed per column); a column gives at most the Li it holds."""
+    xi = np.asarray(xi, dtype=float)
+    li = np.clip(xi, 0.0, None) * volumes
+    above = np.cumsum(li[::-1], axis=0)[::-1] - li           # Li of the cells above each cell
+    want = np.clip(np.asarray(amount, dtype=float), 0.0, None)
+    take = np.clip(want[None, :] - above, 0.0, li)
+    return xi - take / volumes, take.sum(axis=0)

@@ -1,0 +1,69 @@
+"""Column transfers of the phase field (physics/phasefield.fill_columns / drain_columns) and the creep
+levelling of a continuous film that uses them (models/phasefield.PhaseFieldModel._level_film)."""
+import numpy as np
+import pytest
+
+from liplate.physics.phasefield import drain_columns, fill_columns
+
+
+def film(heights, ny=20, dy=1.0):
+    """(ny, nx) xi of sharp films of the given heights (in cells, fractional top cell), unit cell volumes."""
+    rows = np.arange(ny)[:, None]
+    return np.clip(np.asarray(heights, float)[None, :] - rows, 0.0, 1.0), np.full((ny, len(heights)), dy)
+
+
+def test_fill_adds_from_the_top_of_the_film_and_conserves():
+    xi, v = film([2.5, 0.0, 5.0])
+    new, added = fill_columns(xi, v, np.array([1.0, 2.25, 0.0]))
+    assert added == pytest.approx([1.0, 2.25, 0.0])
+    assert (new * v).sum(axis=0) == pytest.approx([3.5, 2.25, 5.0])
+    assert new[:, 0].tolist()[:4] == [1.0, 1.0, 1.0, 0.5]       # top cell filled first, then the one above
+    assert new[:, 1].tolist()[:3] == [1.0, 1.0, 0.25]
+    assert np.all((new >= 0) & (new <= 1))
+
+
+def test_drain_removes_from_the_top_and_is_the_inverse_of_fill():
+    xi, v = film([2.5, 1.0, 5.0])
+    amount = np.array([1.0, 0.0, 2.5])
+    drained, took = drain_columns(xi, v, amount)
+    assert took == pytest.approx(amount)
+    assert (drained * v).sum(axis=0) == pytest.approx([1.5, 1.0, 2.5])
+    back, _ = fill_columns(drained, v, took)
+    assert back == pytest.approx(xi)
+
+
+def test_transfers_are_capped_by_what_a_column_holds():
+    xi, v = film([1.0, 19.5], ny=20)
+    _, took = drain_columns(xi, v, np.array([3.0, 0.0]))
+    assert took == pytest.approx([1.0, 0.0])
+    _, added = fill_columns(xi, v, np.array([0.0, 3.0]))
+    assert added == pytest.approx([0.0, 0.5])
+
+
+def test_creep_levels_a_continuous_film_and_conserves_li():
+    """A stepped Li2Te-Cu film (6 / 3 um halves, 200 um period) under 13 MPa for 60 s: the column heights
+    follow creep.level_profile (tested against the strip squeeze-flow law in test_creep.py), Li volume is
+    unchanged, the step shrinks."""
+    from liplate.physics.creep import level_profile
+
+    from test_phasefield import make_case
+
+    from liplate.models.phasefield import PhaseFieldModel
+
+    model = PhaseFieldModel(make_case("li2te_cu", width="200 um", nx=50, ny=56,
+                                      extra={"physics": {"sei": False, "creep": True}}))
+    x2 = model._grid(model.xi.value).copy()
+    v2 = model._grid(model.volumes)
+    x2, _ = fill_columns(x2, v2, np.where(np.arange(model.nx) < 25, 4e-6 * model.dx, 1e-6 * model.dx))
+    h0 = (x2 * v2).sum(axis=0) / model.dx
+    assert h0.std() > 1e-6
+    out = model._grid(model._level_film(x2.ravel(), 60.0))
+    h1 = (out * v2).sum(axis=0) / model.dx
+    expected = level_profile(h0, model.dx, 60.0, model.stack_pressure, model.temperature, model.creep_law)
+    assert h1 == pytest.approx(expected, rel=1e-9, abs=1e-15)
+    assert h1.sum() == pytest.approx(h0.sum(), rel=1e-12)
+    assert h1.std() < 0.5 * h0.std() and h1.max() < h0.max() and h1.min() >= h0.min()
+    # islands (bare collector between them): the rigid-plate levelling does not apply
+    bare = x2.copy()
+    bare[:, :5] = 0.0
+    assert model._level_film(bare.ravel(), 60.0) == pytest.approx(bare.ravel())
