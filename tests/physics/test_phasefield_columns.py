@@ -44,11 +44,10 @@ def test_creep_levels_a_continuous_film_and_conserves_li():
     """A stepped Li2Te-Cu film (6 / 3 um halves, 200 um period) under 13 MPa for 60 s: the column heights
     follow creep.level_profile (tested against the strip squeeze-flow law in test_creep.py), Li volume is
     unchanged, the step shrinks."""
-    from liplate.physics.creep import level_profile
-
     from test_phasefield import make_case
 
     from liplate.models.phasefield import PhaseFieldModel
+    from liplate.physics.creep import level_profile
 
     model = PhaseFieldModel(make_case("li2te_cu", width="200 um", nx=50, ny=56,
                                       extra={"physics": {"sei": False, "creep": True}}))
