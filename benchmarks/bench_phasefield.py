@@ -1,8 +1,10 @@
 """Benchmark of the phase-field model on the reference Cu case (0.5 mA/cm^2) at three mesh sizes.
 
 For each mesh (cells x 1, 2, 4; interface lengths follow the cells) it runs the same first
-``--steps`` steps (dt from 1 s growing x1.5 to 120 s) three ways and prints cells, steps, wall
-time and cell-steps/s:
+``--steps`` steps (dt from 1 s growing x1.5 to 120 s after steps of <= dt_target_sweeps sweeps, as
+liplate.stepping.next_dt; rejected steps retried with dt / 2) and prints cells, steps, wall
+time, cell-steps/s, the simulated time the steps covered and simulated seconds per wall second (the
+step controller sets how long the steps are, so compare controllers by the latter):
 
 - ``fipy-lu``: FiPy terms rebuilt every sweep, FiPy's default SciPy LinearLUSolver (the reference);
 - ``fast-lu``: the model's own FV assembly on FiPy's geometry, SuperLU;
@@ -40,6 +42,7 @@ def make_case(nx, ny, dy_um):
 def bench(case, mode, steps):
     from liplate.models.base import StepFailed
     from liplate.models.phasefield import PhaseFieldModel
+    from liplate.stepping import next_dt
 
     model = PhaseFieldModel(case)
     if mode == "fipy-lu":
@@ -56,9 +59,9 @@ def bench(case, mode, steps):
             continue
         done += 1
         sweeps += r.sweeps
-        dt = min(dt * 1.5, 120.0)
+        dt = next_dt(dt, r.sweeps, 1.5, 120.0, case["numerics"]["dt_target_sweeps"])
     wall = time.perf_counter() - t0
-    return model.mesh.numberOfCells, wall, sweeps, model.observables()["voltage_V"]
+    return model.mesh.numberOfCells, wall, sweeps, model.observables()["voltage_V"], model.time
 
 
 def _modes():
@@ -76,16 +79,16 @@ def main():
     args = ap.parse_args()
     meshes = [(75, 42, 1.0), (150, 56, 0.5), (300, 112, 0.25)]
     print(f"{'mesh':>10} {'mode':>9} {'cells':>7} {'steps':>5} {'sweeps':>6} {'wall_s':>8} {'cell_steps/s':>12} "
-          f"{'V_mV':>8}")
+          f"{'V_mV':>8} {'sim_s':>7} {'sim_s/wall_s':>12}")
     walls = {}
     for k, (nx, ny, dy) in enumerate(meshes):
         for mode in modes:
             if mode == "fipy-lu" and args.skip_fipy_largest and k == len(meshes) - 1:
                 continue
-            cells, wall, sweeps, v = bench(make_case(nx, ny, dy), mode, args.steps)
+            cells, wall, sweeps, v, sim = bench(make_case(nx, ny, dy), mode, args.steps)
             walls[(k, mode)] = wall
             print(f"{nx}x{ny:>4} {mode:>9} {cells:>7} {args.steps:>5} {sweeps:>6} {wall:>8.2f} "
-                  f"{cells * args.steps / wall:>12.3g} {v * 1e3:>8.3f}", flush=True)
+                  f"{cells * args.steps / wall:>12.3g} {v * 1e3:>8.3f} {sim:>7.1f} {sim / wall:>12.2f}", flush=True)
     last = len(meshes) - 1
     if (last, "fipy-lu") in walls:
         print(f"speed-up of {best} over fipy-lu on the largest mesh: "

@@ -82,6 +82,8 @@ register_section(Section("numerics", "time stepping and solvers", {
     "dt_min": Key("time", "1e-6 s", "smallest time step before the run stops as failed", positive=True),
     "dt_growth": Key("dimensionless", 1.5, "factor by which dt grows after an accepted step",
                      min=1.0, max=10.0),
+    "dt_target_sweeps": Key("int", 8, "dt grows only after a step that needed at most this many nonlinear "
+                            "sweeps, and stays after a harder one (0: grow after every step)", min=0, max=1000),
     "tolerance": Key("dimensionless", 1e-8, "relative residual at which nonlinear sweeps stop",
                      positive=True, max=0.1),
     "max_sweeps": Key("int", 30, "nonlinear sweeps per step before the step is rejected", min=1, max=1000),

@@ -4,7 +4,8 @@ Galvanostatic protocol: the applied current density j is constant; the run ends 
 charge reaches the target capacity. Output frames fall at capacities Q k / frames (steps are cut
 to land on them exactly), so a resumed run takes the same steps as an uninterrupted one.
 A step the model rejects (:class:`StepFailed`) is rolled back and retried with dt / 2; below
-``dt_min`` the run stops with status ``failed``.
+``dt_min`` the run stops with status ``failed``. After an accepted step dt grows by ``dt_growth``
+unless the step needed more than ``dt_target_sweeps`` nonlinear sweeps (:func:`next_dt`).
 """
 from __future__ import annotations
 
@@ -20,6 +21,15 @@ log = logging.getLogger("liplate")
 
 class RunFailed(RuntimeError):
     pass
+
+
+def next_dt(dt: float, sweeps: int, growth: float, dt_max: float, target_sweeps: int = 0) -> float:
+    """The step controller: after an easy step (at most ``target_sweeps`` nonlinear sweeps, or always when
+    it is 0) dt grows by ``growth``; after a harder one it stays, so dt settles where the sweeps converge
+    in about the target instead of growing into rejected steps (each costs a full set of sweeps)."""
+    if target_sweeps and sweeps > target_sweeps:
+        return min(dt, dt_max)
+    return min(dt * growth, dt_max)
 
 
 @dataclass
@@ -45,6 +55,7 @@ class Stepper:
         self.j = p["current_density"]
         self.q_target = p["capacity"]
         self.dt_max, self.dt_min, self.growth = n["dt_max"], n["dt_min"], n["dt_growth"]
+        self.target_sweeps = int(n.get("dt_target_sweeps", 0))
         self.frames = int(o["frames"])
         self.row_every = int(o["timeseries_every"])
         self.checkpoint_every = o["checkpoint_every"]
@@ -91,7 +102,7 @@ class Stepper:
                 st.charge = q_next
             # Grow from the controller's dt, not from a step that was cut to land on a frame.
             if dt_try >= st.dt * (1 - 1e-12):
-                st.dt = min(st.dt * self.growth, self.dt_max)
+                st.dt = next_dt(st.dt, report.sweeps, self.growth, self.dt_max, self.target_sweeps)
             obs = self.model.observables()
             if self.on_row and (reached or st.steps % self.row_every == 0):
                 self.on_row(st, obs, report)

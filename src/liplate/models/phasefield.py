@@ -470,6 +470,7 @@ class PhaseFieldModel(Model):
         regions = self._li_regions(xi_old)
         converged = False
         d_xi = d_phi = float("inf")
+        errors: list[float] = []
         with np.errstate(over="raise", invalid="raise"):
             for sweep in range(1, self.max_sweeps + 1):
                 xi_it = np.array(self.xi.value)
@@ -499,6 +500,8 @@ class PhaseFieldModel(Model):
                 if sweep > 1 and d_xi < tol_xi and d_phi < tol_phi:
                     converged = True
                     break
+                errors.append(max(d_xi / tol_xi, d_phi / tol_phi))
+                self._check_contraction(errors)
         if not converged:
             raise StepFailed(f"no convergence in {self.max_sweeps} sweeps (max|dxi| = {d_xi:.2g}, "
                              f"max|dphi| = {d_phi:.2g} V)")
@@ -520,6 +523,25 @@ class PhaseFieldModel(Model):
         self.timing["other"] += _time.perf_counter() - t0
         return StepReport(sweeps=sweep, residual=max(d_xi, d_phi), linear_iterations=lin_its,
                           info={"d_xi": d_xi, "d_phi_V": d_phi})
+
+    def _check_contraction(self, errors):
+        """Reject a step early when its sweeps will not converge within max_sweeps. From the sixth sweep
+        (the first few are not yet asymptotic and may grow), with the error e = max(d xi / tol, d phi / tol):
+        reject when e grew in both of the last two sweeps, or when the contraction rho (the larger of the
+        last two ratios) predicts more than max_sweeps in all, n + log(e) / -log(rho). A rejected step is
+        retried with dt / 2: this saves the sweeps a doomed step would spend."""
+        if len(errors) < 6:
+            return
+        ratios = (errors[-1] / errors[-2], errors[-2] / errors[-3])
+        if min(ratios) >= 1.0:
+            raise StepFailed(f"sweeps diverging (error grew x{ratios[1]:.2f}, x{ratios[0]:.2f} in the last sweeps)")
+        rho = max(ratios)
+        if rho >= 1.0:
+            return
+        need = len(errors) + math.log(errors[-1]) / -math.log(rho)
+        if need > self.max_sweeps:
+            raise StepFailed(f"sweeps contracting too slowly (x{rho:.2f} per sweep: ~{need:.0f} sweeps needed, "
+                             f"max_sweeps {self.max_sweeps})")
 
     def _li_regions(self, xi):
         """Connected Li regions of ``xi`` (cell labels 1..n, 0 = none), periodic in x.
