@@ -138,10 +138,20 @@ class CaseOutput:
         return self.case_dir.name
 
     @property
+    def model(self) -> str | None:
+        """The case's model ("sharp", "phasefield", ...) from case_resolved.json, or None."""
+        try:
+            data = json.loads((self.outdir / "case_resolved.json").read_text())
+        except (OSError, json.JSONDecodeError):
+            return None
+        return (data.get("sections", {}).get("case") or {}).get("model")
+
+    @property
     def label(self) -> str:
         j = self.current_density_mA_cm2
         js = f", {j:g} mA/cm$^2$" if math.isfinite(j) else ""
-        return f"{substrate_label(self.substrate)}{js}"
+        flat = " (flat film)" if self.model == "sharp" else ""
+        return f"{substrate_label(self.substrate)}{flat}{js}"
 
     # --- timeseries.csv -----------------------------------------------------------------------
     @property
