@@ -95,6 +95,12 @@ def run_case(path, force: bool = False, resume: bool = False, progress: bool | N
         from .kmc import run_kmc_case
         return run_kmc_case(case)
     size, _ = comm_info()
+    from .models import PARALLEL_MODELS
+    if size > 1 and case.model not in PARALLEL_MODELS:
+        raise CaseError(f"{case.source_file}: the {case.model!r} model runs one case on one MPI rank (this run has "
+                        f"{size}); run it without mpiexec, or run many such cases at once with "
+                        f"`mpiexec -n {size} liplate sweep FILE` (one case per rank). Domain-decomposed: "
+                        f"{', '.join(sorted(PARALLEL_MODELS))}")
     if size > 1 and _solver_suite() != "petsc":
         raise CaseError(f"running one case on {size} MPI ranks needs PETSc (FiPy's parallel solvers); this "
                         f"installation uses {_solver_suite()!r}. Install it with `make system-deps` (Debian's "

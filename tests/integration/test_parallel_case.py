@@ -30,3 +30,16 @@ def test_two_ranks_equal_serial(case_dir):
     assert par["provenance"]["mpi_size"] == 2
     for k in KEYS:
         assert par[k] == pytest.approx(serial[k], rel=1e-3), k
+
+
+def test_serial_model_on_two_ranks_is_refused_with_a_clear_error(case_dir):
+    """The phase field runs one case per rank: under mpiexec -n 2 it stops before any output and says
+    to use a sweep instead (instead of two ranks each doing half a case wrongly)."""
+    d = case_dir("pf", case__model="phasefield", domain__cells_x=20, domain__cells_y=10)
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMP_NUM_THREADS="1")
+    out = subprocess.run(["mpiexec", "-n", "2", sys.executable, "-m", "liplate.cli", "run", str(d), "-q"],
+                         capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode != 0
+    assert "'phasefield' model runs one case on one MPI rank" in out.stderr + out.stdout
+    assert "liplate sweep" in out.stderr + out.stdout
+    assert not (d / "output" / "summary.json").exists()

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from .base import Model, StepFailed, StepReport
 
+#: models that run one case domain-decomposed over several MPI ranks (FiPy + PETSc); the others are serial
+#: (run them one per rank in a sweep)
+PARALLEL_MODELS = frozenset({"sharp"})
+
 
 def build_model(case) -> Model:
     """The model named by ``case.model``."""
@@ -15,4 +19,4 @@ def build_model(case) -> Model:
     raise ValueError(f"model {case.model!r} is not a time-stepped continuum model")
 
 
-__all__ = ["Model", "StepFailed", "StepReport", "build_model"]
+__all__ = ["PARALLEL_MODELS", "Model", "StepFailed", "StepReport", "build_model"]
