@@ -138,3 +138,16 @@ def test_invalid_value_is_found_per_point(sweep_file):
     s = load_sweep(sweep_file('[product]\n"protocol.current_density" = ["1 mA/cm^2", "-1 mA/cm^2"]\n'))
     assert check_point(s, s.points[0], "x") is None
     assert "must be > 0" in check_point(s, s.points[1], "x")
+
+
+def test_estimated_cost_orders_cases_longest_first():
+    """Scheduling estimate: simulated time x cells; unreadable cases cost 0 (they run last)."""
+    from liplate.sweep import estimated_cost
+
+    slow = {"protocol": {"capacity": "1 mAh/cm^2", "current_density": "0.5 mA/cm^2"},
+            "domain": {"cells_x": 4, "cells_y": 4}}
+    fast = {"protocol": {"capacity": "1 mAh/cm^2", "current_density": "1 mA/cm^2"},
+            "domain": {"cells_x": 4, "cells_y": 4}}
+    assert estimated_cost(slow) == pytest.approx(7200.0 * 16)
+    assert estimated_cost(slow) == pytest.approx(2 * estimated_cost(fast))
+    assert estimated_cost({"protocol": {"capacity": "oops"}}) == 0.0
