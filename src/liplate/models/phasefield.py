@@ -512,9 +512,8 @@ class PhaseFieldModel(Model):
         self._interface_losses(dt)
         for hook in self.step_hooks:
             hook(self, dt)
-        s0, s1, delta = self._sinks(np.asarray(self.xi.value), np.asarray(self.phi.value))
         self._sink = sink
-        self._delta = delta
+        self._delta = self._delta_function(np.asarray(self.xi.value))
         self._j_app = j_app
         self.time += dt
         self.charge += j_app * dt
@@ -709,7 +708,7 @@ class PhaseFieldModel(Model):
         if not np.all(x2[0] >= 0.5):
             return xi
         v2 = self._grid(self.volumes)
-        h = (np.clip(x2, 0.0, None) * v2).sum(axis=0) / self.dx
+        h = self._column_li(xi) / self.dx
         h_new = creep_mod.level_profile(h, self.dx, dt, self.stack_pressure, self.temperature, self.creep_law)
         dv = (h_new - h) * self.dx
         x2, gave = pf.fill_columns(x2, v2, np.clip(dv, 0.0, None))
@@ -809,11 +808,9 @@ class PhaseFieldModel(Model):
         out = {"x_um": self.x_centres / M_PER_UM, "current_density_A_m2": j_local,
                "deposition_current_density_A_m2": deposition,
                "thickness_um": metrics.column_thickness(xi2, self.dy) / M_PER_UM,
-               "wetted": (xi2[0] > 0.5).astype(float)}
-        sei = getattr(self, "sei_thickness", None)
-        if sei is not None:
-            out["sei_thickness_nm"] = np.asarray(sei) * 1e9
-            out["collector_sei_thickness_nm"] = np.asarray(self.collector_sei) * 1e9
+               "wetted": (xi2[0] > 0.5).astype(float),
+               "sei_thickness_nm": self.sei_thickness * 1e9,
+               "collector_sei_thickness_nm": self.collector_sei * 1e9}
         return out
 
     def observables(self) -> dict[str, float | None]:
@@ -827,12 +824,13 @@ class PhaseFieldModel(Model):
         j_app = self._j_app or self.case["protocol"]["current_density"]
         ff_peak, ff_mean = metrics.focusing_factors(j, weight, j_app)
         v = parts["voltage_V"]
+        plated = self.plated_charge() / C_M2_PER_MAH_CM2
         return {
             "time_s": self.time,
-            "capacity_mAh_cm2": self.plated_charge() / C_M2_PER_MAH_CM2,
+            "capacity_mAh_cm2": plated,
             "passed_capacity_mAh_cm2": self.charge / C_M2_PER_MAH_CM2,
             **parts,
-            "eta_sei_V": self._eta_sei(),
+            "eta_sei_V": self._eta_sei(j, weight),
             "voltage_peak_V": self.voltage_peak,
             "nucleation_overpotential_mV": 1e3 * (v - self.voltage_peak) if self.time > 0 else 0.0,
             "thickness_mean_um": t_mean / M_PER_UM,
@@ -848,7 +846,7 @@ class PhaseFieldModel(Model):
             "apparent_contact_angle_deg": wetting.apparent_angle(self.theta, self.stretch),
             "nucleation_gate_overpotential_mV": 1e3 * self.eta_n,
             "short_circuit": False,
-            "plated_capacity_mAh_cm2": self.plated_charge() / C_M2_PER_MAH_CM2,
+            "plated_capacity_mAh_cm2": plated,
             "sei_thickness_mean_nm": self.sei_thickness_mean() * 1e9 if self.sei_on else None,
             "li_lost_to_sei_mAh_cm2": self._li_mah(self.sei_li, self.collector_sei_li) if self.sei_on else None,
             "li_lost_to_collector_sei_mAh_cm2": self._li_mah(self.collector_sei_li) if self.sei_on else None,
@@ -867,11 +865,11 @@ class PhaseFieldModel(Model):
             return float(self.sei_params.initial_thickness)
         return float(np.sum(self.sei_thickness * w) / np.sum(w))
 
-    def _eta_sei(self) -> float:
-        """Current-weighted mean voltage across the SEI, -<j R_SEI> (V, < 0 while plating)."""
+    def _eta_sei(self, j, weight) -> float:
+        """Current-weighted mean voltage across the SEI, -<j R_SEI> (V, < 0 while plating), from
+        :meth:`interface_current`'s (j, weight)."""
         if not self.sei_on:
             return 0.0
-        j, weight = self.interface_current()
         r = self._series_resistance()
         jw = j * weight
         tot = float(np.sum(jw))
