@@ -242,7 +242,7 @@ def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
     merged = sweep.case_dict(point)
     params = {path: point.values.get(path, _get_path(merged, path)) for path in sweep.axes}
     entry: dict[str, Any] = {"case": point.name, "dir": rel, "parameters": params, "status": "pending",
-                             "error": None, "summary": None, "note": None}
+                             "error": None, "summary": None, "note": None, "cost": estimated_cost(merged)}
     text = sweep.case_text(point)
     case_file = case_dir / "case.toml"
     old = case_file.read_text() if case_file.is_file() else None
@@ -450,9 +450,8 @@ def run_sweep(sweep: Sweep, force: bool = False, quiet: bool = False, executor=N
     root_abs = str(sweep.root.resolve())
     entries = [_plan(sweep, p, force) for p in sweep.points]
     # Longest first (LPT): the last cases to start are short ones, so the ranks finish close together.
-    cost = {i: estimated_cost(sweep.case_dict(p)) for i, p in enumerate(sweep.points)}
     todo = deque(sorted((i for i, e in enumerate(entries) if e["action"] in ("run", "force", "resume")),
-                        key=lambda i: (-cost[i], i)))
+                        key=lambda i: (-entries[i]["cost"], i)))
     skipped = sum(e["action"] == "skip" for e in entries)
     invalid = [e for e in entries if e["status"] == "invalid"]
     slots = workers + 1
