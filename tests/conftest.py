@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from liplate.physics.deposit import MEASURED_THICKNESS_LI2TE_CU
+from liplate.units import C_M2_PER_MAH_CM2, M_PER_UM
+
 os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
 os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parents[1]
+#: measured Li2Te-Cu deposit thickness (um) at 0.5 mA/cm^2 by capacity (mAh/cm^2), BRIEF §2; the data live in
+#: liplate.physics.deposit (SI, keyed by charge per area)
+MEASURED_LI2TE_CU_UM = {round(q / C_M2_PER_MAH_CM2): h / M_PER_UM for q, h in MEASURED_THICKNESS_LI2TE_CU.items()}
 LIPLATE = shutil.which("liplate") or str(Path(os.sys.executable).with_name("liplate"))
 
 
@@ -48,6 +54,17 @@ def small_case(**over) -> dict:
         sec, key = dotted.split("__", 1)
         base.setdefault(sec, {})[key] = value
     return base
+
+
+@pytest.fixture
+def shipped_case(tmp_path):
+    """A copy of ``cases/<name>`` (without its output) in a temporary directory, to run without touching
+    the repository's results."""
+    def copy(name: str) -> Path:
+        dest = tmp_path / name
+        shutil.copytree(REPO / "cases" / name, dest, ignore=shutil.ignore_patterns("output", "runs"))
+        return dest
+    return copy
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@
 """
 import numpy as np
 import pytest
+from conftest import MEASURED_LI2TE_CU_UM
 from test_phasefield import make_case, run
 
 from liplate.physics.constants import FARADAY
@@ -122,22 +123,16 @@ def test_collector_sei_off_restores_the_li_se_only_budget():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("capacity", [1, 3, 5])
-def test_shipped_phasefield_li2te_cu_cases_match_the_measured_thickness(capacity, tmp_path):
+def test_shipped_phasefield_li2te_cu_cases_match_the_measured_thickness(capacity, shipped_case):
     """cases/li2te_cu_0p5mA_{1,3,5}mAh (phase field; fill depth calibrated on 1 mAh/cm^2 only) within 5 % of
     4.2 / 13.3 / 23.8 um (BRIEF §2, §7, issue 4), fully wetted; uniform (std/mean <= 5 %) at 1 mAh/cm^2 (issue 3).
-    Measured: 4.20 +- 0.02, 13.88 +- 1.53, 23.57 +- 0.84 um; the 3 mAh/cm^2 film has two plateaus (12.4 and
-    15.9 um) that the phase field does not level (creep levelling acts on the sharp model's columns only)."""
-    import shutil
-    from pathlib import Path
-
+    Measured: 4.20 +- 0.01, 13.89 +- 0.00, 23.57 +- 0.00 um (with creep levelling of the continuous film;
+    without it the 3 mAh/cm^2 film grew two plateaus, 13.88 +- 1.53 um)."""
     from liplate.simulation import run_case
 
-    src = Path(__file__).resolve().parents[2] / "cases" / f"li2te_cu_0p5mA_{capacity}mAh"
-    d = tmp_path / src.name
-    shutil.copytree(src, d, ignore=shutil.ignore_patterns("output"))
-    s = run_case(d, progress=False)
+    s = run_case(shipped_case(f"li2te_cu_0p5mA_{capacity}mAh"), progress=False)
     assert s["status"] == "completed"
-    assert s["thickness_mean_um"] == pytest.approx({1: 4.2, 3: 13.3, 5: 23.8}[capacity], rel=0.05)
+    assert s["thickness_mean_um"] == pytest.approx(MEASURED_LI2TE_CU_UM[capacity], rel=0.05)
     assert s["wetted_fraction"] >= 0.95
     if capacity == 1:
         assert s["thickness_std_um"] <= 0.05 * s["thickness_mean_um"]

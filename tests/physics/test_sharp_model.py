@@ -2,6 +2,7 @@
 import json
 
 import pytest
+from conftest import MEASURED_LI2TE_CU_UM
 
 from liplate.simulation import run_case
 
@@ -44,21 +45,13 @@ def test_voltage_parts_add_up(case_dir):
     assert s["cell_voltage_final_V"] < 0
 
 
-MEASURED_UM = {1: 4.2, 3: 13.3, 5: 23.8}   # Li2Te-Cu cross-sections at 0.5 mA/cm^2 (BRIEF §2)
 
 
 @pytest.mark.parametrize("capacity", [1, 3, 5])
-def test_measured_thickness_li2te_cu(capacity):
+def test_measured_thickness_li2te_cu(capacity, shipped_case):
     """The shipped cases (fill depth calibrated on the 1 mAh/cm^2 point only) within 5 % (BRIEF §7)."""
-    import shutil
-    import tempfile
-    from pathlib import Path
-    src = Path(f"cases/sharp_li2te_cu_0p5mA_{capacity}mAh")
-    with tempfile.TemporaryDirectory() as tmp:
-        d = Path(tmp) / src.name
-        shutil.copytree(src, d, ignore=shutil.ignore_patterns("output"))
-        s = run_case(d, progress=False)
-    assert s["thickness_mean_um"] == pytest.approx(MEASURED_UM[capacity], rel=0.05)
+    s = run_case(shipped_case(f"sharp_li2te_cu_0p5mA_{capacity}mAh"), progress=False)
+    assert s["thickness_mean_um"] == pytest.approx(MEASURED_LI2TE_CU_UM[capacity], rel=0.05)
     assert s["li_lost_to_sei_mAh_cm2"] > 0
     # Li balance: deposit + roughness fill + SEI Li = passed charge (within 1 %, BRIEF/issue 4)
     plated = s["thickness_mean_um"] / FARADAY_UM_PER_MAH_CM2
