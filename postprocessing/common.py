@@ -139,12 +139,8 @@ class CaseOutput:
 
     @property
     def model(self) -> str | None:
-        """The case's model ("sharp", "phasefield", ...) from case_resolved.json, or None."""
-        try:
-            data = json.loads((self.outdir / "case_resolved.json").read_text())
-        except (OSError, json.JSONDecodeError):
-            return None
-        return (data.get("sections", {}).get("case") or {}).get("model")
+        """The case's model ("sharp", "phasefield", ...) from the summary's provenance, or None."""
+        return (self.summary.get("provenance") or {}).get("model")
 
     @property
     def label(self) -> str:
