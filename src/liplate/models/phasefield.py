@@ -581,11 +581,15 @@ class PhaseFieldModel(Model):
     def _project_volume(self, xi_new, xi_old, growth, dt, debit, regions):
         """Volume projection onto w = xi (1 - xi), one multiplier per Li region.
 
-        In each region (and in the rest of the domain, label 0) the Allen-Cahn change of the Li volume,
-        sum (xi_new - xi_old - dt growth) dV, is removed by xi -= err_r w / sum_r w dV. The seed debit is
-        shared between the groups in proportion to their Faraday growth. A group without interface cells
-        (sum w = 0) hands its error to the whole domain (the former single multiplier), so the total
-        plated Li = passed charge as before.
+        In each region the Allen-Cahn change of the Li volume, sum (xi_new - xi_old - dt growth) dV, is
+        removed by xi -= err_r w / sum_r w dV, so no Li moves between separate islands. The cells outside
+        every region (label 0: the tails of the interfaces, any stray xi < 1/2 away from the deposit) are
+        not a region of their own: the double well is free to take their Li back to 0, and that change is
+        handed to the regions in proportion to their sum w dV. (Conserving it in place kept a diffuse xi
+        ~ 0.1-0.2 "fog" alive between the Cu islands: every sweep put back what the double well removed.)
+        The seed debit is shared between the regions in proportion to their Faraday growth. Without any
+        region, or when the regions have no interface cells, one multiplier over the whole domain
+        (plated Li = passed charge to solver tolerance in every case).
         """
         labels, m = regions
         w = np.clip(xi_new * (1.0 - xi_new), 0.0, None)
@@ -594,21 +598,23 @@ class PhaseFieldModel(Model):
         ac = (xi_new - xi_old) * self.volumes - gv
         k = m + 1
         err = np.bincount(labels, weights=ac, minlength=k)
-        grow = np.bincount(labels, weights=np.clip(gv, 0.0, None), minlength=k)
-        gsum = float(grow.sum())
-        if debit != 0.0:
-            if gsum > 0:
-                err += debit * grow / gsum
-            else:
-                err[0] += debit
         wsum = np.bincount(labels, weights=wv, minlength=k)
-        ok = wsum > 0
-        rest = float(err[~ok].sum())
-        lam = np.where(ok, err / np.where(ok, wsum, 1.0), 0.0)
+        total = float(err.sum()) + debit
+        if m == 0 or float(wsum[1:].sum()) <= 0.0:
+            wtot = float(wv.sum())
+            return xi_new - (total / wtot) * w if wtot > 0 else xi_new
+        grow = np.bincount(labels, weights=np.clip(gv, 0.0, None), minlength=k)[1:]
+        share = wsum[1:] / wsum[1:].sum()
+        err_r = err[1:] + err[0] * share
+        gsum = float(grow.sum())
+        err_r = err_r + debit * (grow / gsum if gsum > 0 else share)
+        lam = np.concatenate([[0.0], np.divide(err_r, wsum[1:], out=np.zeros(m), where=wsum[1:] > 0)])
+        # a region without interface cells (all xi = 1 or 0) hands its error to the others
+        rest = float(np.sum(err_r[wsum[1:] <= 0]))
         xi_new = xi_new - lam[labels] * w
-        wtot = float(wv.sum())
-        if rest != 0.0 and wtot > 0:
-            xi_new = xi_new - rest * w / wtot
+        if rest != 0.0:
+            wreg = float(wsum[1:].sum())
+            xi_new = xi_new - rest * w * (labels > 0) / wreg
         return xi_new
 
     def _seed_debit(self, dt, j_app):
