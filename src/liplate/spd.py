@@ -19,13 +19,29 @@ Measured on the 33,600-cell Cu phase-field benchmark (one potential solve / one 
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+
+#: BoomerAMG settings for the potential (the PETSc options of ``-pc_hypre_boomeramg_*``). Measured on 157 potential
+#: systems of the 33,600-cell Cu benchmark (CPU s, best of 3, same hierarchy reuse): defaults 7.2 s (1356 CG
+#: iterations); Chebyshev smoothing 5.2 s (1334); with HMIS coarsening, ext+i interpolation, P_max 4 5.1 s (1290);
+#: l1-Jacobi with HMIS 5.5 s (1902). Falgout coarsening / SSOR smoothing (the defaults) spend ~4.8 ms per
+#: iteration, Chebyshev ~3.8 ms.
+HYPRE_OPTIONS = {
+    "pc_hypre_boomeramg_relax_type_all": "Chebyshev",
+    "pc_hypre_boomeramg_coarsen_type": "HMIS",
+    "pc_hypre_boomeramg_interp_type": "ext+i",
+    "pc_hypre_boomeramg_P_max": "4",
+}
+_HYPRE_PREFIX = "liplate_spd_"
 
 
 class LinearSolveError(RuntimeError):
     """A linear solve stopped short of its tolerance (the step that needed it has failed)."""
 
 
+@functools.lru_cache(maxsize=1)
 def petsc_available() -> bool:
     try:
         from petsc4py import PETSc  # noqa: F401
@@ -61,6 +77,7 @@ class SPDSolver:
         self._stale = False      # rebuild the hierarchy before the next solve
         self._fresh_its = 0      # iterations of the first solve after the last build
         self._fallback = SPDSolver(fallback or "auto", tolerance) if self.method == "jacobi" else None
+        self.use_petsc = petsc_available()      # Jacobi-CG in PETSc (C loop) or in numpy
 
     # -- public ---------------------------------------------------------------------------------------
     def solve(self, A, b, x0=None) -> tuple[np.ndarray, int]:
@@ -71,25 +88,29 @@ class SPDSolver:
         if self.method == "lu":
             from scipy.sparse.linalg import splu
             x, its = splu(A.tocsc()).solve(b), 1
+            r = self.residual(A, x, b)
         elif self.method == "jacobi":
             x, its = self._jacobi(A, b, x0)
-            if not self._ok(A, x, b):
+            r = self.residual(A, x, b)
+            if not self._within(r):
                 x, more = self._fallback.solve(A, b, x0)
                 its += more
+                r = self.residual(A, x, b)
         else:
             solve = self._hypre if self.method == "hypre" else self._pyamg
             fresh = self._stale or (self._ml is None and self._ksp is None)
             x, its = solve(A, b, x0, rebuild=self._stale)
             if fresh:
                 self._fresh_its = its
-            if not self._ok(A, x, b):                  # stopped short: rebuild on this matrix and repeat
+            r = self.residual(A, x, b)
+            if not self._within(r):                    # stopped short: rebuild on this matrix and repeat
                 x, more = solve(A, b, x0, rebuild=True)
                 self._fresh_its = more
                 its += more
+                r = self.residual(A, x, b)
             # a hierarchy built for an older matrix: rebuild before the next solve once it costs too much
             self._stale = its > min(self.reuse_iterations, 2 * self._fresh_its + 2)
-        r = self.residual(A, x, b)
-        if not np.isfinite(r) or r > self.check_factor * self.tolerance:
+        if not self._within(r):
             raise LinearSolveError(f"{self.method} solve stopped short: |Ax-b|/|b| = {r:.3g} after {its} "
                                    f"iterations (tolerance {self.tolerance:.1g})")
         return x, its
@@ -99,13 +120,18 @@ class SPDSolver:
         return float(np.linalg.norm(A @ x - b)) / (float(np.linalg.norm(b)) or 1.0)
 
     # -- backends -------------------------------------------------------------------------------------
-    def _ok(self, A, x, b) -> bool:
-        r = self.residual(A, x, b)
+    def _within(self, r: float) -> bool:
         return bool(np.isfinite(r) and r <= self.check_factor * self.tolerance)
 
     def _jacobi(self, A, b, x0):
-        """Diagonally preconditioned CG, a plain numpy loop (no LinearOperator layers: the matrix-vector
-        product is most of the cost). Stops at |r| <= tol/2 |b|; returns (x, iterations)."""
+        """Diagonally preconditioned CG: PETSc's (C loop) when petsc4py imports, else a plain numpy loop (no
+        LinearOperator layers: the matrix-vector product is most of the cost). Stops at |r| <= tol/2 |b|;
+        returns (x, iterations). The same iterations either way; PETSc's takes ~20 % less time (1.3 s vs
+        1.6 s for 158 Allen-Cahn solves of the 33,600-cell benchmark)."""
+        if self.use_petsc:
+            if self._ksp is None:
+                self._ksp = self._petsc_ksp("jacobi")
+            return self._petsc_solve(self._ksp, A, b, x0)
         dinv = 1.0 / A.diagonal()
         x = x0.copy()
         r = b - A @ x
@@ -143,36 +169,51 @@ class SPDSolver:
                                M=self._ml.aspreconditioner(cycle="V"), residuals=res)
         return x, len(res) - 1
 
-    def _hypre(self, A, b, x0, rebuild):
+    def _petsc_ksp(self, pc_type):
+        """A PETSc CG solver with preconditioner ``pc_type`` and this solver's stopping rule."""
         from petsc4py import PETSc
 
-        # wraps the CSR arrays without copying them (they outlive the solve)
+        ksp = PETSc.KSP().create(comm=PETSc.COMM_SELF)
+        ksp.setOptionsPrefix(_HYPRE_PREFIX)
+        ksp.setType("cg")
+        ksp.getPC().setType(pc_type)
+        if pc_type == "hypre":
+            opts = PETSc.Options()
+            for key, value in HYPRE_OPTIONS.items():
+                opts[_HYPRE_PREFIX + key] = value
+            ksp.getPC().setFromOptions()
+        ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)
+        ksp.setInitialGuessNonzero(True)
+        ksp.setTolerances(rtol=0.5 * self.tolerance, atol=0.0, max_it=self.max_iterations)
+        return ksp
+
+    @staticmethod
+    def _petsc_solve(ksp, A, b, x0):
+        """Solve with ``ksp`` on A (wrapped without copying its CSR arrays); returns (x, iterations)."""
+        from petsc4py import PETSc
+
         csr = (A.indptr.astype(PETSc.IntType), A.indices.astype(PETSc.IntType), np.ascontiguousarray(A.data))
         mat = PETSc.Mat().createAIJWithArrays(A.shape, csr, comm=PETSc.COMM_SELF)
-        if self._ksp is None or rebuild:
-            if self._ksp is not None:
-                self._ksp.destroy()
-            ksp = PETSc.KSP().create(comm=PETSc.COMM_SELF)
-            ksp.setType("cg")
-            ksp.getPC().setType("hypre")
-            ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)
-            ksp.setInitialGuessNonzero(True)
-            ksp.setTolerances(rtol=0.5 * self.tolerance, atol=0.0, max_it=self.max_iterations)
-            ksp.setOperators(mat)
-            ksp.getPC().setReusePreconditioner(False)
-            ksp.setUp()
-            ksp.getPC().setReusePreconditioner(True)  # later matrices keep this hierarchy until rebuild
-            self._ksp = ksp
-            self.builds += 1
-        else:
-            self._ksp.setOperators(mat)
+        ksp.setOperators(mat)
         bv = mat.createVecLeft()
         bv.setArray(b)
         xv = mat.createVecRight()
         xv.setArray(x0)
-        self._ksp.solve(bv, xv)
+        ksp.solve(bv, xv)
         x = xv.getArray().copy()
-        its = self._ksp.getIterationNumber()
+        its = ksp.getIterationNumber()
         for obj in (bv, xv, mat):
             obj.destroy()
         return x, its
+
+    def _hypre(self, A, b, x0, rebuild):
+        if self._ksp is None or rebuild:
+            if self._ksp is not None:
+                self._ksp.destroy()
+            self._ksp = self._petsc_ksp("hypre")
+            self._ksp.getPC().setReusePreconditioner(False)
+            x, its = self._petsc_solve(self._ksp, A, b, x0)    # builds the hierarchy on A
+            self._ksp.getPC().setReusePreconditioner(True)      # later matrices keep it until rebuild
+            self.builds += 1
+            return x, its
+        return self._petsc_solve(self._ksp, A, b, x0)

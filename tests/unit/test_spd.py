@@ -27,14 +27,16 @@ def poisson_with_contrast(n=40, contrast=1e-6, seed=0):
     return A.tocsr(), rng.standard_normal(n * n)
 
 
-METHODS = ["lu", "pyamg", "jacobi"] + (["hypre"] if petsc_available() else [])
+METHODS = ["lu", "pyamg", "jacobi", "jacobi-numpy"] + (["hypre"] if petsc_available() else [])
 
 
 @pytest.mark.parametrize("method", METHODS)
 def test_backends_agree_with_lu(method):
     A, b = poisson_with_contrast()
     ref = sp.linalg.spsolve(A.tocsc(), b)
-    solver = SPDSolver(method, tolerance=1e-10)
+    solver = SPDSolver(method.removesuffix("-numpy"), tolerance=1e-10)
+    if method.endswith("-numpy"):
+        solver.use_petsc = False          # the SciPy-only path (the numpy CG loop)
     x, its = solver.solve(A, b)
     assert its >= 1
     assert SPDSolver.residual(A, x, b) <= 1e-9

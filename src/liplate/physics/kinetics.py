@@ -27,6 +27,14 @@ def butler_volmer_slope(eta, j0, alpha, temperature):
     return -j0 * f * (alpha * np.exp(-alpha * f * eta) + (1.0 - alpha) * np.exp((1.0 - alpha) * f * eta))
 
 
+def butler_volmer_with_slope(eta, j0, alpha, temperature):
+    """(:func:`butler_volmer`, :func:`butler_volmer_slope`) from one evaluation of the two exponentials."""
+    f = FARADAY / (GAS_CONSTANT * temperature)
+    cathodic = np.exp(-alpha * f * eta)
+    anodic = np.exp((1.0 - alpha) * f * eta)
+    return j0 * (cathodic - anodic), -j0 * f * (alpha * cathodic + (1.0 - alpha) * anodic)
+
+
 def overpotential_for_current(j, j0, alpha, temperature) -> float:
     """Inverse of :func:`butler_volmer` for one scalar current density (plating j > 0 gives eta < 0)."""
     if j == 0:
