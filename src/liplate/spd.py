@@ -80,8 +80,19 @@ class SPDSolver:
         self.use_petsc = petsc_available()      # Jacobi-CG in PETSc (C loop) or in numpy
 
     # -- public ---------------------------------------------------------------------------------------
-    def solve(self, A, b, x0=None) -> tuple[np.ndarray, int]:
-        """x with |Ax - b|/|b| <= check_factor * tolerance, and the iterations used."""
+    def solve(self, A, b, x0=None, tolerance=None) -> tuple[np.ndarray, int]:
+        """x with |Ax - b|/|b| <= check_factor * tolerance, and the iterations used. ``tolerance`` (default:
+        the solver's) may be looser for one solve, e.g. for an early nonlinear sweep (inexact Newton)."""
+        if tolerance is None or tolerance == self.tolerance:
+            return self._solve(A, b, x0)
+        kept = self.tolerance
+        self.tolerance = float(tolerance)
+        try:
+            return self._solve(A, b, x0)
+        finally:
+            self.tolerance = kept
+
+    def _solve(self, A, b, x0):
         A = A.tocsr()
         b = np.asarray(b, dtype=float)
         x0 = np.zeros_like(b) if x0 is None else np.asarray(x0, dtype=float)
@@ -131,7 +142,7 @@ class SPDSolver:
         if self.use_petsc:
             if self._ksp is None:
                 self._ksp = self._petsc_ksp("jacobi")
-            return self._petsc_solve(self._ksp, A, b, x0)
+            return self._petsc_solve(self._ksp, A, b, x0, self.tolerance)
         dinv = 1.0 / A.diagonal()
         x = x0.copy()
         r = b - A @ x
@@ -188,13 +199,14 @@ class SPDSolver:
         return ksp
 
     @staticmethod
-    def _petsc_solve(ksp, A, b, x0):
+    def _petsc_solve(ksp, A, b, x0, tolerance):
         """Solve with ``ksp`` on A (wrapped without copying its CSR arrays); returns (x, iterations)."""
         from petsc4py import PETSc
 
         csr = (A.indptr.astype(PETSc.IntType), A.indices.astype(PETSc.IntType), np.ascontiguousarray(A.data))
         mat = PETSc.Mat().createAIJWithArrays(A.shape, csr, comm=PETSc.COMM_SELF)
         ksp.setOperators(mat)
+        ksp.setTolerances(rtol=0.5 * tolerance, atol=0.0)
         bv = mat.createVecLeft()
         bv.setArray(b)
         xv = mat.createVecRight()
@@ -212,8 +224,8 @@ class SPDSolver:
                 self._ksp.destroy()
             self._ksp = self._petsc_ksp("hypre")
             self._ksp.getPC().setReusePreconditioner(False)
-            x, its = self._petsc_solve(self._ksp, A, b, x0)    # builds the hierarchy on A
+            x, its = self._petsc_solve(self._ksp, A, b, x0, self.tolerance)    # builds the hierarchy on A
             self._ksp.getPC().setReusePreconditioner(True)      # later matrices keep it until rebuild
             self.builds += 1
             return x, its
-        return self._petsc_solve(self._ksp, A, b, x0)
+        return self._petsc_solve(self._ksp, A, b, x0, self.tolerance)
