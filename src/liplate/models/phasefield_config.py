@@ -24,7 +24,7 @@ PHASEFIELD_SECTION = Section("phasefield", "phase-field deposition model (models
     "sweep_tolerance_xi": Key("dimensionless", 1e-4, "nonlinear sweeps stop when max |d xi| < this ...",
                               positive=True, max=0.1),
     "sweep_tolerance_phi": Key("voltage", "1e-6 V", "... and max |d phi| < this", positive=True),
-    "linear_tolerance": Key("dimensionless", 1e-8, "relative residual |Ax-b|/|b| a linear solve must reach, "
+    "linear_tolerance": Key("dimensionless", 1e-7, "relative residual |Ax-b|/|b| a linear solve must reach, "
                             "else the step fails", positive=True, max=1e-3),
     "xi_bound_tolerance": Key("dimensionless", 0.1, "a step giving xi < -tol or > 1 + tol is rejected",
                               positive=True, max=1.0),
