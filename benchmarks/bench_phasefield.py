@@ -1,8 +1,9 @@
 """Benchmark of the phase-field model on the reference Cu case (0.5 mA/cm^2) at three mesh sizes.
 
 For each mesh (cells x 1, 2, 4; interface lengths follow the cells) it runs the same first
-``--steps`` steps (dt from 1 s growing x1.5 to 120 s after steps of <= dt_target_sweeps sweeps, as
-liplate.stepping.next_dt; rejected steps retried with dt / 2) and prints cells, steps, wall
+``--steps`` steps (dt from 1 s growing x1.5, up to the reference case's dt_max (cases/cu_0p5mA_1mAh,
+60 s), after steps of <= dt_target_sweeps sweeps, as liplate.stepping.next_dt; rejected steps retried
+with dt / 2) and prints cells, steps, wall
 time, cell-steps/s, the simulated time the steps covered and simulated seconds per wall second (the
 step controller sets how long the steps are, so compare controllers by the latter):
 
@@ -27,14 +28,21 @@ import numpy as np
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
+REFERENCE = Path(__file__).resolve().parents[1] / "cases" / "cu_0p5mA_1mAh" / "case.toml"
+
+
 def make_case(nx, ny, dy_um):
+    import tomllib
+
     from liplate.case import Case, validate
     from liplate.models import phasefield_config
 
     phasefield_config.register()
+    dt_max = tomllib.loads(REFERENCE.read_text())["numerics"]["dt_max"]     # the reference case's step limit
     data = {"case": {"substrate": "cu", "model": "phasefield", "seed": 0},
             "protocol": {"current_density": "0.5 mA/cm^2", "capacity": "1 mAh/cm^2"},
             "domain": {"width": "600 um", "height": "250 um", "cells_x": nx, "cells_y": ny},
+            "numerics": {"dt_max": dt_max},
             "phasefield": {"fine_cell_height": f"{dy_um} um"}}
     s, p = validate(data)
     return Case(path=Path("."), source_file=Path("case.toml"), sections=s, params=p, raw=data)
@@ -60,7 +68,7 @@ def bench(case, mode, steps):
             continue
         done += 1
         sweeps += r.sweeps
-        dt = next_dt(dt, r.sweeps, 1.5, 120.0, case["numerics"]["dt_target_sweeps"])
+        dt = next_dt(dt, r.sweeps, 1.5, case["numerics"]["dt_max"], case["numerics"]["dt_target_sweeps"])
     wall = time.perf_counter() - t0
     return model.mesh.numberOfCells, wall, sweeps, model.observables()["voltage_V"], model.time
 
