@@ -131,10 +131,8 @@ def test_mesh_convergence_headline_metrics():
     """Cu reference (0.5 mA/cm^2, 1 mAh/cm^2) on the reference mesh and one refined 2x in x and y.
 
     The model lengths are fixed in um, not in cells (interface lengths 4 um x 0.5 um, nucleus half-width
-    12 um), and both meshes take the same 240 steps of 30 s, so only the spatial discretisation changes.
-    (With adaptive steps the two meshes reject different steps, and the Cu metrics depend on the step
-    sequence at L W = 1 1/s, docs/phasefield.md: measured 1.71 vs 1.92 peak that way.) Measured at 30 s:
-    wetted 0.627 / 0.637, peak 1.345 / 1.386."""
+    12 um), and both meshes take the same 240 steps of 30 s (time-step converged, docs/phasefield.md), so
+    only the spatial discretisation changes. Measured: wetted 0.647 / 0.657, peak 1.652 / 1.661."""
     from liplate.models.phasefield import PhaseFieldModel
 
     out = []

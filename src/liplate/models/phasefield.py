@@ -474,9 +474,9 @@ class PhaseFieldModel(Model):
         converged = False
         d_xi = d_phi = float("inf")
         errors: list[float] = []
+        xi_raw = None
         # phi of the last accepted step was converged at this current: the first sweep starts from it without a
         # potential solve (a first iterate only; the step still ends when xi and phi agree to the tolerances)
-        xi_raw = None
         reuse_phi = self.time > 0 and j_app == self._j_app
         with np.errstate(over="raise", invalid="raise"):
             for sweep in range(1, self.max_sweeps + 1):
