@@ -110,6 +110,12 @@ def main() -> int:
         print(f"  shortest: 1 rank {t1:.1f} s, {args.ranks} ranks {tn:.1f} s")
         print(f"  speed-up {args.ranks} ranks over 1: {t1 / tn:.2f} (ideal {args.ranks}; this machine, now, gives "
               f"{ceiling:.2f} to {args.ranks} independent CPU-bound processes)")
+        # The shortest-of-each ratio assumes other load only adds time; a VM whose speed drifts over minutes
+        # can hand one configuration a fast phase. Each 1-rank run against the N-rank run right after it
+        # cancels drift slower than a pair of runs:
+        pairs = sorted(a / b for a, b in zip(times[1], times[args.ranks], strict=True))
+        print(f"  paired (each 1-rank run / the {args.ranks}-rank run after it): "
+              f"{', '.join(f'{r:.2f}' for r in pairs)}; median {pairs[len(pairs) // 2]:.2f}")
     finally:
         if args.keep:
             print(f"  sweep directories kept in {tmp}")
