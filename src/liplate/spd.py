@@ -9,13 +9,15 @@ checked: the true relative residual |Ax - b|/|b| must be <= ``check_factor`` x t
 
 ``hypre``   CG + hypre BoomerAMG through petsc4py (C-level V-cycles; chosen when petsc4py imports).
 ``pyamg``   CG + pyamg classical Ruge-Stuben AMG (SciPy only). Same answer to the tolerance.
-``jacobi``  CG + diagonal scaling: for diagonally dominant systems (the stabilised Allen-Cahn step),
-            where AMG's setup costs more than it saves. Falls back to the AMG backend if it stops short.
+``jacobi``  CG + diagonal scaling (PETSc's when petsc4py imports, else a numpy loop): for diagonally
+            dominant systems (the stabilised Allen-Cahn step), where AMG's setup costs more than it saves.
+            Falls back to the AMG backend if it stops short.
 ``lu``      SuperLU (what FiPy's default SciPy LinearLUSolver calls): the reference.
 
 Measured on the 33,600-cell Cu phase-field benchmark (one potential solve / one Allen-Cahn solve,
-`benchmarks/bench_phasefield.py`): pyamg 0.050 s / 0.028 s, hypre 0.019 s / 0.012 s, Jacobi-CG
-0.56 s (1800 iterations) / 0.011 s (36 iterations).
+`benchmarks/bench_phasefield.py`, hypre with its default options): pyamg 0.050 s / 0.028 s, hypre
+0.019 s / 0.012 s, Jacobi-CG 0.56 s (1800 iterations) / 0.011 s (36 iterations). A solve may ask for a
+looser tolerance than the solver's (``solve(..., tolerance=)``: inexact Newton in early sweeps).
 """
 from __future__ import annotations
 
