@@ -67,3 +67,19 @@ def test_backend_names():
     assert amg_backend("auto") == ("hypre" if petsc_available() else "pyamg")
     with pytest.raises(ValueError, match="allowed"):
         amg_backend("gmres")
+
+
+@pytest.mark.parametrize("method", [m for m in METHODS if m not in ("lu", "jacobi-numpy")])
+def test_a_looser_tolerance_for_one_solve(method):
+    """solve(..., tolerance=) is checked against that tolerance, takes fewer iterations, and leaves the
+    solver's own tolerance in place for the next solve."""
+    A, b = poisson_with_contrast()
+    strict = SPDSolver(method, tolerance=1e-10)
+    _, its_strict = strict.solve(A, b)
+    solver = SPDSolver(method, tolerance=1e-10)
+    x, its = solver.solve(A, b, tolerance=1e-4)
+    assert SPDSolver.residual(A, x, b) <= 1e-3
+    assert its < its_strict
+    assert solver.tolerance == 1e-10
+    x, _ = solver.solve(A, b, x0=x)
+    assert SPDSolver.residual(A, x, b) <= 1e-9
