@@ -368,8 +368,8 @@ class PhaseFieldModel(Model):
         """
         T = self.temperature
         if np.isscalar(resistance) and resistance == 0.0:
-            j = butler_volmer(eta, self.j0, self.alpha, T)
-            return j, -butler_volmer_slope(eta, self.j0, self.alpha, T)
+            j, slope = butler_volmer_with_slope(eta, self.j0, self.alpha, T)
+            return j, -slope
         r = np.asarray(resistance)
         j = butler_volmer(eta, self.j0, self.alpha, T)
         for _ in range(30):
@@ -382,7 +382,7 @@ class PhaseFieldModel(Model):
         return j, -slope / (1.0 - r * slope)                                      # d j / d phi > 0
 
     def _sinks(self, xi, phi):
-        """Li+ sink density S (A/m^3) and dS/dphi at the iterate (xi, phi)."""
+        """Li+ sink density S (A/m^3) and dS/dphi at the iterate (xi, phi): (s0, s1)."""
         eta = -phi
         delta = self._delta_function(xi)
         j, dj = self._interface_bv(eta, self._series_resistance())                # dj = d j / d phi > 0
@@ -394,11 +394,10 @@ class PhaseFieldModel(Model):
             bare = 1.0 - pf.interp(np.clip(xi[:nb], 0.0, 1.0))
             gate = nuc.nucleation_gate(eta_b, self.eta_n, self.gate_width)
             aw = bare * gate / self.dy[0]
-            s0 = s0.copy()
-            s1 = s1.copy()
-            s0[:nb] += aw * butler_volmer(eta_b, self.j0_sub, self.alpha, self.temperature)
-            s1[:nb] += aw * -butler_volmer_slope(eta_b, self.j0_sub, self.alpha, self.temperature)
-        return s0, s1, delta
+            j_b, slope_b = butler_volmer_with_slope(eta_b, self.j0_sub, self.alpha, self.temperature)
+            s0[:nb] += aw * j_b                  # s0, s1 are this call's own arrays
+            s1[:nb] -= aw * slope_b
+        return s0, s1
 
     # -- stepping --------------------------------------------------------------------------------
     def grid_edges(self) -> tuple[np.ndarray, np.ndarray]:
@@ -484,7 +483,7 @@ class PhaseFieldModel(Model):
                 phi_it = np.array(self.phi.value)
                 h = pf.interp(np.clip(xi_it, 0.0, 1.0))
                 sigma_cell = self.sigma * ((1.0 - h) + self.eps * h)
-                s0, s1, delta = self._sinks(xi_it, phi_it)
+                s0, s1 = self._sinks(xi_it, phi_it)
                 ta = _time.perf_counter()
                 # inexact Newton: while the sweeps are far from converged (error e = change / tolerance > 10),
                 # the potential is solved to linear_tolerance x e / 10 (at most x 1000); a step is accepted only
