@@ -36,7 +36,7 @@ HYPRE_OPTIONS = {
     "pc_hypre_boomeramg_interp_type": "ext+i",
     "pc_hypre_boomeramg_P_max": "4",
 }
-_HYPRE_PREFIX = "liplate_spd_"
+_PETSC_PREFIX = "liplate_spd_"
 
 
 class LinearSolveError(RuntimeError):
@@ -187,17 +187,17 @@ class SPDSolver:
         from petsc4py import PETSc
 
         ksp = PETSc.KSP().create(comm=PETSc.COMM_SELF)
-        ksp.setOptionsPrefix(_HYPRE_PREFIX)
+        ksp.setOptionsPrefix(_PETSC_PREFIX)
         ksp.setType("cg")
         ksp.getPC().setType(pc_type)
         if pc_type == "hypre":
             opts = PETSc.Options()
             for key, value in HYPRE_OPTIONS.items():
-                opts[_HYPRE_PREFIX + key] = value
+                opts[_PETSC_PREFIX + key] = value
             ksp.getPC().setFromOptions()
         ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)
         ksp.setInitialGuessNonzero(True)
-        ksp.setTolerances(rtol=0.5 * self.tolerance, atol=0.0, max_it=self.max_iterations)
+        ksp.setTolerances(max_it=self.max_iterations)       # rtol and atol: set by _petsc_solve, every solve
         return ksp
 
     @staticmethod
@@ -205,7 +205,8 @@ class SPDSolver:
         """Solve with ``ksp`` on A (wrapped without copying its CSR arrays); returns (x, iterations)."""
         from petsc4py import PETSc
 
-        csr = (A.indptr.astype(PETSc.IntType), A.indices.astype(PETSc.IntType), np.ascontiguousarray(A.data))
+        csr = (A.indptr.astype(PETSc.IntType, copy=False), A.indices.astype(PETSc.IntType, copy=False),
+               np.ascontiguousarray(A.data))
         mat = PETSc.Mat().createAIJWithArrays(A.shape, csr, comm=PETSc.COMM_SELF)
         ksp.setOperators(mat)
         ksp.setTolerances(rtol=0.5 * tolerance, atol=0.0)
