@@ -6,8 +6,10 @@ Eight sharp-model cases (2 current densities x 2 collectors x 2 stack pressures)
 are swept twice from scratch, in fresh directories: ``mpiexec -n 1 liplate sweep`` and
 ``mpiexec -n 2 liplate sweep``. The wall times include everything a user waits for: MPI start-up,
 imports, one case process per rank, writing results. Speed-up = T(1 rank) / T(N ranks); with 8 equal
-cases on 2 ranks the ideal is 2. The two are run alternately ``--repeat`` times and the shortest of
-each is compared (other load on the machine only ever adds time). Run it on an otherwise idle machine
+cases on 2 ranks the ideal is 2. The two are run ``--repeat`` times in ABBA order; printed are the
+ratio of the shortest of each (other load on the machine only ever adds time) and the median of the
+ratios of adjacent runs (robust to a machine whose speed drifts over minutes, as this VM's does by
+10-25 %). Run it on an otherwise idle machine
 with at least N cores: the load average is printed with every run, and at the end the speed-up that
 N independent CPU-bound processes get on this machine at that moment, which no sweep can exceed.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -96,7 +99,9 @@ def main() -> int:
         times: dict[int, list[float]] = {1: [], args.ranks: []}
         print(f"8-case sweep, {args.cells}x{args.cells} cells, dt_max {args.dt_max}; {os.cpu_count()} cores")
         for k in range(args.repeat):
-            for n in (1, args.ranks):
+            # ABBA order (1, N, N, 1, 1, N, ...): each pair is two adjacent runs, and a speed drift that is
+            # linear over a few minutes favours neither configuration.
+            for n in ((1, args.ranks) if k % 2 == 0 else (args.ranks, 1)):
                 load = os.getloadavg()[0]
                 t = run(n, tmp / f"ranks{n}_{k}", args)
                 times[n].append(t)
@@ -111,11 +116,11 @@ def main() -> int:
         print(f"  speed-up {args.ranks} ranks over 1: {t1 / tn:.2f} (ideal {args.ranks}; this machine, now, gives "
               f"{ceiling:.2f} to {args.ranks} independent CPU-bound processes)")
         # The shortest-of-each ratio assumes other load only adds time; a VM whose speed drifts over minutes
-        # can hand one configuration a fast phase. Each 1-rank run against the N-rank run right after it
+        # can hand one configuration a fast phase. Each 1-rank run against the N-rank run next to it
         # cancels drift slower than a pair of runs:
         pairs = sorted(a / b for a, b in zip(times[1], times[args.ranks], strict=True))
-        print(f"  paired (each 1-rank run / the {args.ranks}-rank run after it): "
-              f"{', '.join(f'{r:.2f}' for r in pairs)}; median {pairs[len(pairs) // 2]:.2f}")
+        print(f"  paired (each 1-rank run / the {args.ranks}-rank run next to it): "
+              f"{', '.join(f'{r:.2f}' for r in pairs)}; median {statistics.median(pairs):.2f}")
     finally:
         if args.keep:
             print(f"  sweep directories kept in {tmp}")
