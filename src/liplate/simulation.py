@@ -99,7 +99,7 @@ def run_case(path, force: bool = False, resume: bool = False, progress: bool | N
     if size > 1 and case.model not in PARALLEL_MODELS:
         raise CaseError(f"{case.source_file}: the {case.model!r} model runs one case on one MPI rank (this run has "
                         f"{size}); run it without mpiexec, or run many such cases at once with "
-                        f"`mpiexec -n {size} liplate sweep FILE` (one case per rank). Domain-decomposed: "
+                        f"`mpiexec -n {size} liplate sweep FILE` (one case per rank). Models that run across ranks: "
                         f"{', '.join(sorted(PARALLEL_MODELS))}")
     if size > 1 and _solver_suite() != "petsc":
         raise CaseError(f"running one case on {size} MPI ranks needs PETSc (FiPy's parallel solvers); this "

@@ -67,8 +67,14 @@ class SPDSolver:
     """Repeated solves of slowly changing SPD systems; see the module docstring."""
 
     def __init__(self, method: str = "auto", tolerance: float = 1e-8, reuse_iterations: int = 25,
-                 max_iterations: int = 500, check_factor: float = 10.0, fallback: str | None = None):
+                 max_iterations: int = 500, check_factor: float = 10.0, fallback: str | None = None,
+                 distributed: bool = False):
         self.method = amg_backend(method)
+        #: solve on PETSc's COMM_WORLD, every rank holding the whole system (see :meth:`_petsc_solve`)
+        self.distributed = bool(distributed)
+        if self.distributed and not (petsc_available() and self.method in ("hypre", "jacobi")):
+            raise ValueError(f"solver {method!r} cannot solve across MPI ranks: only CG with hypre BoomerAMG or "
+                             "Jacobi through PETSc can (solver = 'pcg-amg' with petsc4py installed)")
         self.tolerance = float(tolerance)
         self.reuse_iterations = reuse_iterations
         self.max_iterations = max_iterations
@@ -78,7 +84,10 @@ class SPDSolver:
         self._ksp = None         # PETSc KSP holding the BoomerAMG hierarchy
         self._stale = False      # rebuild the hierarchy before the next solve
         self._fresh_its = 0      # iterations of the first solve after the last build
-        self._fallback = SPDSolver(fallback or "auto", tolerance) if self.method == "jacobi" else None
+        self._fallback = (SPDSolver(fallback or "auto", tolerance, distributed=self.distributed)
+                          if self.method == "jacobi" else None)
+        self._rows: tuple[int, int, list[int]] | None = None   # this rank's row block, and every rank's size
+        self._dist = None        # (pattern, Mat, b, x) of the distributed solve, kept while the pattern is
         self.use_petsc = petsc_available()      # Jacobi-CG in PETSc (C loop) or in numpy
 
     # -- public ---------------------------------------------------------------------------------------
@@ -186,7 +195,7 @@ class SPDSolver:
         """A PETSc CG solver with preconditioner ``pc_type`` and this solver's stopping rule."""
         from petsc4py import PETSc
 
-        ksp = PETSc.KSP().create(comm=PETSc.COMM_SELF)
+        ksp = PETSc.KSP().create(comm=PETSc.COMM_WORLD if self.distributed else PETSc.COMM_SELF)
         ksp.setOptionsPrefix(_PETSC_PREFIX)
         ksp.setType("cg")
         ksp.getPC().setType(pc_type)
@@ -200,11 +209,12 @@ class SPDSolver:
         ksp.setTolerances(max_it=self.max_iterations)       # rtol and atol: set by _petsc_solve, every solve
         return ksp
 
-    @staticmethod
-    def _petsc_solve(ksp, A, b, x0, tolerance):
+    def _petsc_solve(self, ksp, A, b, x0, tolerance):
         """Solve with ``ksp`` on A (wrapped without copying its CSR arrays); returns (x, iterations)."""
         from petsc4py import PETSc
 
+        if self.distributed:
+            return self._petsc_solve_distributed(ksp, A, b, x0, tolerance)
         csr = (A.indptr.astype(PETSc.IntType, copy=False), A.indices.astype(PETSc.IntType, copy=False),
                np.ascontiguousarray(A.data))
         mat = PETSc.Mat().createAIJWithArrays(A.shape, csr, comm=PETSc.COMM_SELF)
@@ -220,6 +230,54 @@ class SPDSolver:
         for obj in (bv, xv, mat):
             obj.destroy()
         return x, its
+
+    def _petsc_solve_distributed(self, ksp, A, b, x0, tolerance):
+        """The same solve on COMM_WORLD. Every rank holds the whole (identical) system, as the phase field
+        keeps its fields on every rank; each rank hands PETSc a contiguous block of rows (cells), PETSc
+        solves in parallel, and the solution is gathered back to every rank, so all ranks continue with
+        the same x, bit for bit."""
+        from petsc4py import PETSc
+
+        comm = PETSc.COMM_WORLD
+        n = A.shape[0]
+        if self._rows is None or sum(self._rows[2]) != n:
+            size, rank = comm.getSize(), comm.getRank()
+            counts = [n // size + (r < n % size) for r in range(size)]
+            lo = sum(counts[:rank])
+            self._rows = (lo, lo + counts[rank], counts)
+        lo, hi, counts = self._rows
+        start, stop = A.indptr[lo], A.indptr[hi]
+        indptr = (A.indptr[lo:hi + 1] - start).astype(PETSc.IntType)
+        indices = A.indices[start:stop].astype(PETSc.IntType)
+        data = np.ascontiguousarray(A.data[start:stop])
+        # The matrix (with its parallel layout and halo exchange) is kept while the sparsity pattern is the
+        # same, and only its values are replaced: building an MPI matrix costs more than a solve here.
+        key = (indptr.tobytes(), indices.tobytes())
+        if self._dist is None or self._dist[0] != key:
+            if self._dist is not None:
+                ksp.reset()                 # a new layout: the KSP (and its hierarchy) must start afresh
+            self._drop_dist()
+            mat = PETSc.Mat().createAIJ(size=((hi - lo, n), (hi - lo, n)), csr=(indptr, indices, data), comm=comm)
+            mat.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, True)
+            self._dist = (key, mat, mat.createVecLeft(), mat.createVecRight())
+        else:
+            self._dist[1].setValuesCSR(indptr, indices, data)
+            self._dist[1].assemble()
+        _, mat, bv, xv = self._dist
+        ksp.setOperators(mat)
+        ksp.setTolerances(rtol=0.5 * tolerance, atol=0.0)
+        bv.setArray(b[lo:hi])
+        xv.setArray(x0[lo:hi])
+        ksp.solve(bv, xv)
+        x = np.empty(n)
+        comm.tompi4py().Allgatherv(np.ascontiguousarray(xv.getArray()), [x, counts])
+        return x, ksp.getIterationNumber()
+
+    def _drop_dist(self) -> None:
+        if getattr(self, "_dist", None) is not None:
+            for obj in self._dist[1:]:
+                obj.destroy()
+        self._dist = None
 
     def _hypre(self, A, b, x0, rebuild):
         if self._ksp is None or rebuild:

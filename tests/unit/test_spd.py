@@ -83,3 +83,24 @@ def test_a_looser_tolerance_for_one_solve(method):
     assert solver.tolerance == 1e-10
     x, _ = solver.solve(A, b, x0=x)
     assert SPDSolver.residual(A, x, b) <= 1e-9
+
+
+@pytest.mark.parametrize("method", ["lu", "pyamg"])
+def test_solvers_that_cannot_share_a_system_between_ranks_say_so(method):
+    with pytest.raises(ValueError, match="cannot solve across MPI ranks"):
+        SPDSolver(method, distributed=True)
+
+
+@pytest.mark.skipif(not petsc_available(), reason="petsc4py not importable (make system-deps)")
+@pytest.mark.parametrize("method", ["hypre", "jacobi"])
+def test_distributed_path_on_one_rank_equals_lu_and_follows_new_values(method):
+    """The COMM_WORLD path (tests/integration/test_parallel_case.py runs it on 2 ranks) on this one rank: the
+    kept matrix takes new values of the same pattern, and a new pattern rebuilds it."""
+    A, b = poisson_with_contrast()
+    A2, b2 = poisson_with_contrast(n=30)
+    P = A + sp.diags(np.full(A.shape[0] - 1, -1e-4), 1) + sp.diags(np.full(A.shape[0] - 1, -1e-4), -1)
+    solver = SPDSolver(method, tolerance=1e-10, distributed=True)
+    for M, rhs in ((A, b), (A * 1.5, b), (P.tocsr(), b), (A2, b2), (A, b)):
+        x, _ = solver.solve(M, rhs)
+        ref = sp.linalg.spsolve(M.tocsc(), rhs)
+        assert np.max(np.abs(x - ref)) <= 1e-6 * np.max(np.abs(ref))

@@ -5,7 +5,7 @@ from .base import Model, StepFailed, StepReport
 
 #: models that run one case domain-decomposed over several MPI ranks (FiPy + PETSc); the others are serial
 #: (run them one per rank in a sweep)
-PARALLEL_MODELS = frozenset({"sharp"})
+PARALLEL_MODELS = frozenset({"sharp", "phasefield"})
 
 
 def build_model(case) -> Model:

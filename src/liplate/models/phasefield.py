@@ -59,7 +59,7 @@ from ..physics.kinetics import (
     butler_volmer_with_slope,
     overpotential_for_current,
 )
-from ..spd import LinearSolveError, SPDSolver
+from ..spd import LinearSolveError, SPDSolver, amg_backend
 from ..units import C_M2_PER_MAH_CM2, M_PER_UM, to_si
 from .base import Model, StepFailed, StepReport
 from .phasefield_config import NUCLEATION_SECTION, PHASEFIELD_SECTION, SUBSTRATE_SECTION
@@ -189,7 +189,9 @@ class PhaseFieldModel(Model):
         self.y_faces = np.concatenate([[0.0], np.cumsum(self.dy)])
         self.y_centres = 0.5 * (self.y_faces[1:] + self.y_faces[:-1])
         self.x_centres = (np.arange(self.nx) + 0.5) * self.dx
-        self.mesh = fp.PeriodicGrid2DLeftRight(dx=self.dx, dy=self.dy, nx=self.nx, ny=self.ny)
+        # The whole mesh on every rank (serialComm): under mpiexec only the linear solves are shared (use_solver).
+        self.mesh = fp.PeriodicGrid2DLeftRight(dx=self.dx, dy=self.dy, nx=self.nx, ny=self.ny,
+                                               communicator=fp.tools.serialComm)
         self.volumes = np.asarray(self.mesh.cellVolumes)
 
         # -- phase-field parameters ---------------------------------------------------------
@@ -283,9 +285,20 @@ class PhaseFieldModel(Model):
         """Linear solvers of the own-assembly path (liplate/spd.py): the potential by CG + AMG (hypre through
         PETSc when petsc4py imports, pyamg otherwise) or LU; the Allen-Cahn step, diagonally dominant by its
         stabilisation, by Jacobi-preconditioned CG (falling back to the AMG solver), or LU."""
+        from ..parallel import comm_info
+
         self.solver_name = name
-        self._spd_phi = SPDSolver(name, self.linear_tolerance)
-        self._spd_xi = SPDSolver("lu" if name == "lu" else "jacobi", self.linear_tolerance, fallback=name)
+        # Under mpiexec every rank keeps the whole fields (they are small: the cost is in the solves) and the
+        # two linear systems are solved across the ranks by PETSc (spd.SPDSolver, distributed).
+        size = comm_info()[0]
+        distributed = size > 1
+        if distributed and amg_backend(name) != "hypre":
+            raise ValueError(f"[numerics] solver = {name!r} solves on one MPI rank only; to share a phase-field case "
+                             f"between {size} ranks use solver = 'pcg-amg' with PETSc (petsc4py: CG with hypre "
+                             "BoomerAMG), or run it without mpiexec")
+        self._spd_phi = SPDSolver(name, self.linear_tolerance, distributed=distributed)
+        self._spd_xi = SPDSolver("lu" if name == "lu" else "jacobi", self.linear_tolerance, fallback=name,
+                                 distributed=distributed)
 
     def use_fipy_terms(self, solver=None):
         """Reference path: build FiPy terms every sweep and solve with a FiPy solver (default: FiPy's LU)."""
