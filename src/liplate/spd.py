@@ -18,6 +18,10 @@ Measured on the 33,600-cell Cu phase-field benchmark (one potential solve / one 
 `benchmarks/bench_phasefield.py`, hypre with its default options): pyamg 0.050 s / 0.028 s, hypre
 0.019 s / 0.012 s, Jacobi-CG 0.56 s (1800 iterations) / 0.011 s (36 iterations). A solve may ask for a
 looser tolerance than the solver's (``solve(..., tolerance=)``: inexact Newton in early sweeps).
+
+``distributed=True`` (hypre and Jacobi only): the same solves on PETSc's COMM_WORLD for a model that keeps
+the whole system on every rank (the phase field under ``mpiexec``); each rank gives PETSc its block of rows
+and gets the whole solution back.
 """
 from __future__ import annotations
 
@@ -87,7 +91,7 @@ class SPDSolver:
         self._fallback = (SPDSolver(fallback or "auto", tolerance, distributed=self.distributed)
                           if self.method == "jacobi" else None)
         self._rows: tuple[int, int, list[int]] | None = None   # this rank's row block, and every rank's size
-        self._dist = None        # (pattern, Mat, b, x) of the distributed solve, kept while the pattern is
+        self._dist = None        # (pattern, Mat, b, x) of the distributed solve, kept while the pattern holds
         self.use_petsc = petsc_available()      # Jacobi-CG in PETSc (C loop) or in numpy
 
     # -- public ---------------------------------------------------------------------------------------
@@ -274,7 +278,7 @@ class SPDSolver:
         return x, ksp.getIterationNumber()
 
     def _drop_dist(self) -> None:
-        if getattr(self, "_dist", None) is not None:
+        if self._dist is not None:
             for obj in self._dist[1:]:
                 obj.destroy()
         self._dist = None
