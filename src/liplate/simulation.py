@@ -129,6 +129,8 @@ def _run(case: Case, model, resume: bool, progress: bool | None) -> dict:
     out = case.output_dir
     root = is_root()
     log.info("liplate %s: case %s (model %s, substrate %s)", __version__, case.path, case.model, case.substrate)
+    if root and comm_info()[0] > 1 and model.parallel_note:
+        log.warning(model.parallel_note)
     x_edges, y_edges = model.grid_edges()
     writer = FieldWriter(out, x_edges, y_edges) if root else None
     rows: list[dict] = []

@@ -31,6 +31,8 @@ class Model(ABC):
 
     #: the FiPy mesh (global geometry is read by the writers)
     mesh = None
+    #: said once (warning) when a case of this model runs on several MPI ranks, e.g. what it does not share
+    parallel_note: str | None = None
 
     @abstractmethod
     def advance(self, dt: float, current_density: float) -> StepReport:

@@ -157,6 +157,10 @@ class FVOperator:
 
 class PhaseFieldModel(Model):
     name = "phasefield"
+    parallel_note = ("the phase field keeps its fields on every rank and shares only its linear solves between "
+                     "the ranks: same result, but on meshes of 1e4-1e5 cells no faster than one rank "
+                     "(docs/phasefield.md, Numerics); to use several cores for several cases, run them with "
+                     "`mpiexec -n N liplate sweep FILE`")
 
     def __init__(self, case):
         import fipy as fp
