@@ -44,7 +44,6 @@ from collections.abc import Callable
 
 import numpy as np
 from scipy import ndimage
-from scipy.optimize import brentq
 
 from .. import metrics
 from ..physics import creep as creep_mod
@@ -95,6 +94,8 @@ def graded_heights(height, n_cells, fine_dy, fine_height):
         coarse = np.full(n_coarse, rest / n_coarse)
     else:
         k = np.arange(1, n_coarse + 1)
+        from scipy.optimize import brentq  # here, not at the top: scipy.optimize takes 0.35 s to import
+
         r = brentq(lambda r: fine_dy * np.sum(r**k) - rest, 1.0 + 1e-12, 10.0)
         coarse = fine_dy * r**k
         coarse *= rest / coarse.sum()

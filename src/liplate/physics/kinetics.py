@@ -10,7 +10,6 @@ j > 0 and corresponds to a *negative* overpotential eta = phi_s - phi - E_eq < 0
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import brentq
 
 from .constants import FARADAY, GAS_CONSTANT
 
@@ -43,6 +42,8 @@ def overpotential_for_current(j, j0, alpha, temperature) -> float:
     # Bracket: |eta| is below the one-branch (Tafel) value for the smaller transfer coefficient.
     bound = 1e-3 + np.log(abs(j) / j0 + 1.0) / (min(alpha, 1 - alpha) * f)
     lo, hi = (-bound, 0.0) if j > 0 else (0.0, bound)
+    from scipy.optimize import brentq  # here, not at the top: scipy.optimize takes 0.35 s to import
+
     return float(brentq(lambda e: butler_volmer(e, j0, alpha, temperature) - j, lo, hi, xtol=1e-15, rtol=1e-14))
 
 
