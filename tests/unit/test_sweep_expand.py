@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
 from liplate.case import load_case
 from liplate.sweep_expand import SweepError, dumps_toml, load_sweep, point_name, slug
+
+REPO = Path(__file__).resolve().parents[2]
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -151,3 +154,18 @@ def test_estimated_cost_orders_cases_longest_first():
     assert estimated_cost(slow) == pytest.approx(7200.0 * 16)
     assert estimated_cost(slow) == pytest.approx(2 * estimated_cost(fast))
     assert estimated_cost({"protocol": {"capacity": "oops"}}) == 0.0
+
+
+@pytest.mark.parametrize("sweep_file", sorted((REPO / "cases").glob("*/sweep.toml")), ids=lambda p: p.parent.name)
+def test_shipped_sweep_files_expand_and_validate(sweep_file):
+    """Every sweep file in cases/ loads, and each of its points is a valid case, except the points of the
+    deliberately broken demo (which must have at least one invalid point)."""
+    from liplate.sweep_expand import check_point
+
+    sweep = load_sweep(sweep_file)
+    assert sweep.points
+    errors = [check_point(sweep, p, where=p.name) for p in sweep.points]
+    if "broken" in sweep_file.parent.name:
+        assert any(errors)
+    else:
+        assert not any(errors), [e for e in errors if e]
