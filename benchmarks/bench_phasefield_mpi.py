@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _cli import LIPLATE, timed
 
 REPO = Path(__file__).resolve().parents[1]
 SKIP = {"wall_time_s"}
@@ -37,18 +36,8 @@ def prepare(name: str, dest: Path, cells_x: int | None) -> Path:
 
 
 def run(case: Path, ranks: int) -> float:
-    liplate = str(Path(sys.executable).with_name("liplate"))
-    cmd = [liplate, "run", "-q", "--force", str(case)]
-    if ranks > 1:
-        cmd = ["mpiexec", "-n", str(ranks), *cmd]
-    env = dict(os.environ, OMP_NUM_THREADS="1", OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    t0 = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - t0
-    if out.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stdout[-2000:]}{out.stderr[-2000:]}")
-    return wall
-
+    cmd = [LIPLATE, "run", "-q", "--force", str(case)]
+    return timed(["mpiexec", "-n", str(ranks), *cmd] if ranks > 1 else cmd)
 
 def largest_difference(a: dict, b: dict) -> tuple[float, str]:
     worst = (0.0, "-")

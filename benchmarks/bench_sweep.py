@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _cli import LIPLATE, timed
+
 REPO = Path(__file__).resolve().parents[1]
 BASE = REPO / "cases" / "sharp_li2te_cu_0p5mA_1mAh"
 
@@ -47,16 +49,7 @@ title = "sweep benchmark"
 def run(ranks: int, workdir: Path, args) -> float:
     workdir.mkdir(parents=True)
     (workdir / "sweep.toml").write_text(SWEEP.format(base=BASE, cells=args.cells, dt_max=args.dt_max))
-    liplate = Path(sys.executable).with_name("liplate")
-    env = dict(os.environ, OMP_NUM_THREADS="1", OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    cmd = ["mpiexec", "-n", str(ranks), str(liplate), "sweep", "-q", str(workdir / "sweep.toml")]
-    t0 = time.perf_counter()
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    if out.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stdout}{out.stderr}")
-    return wall
-
+    return timed(["mpiexec", "-n", str(ranks), LIPLATE, "sweep", "-q", str(workdir / "sweep.toml")])
 
 BURN = "x = 0\nfor i in range(20_000_000):\n    x += i\n"
 
