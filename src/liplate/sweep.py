@@ -68,7 +68,8 @@ class Engine:
         self._buf = b""  # bytes read from the child, not yet a whole line
 
     def start(self) -> None:
-        """Start the child now (it imports FiPy and the models while this process does other work)."""
+        """Start the child unless it is running (it imports FiPy and the models while this process does
+        other work); a child that died is replaced."""
         if self.proc is None or self.proc.poll() is not None:
             self._start()
 
@@ -78,8 +79,7 @@ class Engine:
                                      stdout=subprocess.PIPE, env=child_env())
 
     def submit(self, job: dict) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            self._start()
+        self.start()
         self.job, self.started = job, time.monotonic()
         try:
             self.proc.stdin.write((json.dumps(job) + "\n").encode())
