@@ -58,7 +58,7 @@ from ..physics.kinetics import (
     butler_volmer_with_slope,
     overpotential_for_current,
 )
-from ..spd import LinearSolveError, SPDSolver, amg_backend
+from ..spd import LinearSolveError, SPDSolver
 from ..units import C_M2_PER_MAH_CM2, M_PER_UM, to_si
 from .base import Model, StepFailed, StepReport
 from .phasefield_config import NUCLEATION_SECTION, PHASEFIELD_SECTION, SUBSTRATE_SECTION
@@ -295,15 +295,16 @@ class PhaseFieldModel(Model):
         self.solver_name = name
         # Under mpiexec every rank keeps the whole fields (they are small: the cost is in the solves) and the
         # two linear systems are solved across the ranks by PETSc (spd.SPDSolver, distributed).
-        size = comm_info()[0]
-        distributed = size > 1
-        if distributed and amg_backend(name) != "hypre":
-            raise ValueError(f"[numerics] solver = {name!r} solves on one MPI rank only; to share a phase-field case "
-                             f"between {size} ranks use solver = 'pcg-amg' with PETSc (petsc4py: CG with hypre "
-                             "BoomerAMG), or run it without mpiexec")
-        self._spd_phi = SPDSolver(name, self.linear_tolerance, distributed=distributed)
-        self._spd_xi = SPDSolver("lu" if name == "lu" else "jacobi", self.linear_tolerance, fallback=name,
-                                 distributed=distributed)
+        distributed = comm_info()[0] > 1
+        try:
+            self._spd_phi = SPDSolver(name, self.linear_tolerance, distributed=distributed)
+            self._spd_xi = SPDSolver("lu" if name == "lu" else "jacobi", self.linear_tolerance, fallback=name,
+                                     distributed=distributed)
+        except ValueError as exc:
+            if not distributed:
+                raise
+            raise ValueError(f"[numerics] solver = {name!r} solves on one MPI rank only: {exc}; or run the case "
+                             "without mpiexec") from exc
 
     def use_fipy_terms(self, solver=None):
         """Reference path: build FiPy terms every sweep and solve with a FiPy solver (default: FiPy's LU)."""
