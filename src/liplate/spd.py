@@ -222,15 +222,9 @@ class SPDSolver:
         csr = (A.indptr.astype(PETSc.IntType, copy=False), A.indices.astype(PETSc.IntType, copy=False),
                np.ascontiguousarray(A.data))
         mat = PETSc.Mat().createAIJWithArrays(A.shape, csr, comm=PETSc.COMM_SELF)
-        ksp.setOperators(mat)
-        ksp.setTolerances(rtol=0.5 * tolerance, atol=0.0)
-        bv = mat.createVecLeft()
-        bv.setArray(b)
-        xv = mat.createVecRight()
-        xv.setArray(x0)
-        ksp.solve(bv, xv)
+        bv, xv = mat.createVecLeft(), mat.createVecRight()
+        its = self._ksp_solve(ksp, mat, bv, xv, b, x0, tolerance)
         x = xv.getArray().copy()
-        its = ksp.getIterationNumber()
         for obj in (bv, xv, mat):
             obj.destroy()
         return x, its
@@ -268,14 +262,21 @@ class SPDSolver:
             self._dist[1].setValuesCSR(indptr, indices, data)
             self._dist[1].assemble()
         _, mat, bv, xv = self._dist
-        ksp.setOperators(mat)
-        ksp.setTolerances(rtol=0.5 * tolerance, atol=0.0)
-        bv.setArray(b[lo:hi])
-        xv.setArray(x0[lo:hi])
-        ksp.solve(bv, xv)
+        its = self._ksp_solve(ksp, mat, bv, xv, b[lo:hi], x0[lo:hi], tolerance)
         x = np.empty(n)
         comm.tompi4py().Allgatherv(np.ascontiguousarray(xv.getArray()), [x, counts])
-        return x, ksp.getIterationNumber()
+        return x, its
+
+    @staticmethod
+    def _ksp_solve(ksp, mat, bv, xv, b, x0, tolerance) -> int:
+        """One solve of ``mat`` x = b into ``xv`` from x0, to |r| <= tolerance/2 |b| (the stopping rule of every
+        PETSc backend); returns the iterations."""
+        ksp.setOperators(mat)
+        ksp.setTolerances(rtol=0.5 * tolerance, atol=0.0)
+        bv.setArray(b)
+        xv.setArray(x0)
+        ksp.solve(bv, xv)
+        return ksp.getIterationNumber()
 
     def _drop_dist(self) -> None:
         if self._dist is not None:
