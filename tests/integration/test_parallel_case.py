@@ -18,24 +18,22 @@ KEYS = ("thickness_mean_um", "faraday_thickness_um", "capacity_mAh_cm2", "cell_v
         "focusing_factor_peak", "sei_thickness_mean_nm", "li_lost_to_sei_mAh_cm2", "steps", "cells")
 
 
+def _mpirun(d, ranks=2):
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMP_NUM_THREADS="1")
+    return subprocess.run(["mpiexec", "-n", str(ranks), sys.executable, "-m", "liplate.cli", "run", str(d), "-q"],
+                          capture_output=True, text=True, timeout=300, env=env)
+
+
 def test_two_ranks_equal_serial(case_dir):
     over = dict(domain__cells_x=16, domain__cells_y=16, output__frames=2)
     serial = run_case(case_dir("serial", **over), progress=False)
     d = case_dir("parallel", **over)
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMP_NUM_THREADS="1")
-    out = subprocess.run(["mpiexec", "-n", "2", sys.executable, "-m", "liplate.cli", "run", str(d), "-q"],
-                         capture_output=True, text=True, timeout=300, env=env)
+    out = _mpirun(d)
     assert out.returncode == 0, out.stderr[-3000:]
     par = json.loads((d / "output" / "summary.json").read_text())
     assert par["provenance"]["mpi_size"] == 2
     for k in KEYS:
         assert par[k] == pytest.approx(serial[k], rel=1e-3), k
-
-
-def _mpirun(d, ranks=2):
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMP_NUM_THREADS="1")
-    return subprocess.run(["mpiexec", "-n", str(ranks), sys.executable, "-m", "liplate.cli", "run", str(d), "-q"],
-                          capture_output=True, text=True, timeout=300, env=env)
 
 
 def test_phase_field_on_two_ranks_equals_serial(shipped_case):
