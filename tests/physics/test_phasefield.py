@@ -132,7 +132,8 @@ def test_mesh_convergence_headline_metrics():
 
     The model lengths are fixed in um, not in cells (interface lengths 4 um x 0.5 um, nucleus half-width
     12 um), and both meshes take the same 240 steps of 30 s (time-step converged, docs/phasefield.md), so
-    only the spatial discretisation changes. Measured: wetted 0.647 / 0.657, peak 1.652 / 1.661."""
+    only the spatial discretisation changes. Measured: wetted 0.673 / 0.680, peak 2.998 / 3.099
+    (j0 = 2 mA/cm^2: 1.652 / 1.661)."""
     from liplate.models.phasefield import PhaseFieldModel
 
     out = []

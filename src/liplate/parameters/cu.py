@@ -18,7 +18,7 @@ PARAMETERS = {
         "calibrated: one nucleus per (200 um)^2, 200 um mean spacing, so that islands are 100-200 um across "
         "after 1 mAh/cm^2 at 0.5 mA/cm^2 (BRIEF §2)"),
     "bare_exchange_current_density": Param(
-        20.0, "A/m^2", "current_density",
+        320.0, "A/m^2", "current_density",
         "Li+ reduction on the bare collector: assumed equal to lpscl.exchange_current_density (the same "
         "Li+ + e- -> Li step; whether the product nucleates is decided by the nucleation gate)"),
 }
