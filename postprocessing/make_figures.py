@@ -4,9 +4,10 @@
     .venv/bin/python postprocessing/make_figures.py --gallery docs/gallery  # also copy the gallery PNGs
 
 For each reference case: skip it with a message if its directory is missing, run it
-(``liplate run DIR``) if it has no completed outputs, then draw thickness vs capacity, voltage vs
-capacity, current focusing, SEI, a sweep-style plot of the reference cases' summaries, a pyvista
-quick-look, and ParaView screenshots (pvbatch, under ``xvfb-run -a`` when there is no display) plus a
+(``liplate run DIR``) if it has no completed outputs (``--force`` if they are of other inputs: a newer
+liplate or an edited case.toml), then draw thickness vs capacity, voltage vs capacity, current
+focusing, SEI, a sweep-style plot of the reference cases' summaries, a pyvista quick-look, and
+ParaView screenshots (pvbatch, under ``xvfb-run -a`` when there is no display) plus a
 ParaView state file. ``--sweep results.csv --sweep-x X --sweep-y Y`` adds a plot of a real sweep.
 """
 from __future__ import annotations
@@ -60,6 +61,17 @@ def _liplate_cmd() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "liplate.cli"]
 
 
+def _stale(case_dir: Path) -> list[str]:
+    """How the stored run's inputs differ from the case's now (a newer liplate, an edited case.toml)."""
+    from liplate.case import CaseError, load_case
+    from liplate.simulation import stored_input_changes
+
+    try:
+        return stored_input_changes(load_case(case_dir))
+    except CaseError:
+        return []
+
+
 def ensure_outputs(case_dirs, run_missing: bool = True) -> list[Path]:
     """Case directories that have completed outputs, running those without (unless run_missing is False)."""
     ready = []
@@ -68,10 +80,13 @@ def ensure_outputs(case_dirs, run_missing: bool = True) -> list[Path]:
             print(f"skip {d}: case directory missing")
             continue
         status = C.CaseOutput(d).summary.get("status")
-        if status != "completed" and run_missing:
-            print(f"run  {d} (no completed outputs) ...", flush=True)
+        stale = status == "completed" and _stale(d)
+        if (status != "completed" or stale) and run_missing:
+            why = f"outputs from other inputs: {stale[0]}" if stale else "no completed outputs"
+            print(f"run  {d} ({why}) ...", flush=True)
             t0 = time.perf_counter()
-            r = subprocess.run([*_liplate_cmd(), "run", str(d)], capture_output=True, text=True)
+            force = ["--force"] if stale else []
+            r = subprocess.run([*_liplate_cmd(), "run", str(d), *force], capture_output=True, text=True)
             print(f"     {d}: exit {r.returncode} in {time.perf_counter() - t0:.1f} s")
             if r.returncode != 0:
                 print((r.stdout + r.stderr)[-2000:])

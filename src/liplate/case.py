@@ -86,6 +86,39 @@ class Case:
         return json.dumps(self.resolved(), indent=2, sort_keys=False)
 
 
+def _inputs(resolved: dict[str, Any]) -> dict[str, Any]:
+    """The values of a resolved case that can change a result, flat: "section.key" (all but the title)
+    and "parameters <set>.<name>" (value and unit; sources and notes are text)."""
+    flat: dict[str, Any] = {}
+    for sname, sec in (resolved.get("sections") or {}).items():
+        for k, v in sec.items():
+            if (sname, k) != ("case", "title"):
+                flat[f"{sname}.{k}"] = v
+    for set_name, ps in (resolved.get("parameters") or {}).items():
+        for name, p in ps.items():
+            flat[f"parameters {set_name}.{name}"] = (p.get("value"), p.get("unit"))
+    return json.loads(json.dumps(flat))      # the JSON form, as stored in case_resolved.json
+
+
+def input_changes(stored: dict[str, Any], current: dict[str, Any], limit: int = 6) -> list[str]:
+    """How two resolved cases (``Case.resolved()``, ``output/case_resolved.json``) differ in anything that
+    can change a result: one line per differing value ("key: stored -> now"), at most ``limit`` lines
+    plus a count of the rest; [] when they agree. Catches what the case file does not show: a default
+    or a parameter set changed by a newer liplate."""
+    old, new = _inputs(stored), _inputs(current)
+    missing = "(not set)"
+    lines = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key, missing), new.get(key, missing)
+        if a != b:
+            if key.startswith("parameters ") and isinstance(a, list) and isinstance(b, list):
+                a, b = f"{a[0]:g} {a[1]}", f"{b[0]:g} {b[1]}"
+            lines.append(f"{key}: {a} -> {b}")
+    if len(lines) > limit:
+        lines = lines[:limit] + [f"... and {len(lines) - limit} more"]
+    return lines
+
+
 def _check_value(where: str, name: str, key: Key, value: Any) -> Any:
     def fail(msg: str):
         raise CaseError(f"{where}: key '{name}' = {value!r}: {msg}")

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .case import Case, CaseError, load_case
+from .case import Case, CaseError, input_changes, load_case
 from .env import git_revision
 from .io import checkpoint as ckpt
 from .io import summary as summ
@@ -67,6 +67,13 @@ def _solver_suite() -> str | None:
         return None
 
 
+def stored_input_changes(case: Case) -> list[str]:
+    """How the inputs stored with the case's output (``case_resolved.json``) differ from what the case
+    resolves to now ([] if they agree or nothing is stored). See :func:`liplate.case.input_changes`."""
+    stored = summ.read(case.output_dir / "case_resolved.json")
+    return input_changes(stored, case.resolved()) if stored else []
+
+
 def run_case(path, force: bool = False, resume: bool = False, progress: bool | None = None,
              verbose: bool = False) -> dict:
     """Run the case in directory ``path``; return its summary dict.
@@ -78,6 +85,11 @@ def run_case(path, force: bool = False, resume: bool = False, progress: bool | N
     out = case.output_dir
     summary_path = out / "summary.json"
     if summ.is_complete(summary_path) and not force:
+        changes = stored_input_changes(case)
+        if changes:
+            raise CaseError(f"{case.path}: {out.name}/ holds a completed run of different inputs (a newer liplate or "
+                            "an edited case.toml); its results do not answer this case:\n  " + "\n  ".join(changes)
+                            + "\nrerun with --force to replace them, or copy the case to a new directory to keep both")
         log.info("%s is already completed; returning the stored summary (use --force to redo)", case.path)
         return summ.read(summary_path)
     checkpoint_path = out / ckpt.CHECKPOINT

@@ -295,7 +295,13 @@ def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
     elif force:
         entry["action"] = "force" if out.is_dir() else "run"
     elif stored and stored.get("status") == summ.COMPLETED:
-        entry.update(status=FINAL_OK, summary=stored, action="skip")
+        # Same case.toml, but what it resolves to may have moved (a newer liplate's defaults or parameters).
+        moved = _stored_inputs_changed(case_dir)
+        if moved:
+            entry.update(note="completed with different inputs (" + "; ".join(moved[:2]) + "): run again",
+                         action="force")
+        else:
+            entry.update(status=FINAL_OK, summary=stored, action="skip")
     elif stored:  # failed before: start over
         entry["action"] = "force"
     elif (out / CHECKPOINT).is_file():
@@ -305,6 +311,14 @@ def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
     else:
         entry["action"] = "run"
     return entry
+
+
+def _stored_inputs_changed(case_dir) -> list[str]:
+    """Differences between the stored run's resolved inputs and the case's now ([] if none)."""
+    from .case import load_case
+    from .simulation import stored_input_changes
+
+    return stored_input_changes(load_case(case_dir))
 
 
 def _physics(case_text: str) -> dict | None:

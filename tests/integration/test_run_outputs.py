@@ -61,6 +61,33 @@ def test_completed_case_not_recomputed(case_dir):
     assert (d / "output" / "summary.json").stat().st_mtime_ns != mtime
 
 
+def test_completed_run_of_other_inputs_is_not_returned(case_dir):
+    """A stored run whose resolved inputs differ from the case's now (an edited case.toml, or a newer
+    liplate with other defaults) is not handed back as this case's result: a clear error, --force redoes it.
+    A new title, or another source text of a parameter, is not a different input."""
+    from liplate.case import CaseError
+
+    d = case_dir()
+    run_case(d, progress=False)
+    resolved = d / "output" / "case_resolved.json"
+    stored = json.loads(resolved.read_text())
+    stored["sections"]["case"]["title"] = "another title"
+    stored["parameters"]["lpscl"]["conductivity"]["source"] = "another source"
+    resolved.write_text(json.dumps(stored))
+    assert run_case(d, progress=False)["status"] == "completed"          # same inputs: the stored result
+
+    stored["parameters"]["lpscl"]["exchange_current_density"]["value"] = 20.0
+    stored["sections"]["numerics"]["dt_max"] = 60.0
+    resolved.write_text(json.dumps(stored))
+    with pytest.raises(CaseError) as err:
+        run_case(d, progress=False)
+    msg = str(err.value)
+    assert "lpscl.exchange_current_density: 20 A/m^2 -> 320 A/m^2" in msg
+    assert "numerics.dt_max: 60.0 -> 600.0" in msg and "--force" in msg
+    assert run_case(d, force=True, progress=False)["status"] == "completed"
+    assert run_case(d, progress=False)["status"] == "completed"
+
+
 def test_outputs_complete_and_read_by_pyvista(case_dir):
     os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
     pv = pytest.importorskip("pyvista")

@@ -82,10 +82,24 @@ def test_sweep_gathers_results_and_a_rerun_skips_them(tmp_path):
     assert [p.stat().st_mtime_ns for p in summaries] == stamps
     assert len(rows(tmp_path)) == 4
 
-    # Changing what every case shares rewrites the case files and redoes the cases.
-    f.write_text(f.read_text().replace("[product]", '[common]\n"output.frames" = 2\n[product]'))
+    # Same case.toml, but a stored run of other inputs (as after a newer liplate changed a default
+    # parameter): that case is planned again, the others are still skipped.
     from liplate.sweep import _plan
     from liplate.sweep_expand import load_sweep
+    resolved = summaries[0].with_name("case_resolved.json")
+    stored = json.loads(resolved.read_text())
+    stored["parameters"]["lpscl"]["conductivity"]["value"] = 0.1
+    resolved.write_text(json.dumps(stored))
+    s = load_sweep(f)
+    plans = {p.name: _plan(s, p, force=False) for p in s.points}
+    redo = plans[summaries[0].parent.parent.name]
+    assert redo["action"] == "force" and "lpscl.conductivity" in redo["note"]
+    assert sorted(e["action"] for e in plans.values()) == ["force", "skip", "skip", "skip"]
+    assert run(f) == 0
+    assert summaries[0].stat().st_mtime_ns != stamps[0] and [p.stat().st_mtime_ns for p in summaries[1:]] == stamps[1:]
+
+    # Changing what every case shares rewrites the case files and redoes the cases.
+    f.write_text(f.read_text().replace("[product]", '[common]\n"output.frames" = 2\n[product]'))
     s = load_sweep(f)
     assert {_plan(s, p, force=False)["action"] for p in s.points} == {"run"}
     assert not list((tmp_path / "runs").glob("*/output"))                # stale results are gone
