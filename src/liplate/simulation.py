@@ -67,9 +67,11 @@ def _solver_suite() -> str | None:
         return None
 
 
-def stored_input_changes(case: Case) -> list[str]:
-    """How the inputs stored with the case's output (``case_resolved.json``) differ from what the case
-    resolves to now ([] if they agree or nothing is stored). See :func:`liplate.case.input_changes`."""
+def stored_input_changes(path) -> list[str]:
+    """How the inputs stored with a case's output (``case_resolved.json``) differ from what the case
+    (a :class:`Case` or its directory) resolves to now ([] if they agree or nothing is stored).
+    See :func:`liplate.case.input_changes`."""
+    case = path if isinstance(path, Case) else load_case(path)
     stored = summ.read(case.output_dir / "case_resolved.json")
     return input_changes(stored, case.resolved()) if stored else []
 

@@ -296,7 +296,9 @@ def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
         entry["action"] = "force" if out.is_dir() else "run"
     elif stored and stored.get("status") == summ.COMPLETED:
         # Same case.toml, but what it resolves to may have moved (a newer liplate's defaults or parameters).
-        moved = _stored_inputs_changed(case_dir)
+        from .simulation import stored_input_changes
+
+        moved = stored_input_changes(case_dir)
         if moved:
             entry.update(note="completed with different inputs (" + "; ".join(moved[:2]) + "): run again",
                          action="force")
@@ -311,14 +313,6 @@ def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
     else:
         entry["action"] = "run"
     return entry
-
-
-def _stored_inputs_changed(case_dir) -> list[str]:
-    """Differences between the stored run's resolved inputs and the case's now ([] if none)."""
-    from .case import load_case
-    from .simulation import stored_input_changes
-
-    return stored_input_changes(load_case(case_dir))
 
 
 def _physics(case_text: str) -> dict | None:

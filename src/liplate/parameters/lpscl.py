@@ -25,7 +25,7 @@ PARAMETERS = {
 # R_P ~ 0.8 ohm cm^2: j0 = RT/(F R_P) (linearised Butler-Volmer, alpha_a + alpha_c = 1). R_P = R_ct + R_SEI
 # >= R_ct, so RT/(F R_P) is the smallest j0 the measurement allows; the model's own interface starts with
 # no SEI (anode-free, sei.initial_thickness = 0), where its resistance is R_ct alone. The BRIEF's prior
-# "of order 1-5 mA/cm^2" (no LPSCl value settled) is 6-30x lower; docs/phasefield.md ("Exchange current
+# "of order 1-5 mA/cm^2" (no LPSCl value settled) is 6-32x lower; docs/phasefield.md ("Exchange current
 # density") gives the reasons and what the Cu results do over 1-32 mA/cm^2.
 PARAMETERS["exchange_current_density"] = Param(
     320.0, "A/m^2", "current_density",
