@@ -46,3 +46,11 @@ def test_li2te_cu_grows_a_uniform_film(summaries):
 def test_nucleation_overpotential_is_higher_on_cu(summaries, current):
     cu, li2te = summaries[f"cu_{current}_1mAh"], summaries[f"li2te_cu_{current}_1mAh"]
     assert cu["nucleation_overpotential_mV"] > li2te["nucleation_overpotential_mV"]
+
+
+@pytest.mark.parametrize("current", ["0p5mA", "1mA"])
+def test_focused_current_opens_shallower_flaws_on_cu(summaries, current):
+    """BRIEF §5: the flaw-opening pressure is reached first where the current is focused."""
+    cu, li2te = summaries[f"cu_{current}_1mAh"], summaries[f"li2te_cu_{current}_1mAh"]
+    assert cu["plating_pressure_peak_MPa"] > li2te["plating_pressure_peak_MPa"]
+    assert cu["critical_flaw_depth_um"] < li2te["critical_flaw_depth_um"]

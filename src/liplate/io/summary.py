@@ -10,7 +10,8 @@ SUMMARY_KEYS = (
     "status", "substrate", "current_density_mA_cm2", "capacity_mAh_cm2", "thickness_mean_um",
     "thickness_std_um", "faraday_thickness_um", "wetted_fraction", "island_count", "island_width_mean_um",
     "focusing_factor_peak",
-    "focusing_factor_mean", "penetration_depth_um", "short_circuit", "short_capacity_mAh_cm2",
+    "focusing_factor_mean", "plating_pressure_peak_MPa", "critical_flaw_depth_um",
+    "penetration_depth_um", "short_circuit", "short_capacity_mAh_cm2",
     "sei_thickness_mean_nm", "li_lost_to_sei_mAh_cm2", "cell_voltage_final_V",
     "nucleation_overpotential_mV", "cells", "steps", "wall_time_s",
 )

@@ -14,6 +14,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+def flaw_opening_observables(j_peak: float, case) -> dict[str, float | None]:
+    """Output keys of the flaw-opening criterion (physics/fracture.py, BRIEF §5) at the most loaded point
+    of the plating interface, local current ``j_peak`` (A/m^2): the pressure the Li there can build
+    (MPa) and the shallowest SE flaw that opens under it (um). None where nothing plates."""
+    if not np.isfinite(j_peak) or j_peak <= 0:
+        return {"plating_pressure_peak_MPa": None, "critical_flaw_depth_um": None}
+    from ..physics import fracture
+
+    p, a = fracture.at_current(j_peak, case.p("lpscl.exchange_current_density"), case.p("lpscl.transfer_coefficient"),
+                               case["protocol"]["temperature"], case.p("li.molar_volume"),
+                               case.p("lpscl.fracture_toughness"))
+    return {"plating_pressure_peak_MPa": p / 1e6, "critical_flaw_depth_um": a / 1e-6}
+
+
 class StepFailed(RuntimeError):
     """A trial step that did not converge (or gave NaN / out-of-range fields). State is unchanged."""
 

@@ -60,7 +60,7 @@ from ..physics.kinetics import (
 )
 from ..spd import LinearSolveError, SPDSolver
 from ..units import C_M2_PER_MAH_CM2, M_PER_UM, to_si
-from .base import Model, StepFailed, StepReport
+from .base import Model, StepFailed, StepReport, flaw_opening_observables
 from .phasefield_config import NUCLEATION_SECTION, PHASEFIELD_SECTION, SUBSTRATE_SECTION
 
 _REGION_DILATION = 3   # cells: the diffuse interface around xi > 1/2 that belongs to a Li region
@@ -884,6 +884,7 @@ class PhaseFieldModel(Model):
             "focusing_factor_peak": ff_peak,
             "focusing_factor_mean": ff_mean,
             "penetration_depth_um": metrics.penetration_depth(xi2, self.y_faces, self.dy) / M_PER_UM,
+            **flaw_opening_observables(ff_peak * j_app, self.case),
             "contact_angle_deg": self.theta,
             "apparent_contact_angle_deg": wetting.apparent_angle(self.theta, self.stretch),
             "nucleation_gate_overpotential_mV": 1e3 * self.eta_n,

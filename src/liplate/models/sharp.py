@@ -35,7 +35,7 @@ from ..physics.nernst_planck import ConcentrationSolver, concentration_overpoten
 from ..physics.potential import InterfacePotentialSolver, SolveFailed
 from ..solvers import make_solver
 from ..units import A_M2_PER_MA_CM2, C_M2_PER_MAH_CM2, M_PER_UM
-from .base import Model, StepFailed, StepReport
+from .base import Model, StepFailed, StepReport, flaw_opening_observables
 
 
 class SharpInterfaceModel(Model):
@@ -166,6 +166,7 @@ class SharpInterfaceModel(Model):
             "wetted_fraction": 1.0,
             "focusing_factor_peak": float(np.max(sol.j) / j_app),
             "focusing_factor_mean": float(np.mean(np.abs(sol.j)) / j_app),
+            **flaw_opening_observables(float(np.max(sol.j)), self.case),
             "current_density_mA_cm2": j_app / A_M2_PER_MA_CM2,
             "penetration_depth_um": 0.0,
             "short_circuit": False,
