@@ -21,11 +21,12 @@ def flaw_opening_observables(j_peak: float, case) -> dict[str, float | None]:
     if not np.isfinite(j_peak) or j_peak <= 0:
         return {"plating_pressure_peak_MPa": None, "critical_flaw_depth_um": None}
     from ..physics import fracture
+    from ..units import M_PER_UM
 
     p, a = fracture.at_current(j_peak, case.p("lpscl.exchange_current_density"), case.p("lpscl.transfer_coefficient"),
                                case["protocol"]["temperature"], case.p("li.molar_volume"),
                                case.p("lpscl.fracture_toughness"))
-    return {"plating_pressure_peak_MPa": p / 1e6, "critical_flaw_depth_um": a / 1e-6}
+    return {"plating_pressure_peak_MPa": p / 1e6, "critical_flaw_depth_um": a / M_PER_UM}
 
 
 class StepFailed(RuntimeError):

@@ -2,8 +2,8 @@
 
 Lithium plated into a surface flaw of the solid electrolyte (a crack, a pore, a grain-boundary groove
 at the Li|SE interface) is confined: it keeps depositing until its pressure balances the driving force,
-V_m p = F |eta|, i.e. p = F |eta| / V_m (about 74 MPa per 10 mV; Duan et al. measured ~75 MPa at a
-Li tip at ~10 mV, BRIEF §6). A flaw of depth a opens (Griffith / linear-elastic fracture, a pressurised
+V_m p = F |eta|, i.e. p = F |eta| / V_m (about 74 MPa per 10 mV; BRIEF §6 after Duan et al.: ~75 MPa
+at a confined Li tip at ~10 mV). A flaw of depth a opens (Griffith / linear-elastic fracture, a pressurised
 edge crack with geometry factor 1) when
 
     p sqrt(pi a) >= K_IC        (K_IC ~ 0.23 MPa m^1/2 for sulfide SEs, BRIEF §6)
