@@ -64,3 +64,14 @@ def test_model_level_inconsistency_is_a_case_error(case_dir):
     with pytest.raises(CaseError, match="cells_y"):
         run_case(d)
     assert not (d / "output").exists()
+
+
+def test_the_li_lpscl_exchange_current_density_is_one_value_in_every_set():
+    """The bare collectors and the counter electrode use the Li|LPSCl j0 (the same Li+ + e- step; their
+    sources say "assumed equal"); a recalibration must move all of them together."""
+    from liplate.parameters import load_set
+
+    j0 = load_set("lpscl")["exchange_current_density"].value
+    assert load_set("cu")["bare_exchange_current_density"].value == j0
+    assert load_set("li2te_cu")["bare_exchange_current_density"].value == j0
+    assert load_set("cell")["counter_exchange_current_density"].value == j0
