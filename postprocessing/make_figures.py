@@ -63,8 +63,7 @@ def _liplate_cmd() -> list[str]:
 
 def _stale(case_dir: Path) -> list[str]:
     """How the stored run's inputs differ from the case's now (a newer liplate, an edited case.toml)."""
-    from liplate.case import CaseError
-    from liplate.simulation import stored_input_changes
+    from liplate.case import CaseError, stored_input_changes
 
     try:
         return stored_input_changes(case_dir)

@@ -119,6 +119,17 @@ def input_changes(stored: dict[str, Any], current: dict[str, Any], limit: int = 
     return lines
 
 
+def stored_input_changes(path: Case | str | Path) -> list[str]:
+    """How the inputs stored with a case's output (``output/case_resolved.json``) differ from what the
+    case (a :class:`Case` or its directory) resolves to now ([] if they agree or nothing is stored)."""
+    case = path if isinstance(path, Case) else load_case(path)
+    try:
+        stored = json.loads((case.output_dir / "case_resolved.json").read_text())
+    except (OSError, ValueError):
+        return []
+    return input_changes(stored, case.resolved())
+
+
 def _check_value(where: str, name: str, key: Key, value: Any) -> Any:
     def fail(msg: str):
         raise CaseError(f"{where}: key '{name}' = {value!r}: {msg}")

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .case import Case, CaseError, input_changes, load_case
+from .case import Case, CaseError, load_case, stored_input_changes
 from .env import git_revision
 from .io import checkpoint as ckpt
 from .io import summary as summ
@@ -67,15 +67,6 @@ def _solver_suite() -> str | None:
         return None
 
 
-def stored_input_changes(path) -> list[str]:
-    """How the inputs stored with a case's output (``case_resolved.json``) differ from what the case
-    (a :class:`Case` or its directory) resolves to now ([] if they agree or nothing is stored).
-    See :func:`liplate.case.input_changes`."""
-    case = path if isinstance(path, Case) else load_case(path)
-    stored = summ.read(case.output_dir / "case_resolved.json")
-    return input_changes(stored, case.resolved()) if stored else []
-
-
 def run_case(path, force: bool = False, resume: bool = False, progress: bool | None = None,
              verbose: bool = False) -> dict:
     """Run the case in directory ``path``; return its summary dict.
@@ -102,6 +93,11 @@ def run_case(path, force: bool = False, resume: bool = False, progress: bool | N
         if not checkpoint_path.is_file():
             raise CaseError(f"{case.path}: nothing to resume (no {out.name}/{ckpt.CHECKPOINT}); "
                             "run without --resume")
+        changes = stored_input_changes(case)
+        if changes:
+            raise CaseError(f"{case.path}: the unfinished run in {out.name}/ was started from different inputs; "
+                            "resuming would mix them:\n  " + "\n  ".join(changes)
+                            + "\nstart over with --force")
     elif checkpoint_path.is_file() or (out / "timeseries.csv").is_file():
         raise CaseError(f"{case.path}: {out.name}/ holds an unfinished run; continue it with --resume "
                         "or start over with --force")

@@ -261,6 +261,7 @@ def _rank() -> int:
 
 def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
     """Write the point's case.toml; decide whether to skip, run, resume or redo it."""
+    from .case import stored_input_changes
     from .io import summary as summ
     from .io.atomic import write_text
     from .io.checkpoint import CHECKPOINT
@@ -294,16 +295,14 @@ def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
                      "deleted, run again", action="run")
     elif force:
         entry["action"] = "force" if out.is_dir() else "run"
+    elif (stored and stored.get("status") == summ.COMPLETED or (out / CHECKPOINT).is_file()) \
+            and (moved := stored_input_changes(case_dir)):
+        # Same case.toml, but what it resolves to moved (a newer liplate's defaults or parameter sets):
+        # neither the stored result nor the checkpoint belongs to this case any more.
+        entry.update(note="stored run of different inputs (" + "; ".join(moved[:2]) + "): run again",
+                     action="force")
     elif stored and stored.get("status") == summ.COMPLETED:
-        # Same case.toml, but what it resolves to may have moved (a newer liplate's defaults or parameters).
-        from .simulation import stored_input_changes
-
-        moved = stored_input_changes(case_dir)
-        if moved:
-            entry.update(note="completed with different inputs (" + "; ".join(moved[:2]) + "): run again",
-                         action="force")
-        else:
-            entry.update(status=FINAL_OK, summary=stored, action="skip")
+        entry.update(status=FINAL_OK, summary=stored, action="skip")
     elif stored:  # failed before: start over
         entry["action"] = "force"
     elif (out / CHECKPOINT).is_file():

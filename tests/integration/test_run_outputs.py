@@ -87,6 +87,14 @@ def test_completed_run_of_other_inputs_is_not_returned(case_dir):
     assert run_case(d, force=True, progress=False)["status"] == "completed"
     assert run_case(d, progress=False)["status"] == "completed"
 
+    # An unfinished run of other inputs is not resumed either (it would mix the two).
+    from liplate.io.checkpoint import CHECKPOINT
+    (d / "output" / "summary.json").unlink()
+    (d / "output" / CHECKPOINT).write_bytes(b"not read")
+    resolved.write_text(json.dumps(stored))
+    with pytest.raises(CaseError, match="resuming would mix them"):
+        run_case(d, resume=True, progress=False)
+
 
 def test_outputs_complete_and_read_by_pyvista(case_dir):
     os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")

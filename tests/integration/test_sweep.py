@@ -97,6 +97,14 @@ def test_sweep_gathers_results_and_a_rerun_skips_them(tmp_path):
     assert sorted(e["action"] for e in plans.values()) == ["force", "skip", "skip", "skip"]
     assert run(f) == 0
     assert summaries[0].stat().st_mtime_ns != stamps[0] and [p.stat().st_mtime_ns for p in summaries[1:]] == stamps[1:]
+    # ... and an unfinished one of other inputs is started over, not resumed.
+    from liplate.io.checkpoint import CHECKPOINT
+    summaries[1].unlink()
+    summaries[1].with_name(CHECKPOINT).write_bytes(b"not read")
+    summaries[1].with_name("case_resolved.json").write_text(json.dumps(stored))
+    plan = _plan(load_sweep(f), next(p for p in s.points if p.name == summaries[1].parent.parent.name), force=False)
+    assert plan["action"] == "force" and "lpscl.conductivity" in plan["note"]
+    assert run(f) == 0 and {r["status"] for r in rows(tmp_path)} == {"completed"}
 
     # Changing what every case shares rewrites the case files and redoes the cases.
     f.write_text(f.read_text().replace("[product]", '[common]\n"output.frames" = 2\n[product]'))
