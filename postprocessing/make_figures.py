@@ -142,8 +142,11 @@ def paraview_screenshots(output_dir: Path, image_dir: Path, state: Path | None =
     args = [*cmd, str(script), str(output_dir), str(image_dir)] + (["--state", str(state)] if state else [])
     for attempt in range(3):
         r = subprocess.run(args, capture_output=True, text=True, env=paraview_env(), timeout=timeout)
-        # xvfb-run -a can lose the race for a display number to another X server starting at the same time
-        if r.returncode == 0 or "xvfb" not in args[0].lower() or "wrote" in r.stdout:
+        # xvfb-run -a can lose the race for a display number to another X server starting at the same time;
+        # pvbatch itself aborts now and then when its render window cannot be created (SIGABRT) on a busy X
+        # server. Both are retried; a script error (positive exit code) is not.
+        retry = "xvfb" in args[0].lower() or r.returncode < 0
+        if r.returncode == 0 or not retry or "wrote" in r.stdout:
             break
         print(f"     ParaView attempt {attempt + 1} failed (exit {r.returncode}); retrying")
         time.sleep(1 + attempt)

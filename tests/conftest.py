@@ -74,6 +74,18 @@ def case_dir(tmp_path):
     return make
 
 
+def _x_accepts(n: int) -> bool:
+    """Whether X server :n accepts a connection on its Unix socket (the socket file alone can appear first)."""
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        try:
+            sock.connect(f"/tmp/.X11-unix/X{n}")
+            return True
+        except OSError:
+            return False
+
+
 @pytest.fixture(scope="session")
 def x_display():
     """One Xvfb server for the session's ParaView renders (``xvfb-run -a`` per call races for display
@@ -95,7 +107,7 @@ def x_display():
     proc = subprocess.Popen([xvfb, f":{n}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 20
-    while time.time() < deadline and not Path(f"/tmp/.X11-unix/X{n}").exists():
+    while time.time() < deadline and proc.poll() is None and not _x_accepts(n):
         time.sleep(0.1)
     os.environ["DISPLAY"] = f":{n}"
     try:
