@@ -84,6 +84,11 @@ def plot(csv_path: Path, x: str, ys: list[str], outdir: Path, group: str | None 
             ax.set_xticks(range(len(cats)), cats, rotation=30, ha="right")
         if logx and not categorical:
             ax.set_xscale("log")
+            xs_all = np.unique(xnum[keep][np.isfinite(xnum[keep])])
+            if 0 < xs_all.size <= 12:      # label the swept values themselves, not 3 x 10^0 minor ticks
+                from matplotlib.ticker import NullFormatter
+                ax.set_xticks(xs_all, [f"{v:g}" for v in xs_all])
+                ax.xaxis.set_minor_formatter(NullFormatter())
         if logy and drawn:
             ax.set_yscale("log")
         ax.set(xlabel=x, ylabel=y)
