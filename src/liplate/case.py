@@ -110,7 +110,7 @@ def input_changes(stored: dict[str, Any], current: dict[str, Any], limit: int = 
     lines = []
     for key in sorted(old.keys() | new.keys()):
         a, b = old.get(key, missing), new.get(key, missing)
-        if json.dumps(a, sort_keys=True) != json.dumps(b, sort_keys=True):     # NaN equals NaN here
+        if a != b and json.dumps(a, sort_keys=True) != json.dumps(b, sort_keys=True):   # 1 == 1.0, NaN == NaN
             if key.startswith("parameters ") and isinstance(a, list) and isinstance(b, list):
                 a, b = f"{a[0]:g} {a[1]}", f"{b[0]:g} {b[1]}"
             lines.append(f"{key}: {a} -> {b}")
