@@ -75,3 +75,20 @@ def test_the_li_lpscl_exchange_current_density_is_one_value_in_every_set():
     assert load_set("cu")["bare_exchange_current_density"].value == j0
     assert load_set("li2te_cu")["bare_exchange_current_density"].value == j0
     assert load_set("cell")["counter_exchange_current_density"].value == j0
+
+
+def test_input_changes_names_what_can_change_a_result_and_nothing_else():
+    from liplate.case import input_changes
+
+    def resolved(title="a", source="s", value=20.0, dt=60, extra=None):
+        sec = {"case": {"title": title, "seed": 0}, "numerics": {"dt_max": dt, "tol": float("nan")}}
+        sec["numerics"].update(extra or {})
+        return {"liplate_version": "x", "sections": sec,
+                "parameters": {"lpscl": {"j0": {"value": value, "unit": "A/m^2", "source": source}}}}
+
+    base = resolved()
+    assert input_changes(base, resolved(title="b", source="other", dt=60.0)) == []   # text, 60 == 60.0, NaN
+    assert input_changes(base, resolved(value=320.0)) == ["parameters lpscl.j0: 20 A/m^2 -> 320 A/m^2"]
+    assert input_changes(base, resolved(extra={"new": 1})) == ["numerics.new: (not set) -> 1"]
+    many = resolved(extra={f"k{i}": i for i in range(10)})
+    assert input_changes(base, many, limit=3)[-1] == "... and 7 more"
