@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .io.summary import read as read_json
 from .parameters import SET_NAMES, Param, load_set, with_override
 from .schema import SECTIONS, Key
 from .units import KINDS, UnitError, to_si
@@ -123,11 +124,8 @@ def stored_input_changes(path: Case | str | Path) -> list[str]:
     """How the inputs stored with a case's output (``output/case_resolved.json``) differ from what the
     case (a :class:`Case` or its directory) resolves to now ([] if they agree or nothing is stored)."""
     case = path if isinstance(path, Case) else load_case(path)
-    try:
-        stored = json.loads((case.output_dir / "case_resolved.json").read_text())
-    except (OSError, ValueError):
-        return []
-    return input_changes(stored, case.resolved())
+    stored = read_json(case.output_dir / "case_resolved.json")
+    return input_changes(stored, case.resolved()) if stored else []
 
 
 def _check_value(where: str, name: str, key: Key, value: Any) -> Any:

@@ -286,6 +286,7 @@ def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
         return entry
     out = case_dir / "output"
     stored = summ.read(out / "summary.json")
+    completed = bool(stored) and stored.get("status") == summ.COMPLETED
     if changed and out.is_dir():
         # The stored run answers an old question; remove it now, so that an interrupted sweep cannot
         # later mistake it for the result of the new case.toml.
@@ -295,13 +296,12 @@ def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
                      "deleted, run again", action="run")
     elif force:
         entry["action"] = "force" if out.is_dir() else "run"
-    elif (stored and stored.get("status") == summ.COMPLETED or (out / CHECKPOINT).is_file()) \
-            and (moved := stored_input_changes(case_dir)):
+    elif (completed or (out / CHECKPOINT).is_file()) and (moved := stored_input_changes(case_dir)):
         # Same case.toml, but what it resolves to moved (a newer liplate's defaults or parameter sets):
         # neither the stored result nor the checkpoint belongs to this case any more.
         entry.update(note="stored run of different inputs (" + "; ".join(moved[:2]) + "): run again",
                      action="force")
-    elif stored and stored.get("status") == summ.COMPLETED:
+    elif completed:
         entry.update(status=FINAL_OK, summary=stored, action="skip")
     elif stored:  # failed before: start over
         entry["action"] = "force"
