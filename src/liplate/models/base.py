@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..physics import fracture
+from ..units import M_PER_UM
+
 
 def flaw_opening_observables(j_peak: float, case) -> dict[str, float | None]:
     """Output keys of the flaw-opening criterion (physics/fracture.py, BRIEF §5) at the most loaded point
@@ -20,9 +23,6 @@ def flaw_opening_observables(j_peak: float, case) -> dict[str, float | None]:
     (MPa) and the shallowest SE flaw that opens under it (um). None where nothing plates."""
     if not np.isfinite(j_peak) or j_peak <= 0:
         return {"plating_pressure_peak_MPa": None, "critical_flaw_depth_um": None}
-    from ..physics import fracture
-    from ..units import M_PER_UM
-
     p, a = fracture.at_current(j_peak, case.p("lpscl.exchange_current_density"), case.p("lpscl.transfer_coefficient"),
                                case["protocol"]["temperature"], case.p("li.molar_volume"),
                                case.p("lpscl.fracture_toughness"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .constants import FARADAY
+from .kinetics import overpotential_for_current
 
 
 def plating_pressure(overpotential, molar_volume: float):
@@ -45,8 +46,6 @@ def at_current(current_density: float, exchange_current_density: float, transfer
                temperature: float, molar_volume: float, fracture_toughness: float) -> tuple[float, float]:
     """(pressure in Pa, critical flaw depth in m) where Li plates at ``current_density`` (A/m^2) through
     Butler-Volmer kinetics: the charge-transfer overpotential of that current, then the two functions above."""
-    from .kinetics import overpotential_for_current
-
     eta = overpotential_for_current(current_density, exchange_current_density, transfer_coefficient, temperature)
     p = float(plating_pressure(eta, molar_volume))
     return p, float(critical_flaw_depth(p, fracture_toughness))
