@@ -230,7 +230,7 @@ def _run(case: Case, model, resume: bool, progress: bool | None) -> dict:
         "provenance": provenance(case),
     }
     if obs.get("eta_nucleation_V") is not None:
-        extra["nucleation_overpotential_mV"] = summ.nucleation_overpotential_mV(voltages)
+        extra.update(summ.nucleation_overpotential_mV([r.get("capacity_mAh_cm2") for r in rows], voltages))
     if obs.get("short_circuit"):
         extra["short_capacity_mAh_cm2"] = state.charge / C_M2_PER_MAH_CM2
     summary = summ.build(status, case, obs, extra)
