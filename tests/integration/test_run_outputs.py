@@ -10,6 +10,7 @@ import time
 import pytest
 
 from liplate.io.fields import read_pvd
+from liplate.parameters import load_set
 from liplate.simulation import run_case
 
 SLOW_ENOUGH = dict(domain__cells_x=20, domain__cells_y=20, numerics__dt_max="30 s", output__frames=20)
@@ -82,7 +83,8 @@ def test_completed_run_of_other_inputs_is_not_returned(case_dir):
     with pytest.raises(CaseError) as err:
         run_case(d, progress=False)
     msg = str(err.value)
-    assert "lpscl.exchange_current_density: 20 A/m^2 -> 320 A/m^2" in msg
+    shipped = load_set("lpscl")["exchange_current_density"].value
+    assert f"lpscl.exchange_current_density: 20 A/m^2 -> {shipped:g} A/m^2" in msg
     assert "numerics.dt_max: 60.0 -> 600.0" in msg and "--force" in msg
     assert run_case(d, force=True, progress=False)["status"] == "completed"
     assert run_case(d, progress=False)["status"] == "completed"

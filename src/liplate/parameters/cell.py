@@ -9,9 +9,9 @@ PARAMETERS = {
     "collector_diameter": Param(10e-3, "m", "length", "10 mm working electrode disc, BRIEF §1"),
     "counter_li_thickness": Param(70e-6, "m", "length", "~70 um of usable Li foil, BRIEF §1"),
     "counter_exchange_current_density": Param(
-        320.0, "A/m^2", "current_density",
-        "Li|LPSCl counter electrode: the same interface as lpscl.exchange_current_density, 32 mA/cm^2 "
-        "calibrated on R_P ~ 0.8 ohm cm^2 (BRIEF §6)"),
+        38.1, "A/m^2", "current_density",
+        "Li|LPSCl counter electrode: the same interface as lpscl.exchange_current_density, set with it "
+        "(python -m liplate.calibration kinetics; its own interphase is lumped into this effective j0)"),
     "stack_pressure": Param(13e6, "Pa", "pressure", "~13 MPa, BRIEF §1"),
     "temperature": Param(298.0, "K", "temperature", "room temperature, BRIEF §1"),
 }

@@ -17,8 +17,13 @@ PARAMETERS = {
         2.5e7, "1/m^2", "number_density_area",
         "calibrated: one nucleus per (200 um)^2, 200 um mean spacing, so that islands are 100-200 um across "
         "after 1 mAh/cm^2 at 0.5 mA/cm^2 (BRIEF §2)"),
+    "contact_angle": Param(
+        81.0, "degree", "angle",
+        "calibrated on the Cu island width, 100-200 um after 1 mAh/cm^2 at 0.5 mA/cm^2 (top-down images, BRIEF §2): "
+        "the DFT tables cannot fix it (dE_Cu = 0.008 +- 0.03 eV gives 0-22 deg, complete to partial wetting, "
+        "physics/wetting.py); 58-122 deg all give islands of 80-220 um (cases/cu_contact_angle_sweep), 81 deg kept"),
     "bare_exchange_current_density": Param(
-        320.0, "A/m^2", "current_density",
+        38.1, "A/m^2", "current_density",
         "Li+ reduction on the bare collector: assumed equal to lpscl.exchange_current_density (the same "
         "Li+ + e- -> Li step; whether the product nucleates is decided by the nucleation gate)"),
 }

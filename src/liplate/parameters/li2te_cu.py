@@ -19,6 +19,6 @@ PARAMETERS = {
         "cu.nucleus_density x exp((dE_Li2Te - dE_Cu)/k_B T) at 298 K with dE = E(Li on Li) - E(Li on 2 ML): "
         "nucleus density assumed proportional to the kMC rate ratio k_Li-sub/k_Li-Li (BRIEF §3-4)"),
     "bare_exchange_current_density": Param(
-        320.0, "A/m^2", "current_density",
+        38.1, "A/m^2", "current_density",
         "assumed equal to lpscl.exchange_current_density (see cu.bare_exchange_current_density)"),
 }
