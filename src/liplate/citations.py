@@ -43,6 +43,7 @@ _OUTSIDE = (re.compile(r"\bBRIEF\b", re.IGNORECASE), re.compile(r"\.\./"), re.co
 _FILE_MENTION = re.compile(r"(?<![\w/.-])([\w./-]+\.(?:md|txt|pdf|toml|json|csv|bib|py))\b")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 REPO_ROOT = Path(__file__).resolve().parents[2]
+_IN_SOURCE_TREE = (REPO_ROOT / "pyproject.toml").is_file()  # file mentions are checked in a checkout only
 
 
 # -- the bibliography ---------------------------------------------------------------------------------------
@@ -195,7 +196,7 @@ def check_source(source: str, note: str = "") -> list[str]:
         for pattern in _OUTSIDE:
             if pattern.search(text):
                 problems.append(f"points outside the repository ({pattern.pattern!r} in {text!r})")
-        for path in _FILE_MENTION.findall(text):
+        for path in _FILE_MENTION.findall(text) if _IN_SOURCE_TREE else ():
             if not (REPO_ROOT / path).exists() and not (REPO_ROOT / "src" / "liplate" / path).exists():
                 problems.append(f"mentions file {path!r}, which is not in the repository")
     return problems
@@ -222,13 +223,27 @@ def calibrated_parameters(sets: dict | None = None) -> list[dict]:
         for name, p in params.items():
             if source_status(p.source) == "calibrated":
                 point, how = calibration_point(p.source)
-                rows.append({"parameter": f"{set_name}.{name}", "value": p.value, "unit": p.unit,
+                rows.append({"parameter": f"{set_name}.{name}", "value": p.value, "unit": p.unit, "kind": p.kind,
                              "data_point": point, "how": how, "references": keys_in(p.source)})
     return rows
 
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|")
+
+
+def value_text(value: float, unit: str, kind: str) -> str:
+    """'320 A/m^2 (32 mA/cm^2)': the SI value and, where the case files use another unit, that one too."""
+    from .units import KINDS, to_si
+
+    text = f"{value:.4g} {unit}".strip()
+    example = KINDS.get(kind, ("", ""))[1].split(" ", 1)
+    if len(example) == 2 and example[1] != unit:
+        try:
+            text += f" ({value / to_si(f'1 {example[1]}', kind):.4g} {example[1]})"
+        except ValueError:
+            pass
+    return text
 
 
 def ledger_markdown(sets: dict | None = None) -> str:
@@ -244,16 +259,16 @@ def ledger_markdown(sets: dict | None = None) -> str:
         "on. Every other parameter is an input with its own source (a cited measurement, an assumption or a",
         "derivation: `liplate params` lists them all), and every other number liplate reports is a prediction.",
         "",
-        "| parameter | value | unit | calibrated on | how |",
-        "|---|---|---|---|---|",
+        "| parameter | value | calibrated on | how |",
+        "|---|---|---|---|",
     ]
     keys: list[str] = []
     for r in rows:
-        lines.append(f"| `{r['parameter']}` | {r['value']:.6g} | {_md(r['unit'])} | {_md(r['data_point'])} "
-                     f"| {_md(r['how'])} |")
+        lines.append(f"| `{r['parameter']}` | {_md(value_text(r['value'], r['unit'], r['kind']))} "
+                     f"| {_md(r['data_point'])} | {_md(r['how'])} |")
         keys += [k for k in r["references"] if k not in keys]
     if not rows:
-        lines.append("| (none) | | | | |")
+        lines.append("| (none) | | | |")
     lines += ["", "## References", ""]
     known = bibliography()
     lines += [f"- {_md(format_entry(k))}" for k in keys if k in known]
