@@ -278,10 +278,15 @@ def ledger_markdown(sets: dict | None = None) -> str:
 # -- what a case uses ------------------------------------------------------------------------------------------
 
 def references_for(params: dict[str, dict]) -> dict[str, list[str]]:
-    """Bibliography keys cited by parameter sets ``{set: {name: Param}}`` -> the parameters citing each."""
+    """Bibliography keys cited by parameter sets ``{set: {name: Param}}`` -> the parameters citing each.
+
+    A value the case file overrides (source "case file (default ...)") cites nothing: it is the user's.
+    """
     cited: dict[str, list[str]] = {}
     for set_name, ps in params.items():
         for name, p in ps.items():
+            if p.source.startswith("case file"):
+                continue
             for k in keys_in(p.source) + keys_in(getattr(p, "note", "")):
                 cited.setdefault(k, [])
                 if f"{set_name}.{name}" not in cited[k]:

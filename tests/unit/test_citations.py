@@ -154,3 +154,15 @@ def test_citation_cff_cites_the_experiment():
     cff = yaml.safe_load(text)
     assert cff["cff-version"] == "1.2.0" and cff["authors"]
     assert any(r.get("doi") == "10.1002/adma.202206762" for r in cff["references"])
+
+
+def test_overridden_parameters_cite_nothing():
+    from types import SimpleNamespace
+
+    from liplate.parameters import with_override
+
+    params = all_sets()
+    params["lpscl"]["exchange_current_density"] = with_override(params["lpscl"]["exchange_current_density"], 20.0)
+    case = SimpleNamespace(params=params, substrate="li2te_cu", model="sharp")
+    keys = [i["key"] for i in citations.used_by(case)]
+    assert "LiLPSClKinetics" not in keys and keys[:2] == ["Wang2022", "Guyer2009"]
