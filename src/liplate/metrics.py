@@ -100,7 +100,7 @@ def penetration_depth(xi_2d, y_faces, dy, threshold=0.5):
 
 #: Charge per collector area (C/m^2) within which the first-plating transient is read: 0.1 mAh/cm^2
 #: (3600 C/m^2), i.e. the first 12 min at 0.5 mA/cm^2, 6 min at 1 mA/cm^2. A definition, not a fitted number:
-#: long enough to hold the nucleation peak of the model's Cu runs (at ~0.03 mAh/cm^2) and short against the
+#: long enough to hold the nucleation peak of the model's Cu runs (at ~0.04 mAh/cm^2) and short against the
 #: 1 mAh/cm^2 first plating of BRIEF §2, so that slow SEI growth and island spreading count little.
 FIRST_PLATING_CHARGE = 0.1 * C_M2_PER_MAH_CM2
 
