@@ -16,6 +16,9 @@ def _cmd_run(args) -> int:
     except CaseError as exc:
         print(f"liplate: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # outputs cannot be written at all (a read-only or full disk): one line, no traceback
+        print(f"liplate: error: {args.case}: cannot write its outputs: {exc}", file=sys.stderr)
+        return 1
     from .parallel import is_root
     if is_root():
         out = Path(args.case) / "output"
@@ -24,6 +27,8 @@ def _cmd_run(args) -> int:
         v = summary.get("cell_voltage_final_V")
         print(f"{args.case}: {status}; thickness {th:.4g} um; final voltage {v * 1e3:.2f} mV"
               if th is not None and v is not None else f"{args.case}: {status}")
+        if status != "completed" and summary.get("error"):
+            print(f"liplate: {args.case}: {status}: {summary['error']}", file=sys.stderr)
         pvds = sorted(p.name for p in out.glob("*.pvd"))
         view = f"open {', '.join(f'{out}/{n}' for n in pvds)} in ParaView; " if pvds else ""
         print(f"results in {out}/ ({view}summary.json)")
@@ -82,7 +87,16 @@ def _cmd_kmc(args) -> int:
         print(f"liplate: error: {args.case}: [case] model = {case.model!r}; 'liplate kmc' runs cases with "
               "model = 'kmc'", file=sys.stderr)
         return 2
-    run_kmc_case(case)
+    from .io.lock import DirLock, LockHeld, NotADirectory
+    try:
+        lock = DirLock(case.output_dir, command=f"liplate kmc {args.case}").acquire()
+    except (LockHeld, NotADirectory) as exc:
+        print(f"liplate: error: {args.case}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        run_kmc_case(case)
+    finally:
+        lock.release()
     print(f"results in {case.output_dir}/")
     return 0
 
@@ -128,9 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("liplate: interrupted; outputs written so far are kept (resume with --resume)", file=sys.stderr)
-        return 130
+        return 128 + getattr(exc, "signum", 2)
 
 
 if __name__ == "__main__":  # pragma: no cover
