@@ -94,6 +94,8 @@ def _cmd_kmc(args) -> int:
         print(f"liplate: error: {args.case}: {exc}", file=sys.stderr)
         return 2
     try:
+        from .io.atomic import write_json
+        write_json(case.output_dir / "case_resolved.json", case.resolved())
         run_kmc_case(case)
     finally:
         lock.release()

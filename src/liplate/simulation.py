@@ -244,6 +244,7 @@ def _run_locked(case: Case, force: bool, resume: bool, progress: bool | None, ve
         from .kmc import run_kmc_case
         if clear:
             clear_outputs(out)
+        write_json(out / "case_resolved.json", case.resolved())   # what the stored-input check compares
         return run_kmc_case(case)
     size, _ = comm_info()
     from .models import PARALLEL_MODELS
