@@ -383,7 +383,9 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
     finally:
         if bar is not None:
             bar.close()
-    if status in (WRITE_FAILED, INTERRUPTED):
+    if status in RESUMABLE and hasattr(stepper, "segment_start"):
+        state.wall_time = stepper.elapsed()
+    if status in RESUMABLE:
         obs = rows[-1] if rows else {}   # the model may be part-way through a step: report the last full one
     else:
         try:

@@ -56,6 +56,11 @@ def atomic_path(path: str | Path):
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        if exc.filename is None or str(exc.filename) == tmp:
+            # A failed write names no file (or the temporary one): name the file the user knows.
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        raise
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -5,6 +5,7 @@ checked as it is read) raises :class:`CheckpointError` naming the file, never a 
 """
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -23,9 +24,13 @@ def save(path: Path, model_state: dict[str, np.ndarray], stepper_state: dict, ro
     arrays = {f"model__{k}": np.asarray(v) for k, v in model_state.items()}
     arrays["stepper__json"] = np.frombuffer(json.dumps(stepper_state).encode(), dtype=np.uint8)
     arrays["rows__json"] = np.frombuffer(json.dumps(rows).encode(), dtype=np.uint8)
+    # Build the archive in memory: a write that fails (a full disk) then fails in one plain write, not
+    # inside numpy's zip writer (which would leave an unclosed ZipFile complaining at garbage collection).
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as fh:
-            np.savez(fh, **arrays)
+            fh.write(buf.getbuffer())
 
 
 def load(path: Path) -> tuple[dict[str, np.ndarray], dict, list[dict]]:
