@@ -172,21 +172,29 @@ class OutputLocked(CaseError):
 
 
 def _lock_output(case: Case) -> DirLock | None:
-    """Lock ``case.output_dir`` on rank 0 (all ranks learn the outcome); raise a CaseError if it cannot be."""
+    """Lock ``case.output_dir`` on rank 0 (all ranks learn the outcome); raise a CaseError if it cannot be.
+
+    Where this user cannot write (a read-only copy of a case), there is no lock and nothing to protect:
+    a completed run is still returned, and anything that would write fails with its OSError.
+    """
     lock, error = None, None
     if is_root():
         lock = DirLock(case.output_dir, command="liplate run " + str(case.path))
         try:
             lock.acquire()
         except LockHeld as exc:
-            error = (OutputLocked, f"{case.path}: {exc}")
+            error = OutputLocked(f"{case.path}: {exc}")
         except NotADirectory as exc:
-            error = (CaseError, f"{case.path}: {exc}")
+            error = CaseError(f"{case.path}: {exc}")
+        except OSError as exc:
+            lock = None
+            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                error = exc
     if comm_info()[0] > 1:
         from mpi4py import MPI
         error = MPI.COMM_WORLD.bcast(error, root=0)
     if error is not None:
-        raise error[0](error[1])
+        raise error
     return lock
 
 
