@@ -27,8 +27,6 @@ def _cmd_run(args) -> int:
         v = summary.get("cell_voltage_final_V")
         print(f"{args.case}: {status}; thickness {th:.4g} um; final voltage {v * 1e3:.2f} mV"
               if th is not None and v is not None else f"{args.case}: {status}")
-        if status != "completed" and summary.get("error"):
-            print(f"liplate: {args.case}: {status}: {summary['error']}", file=sys.stderr)
         pvds = sorted(p.name for p in out.glob("*.pvd"))
         view = f"open {', '.join(f'{out}/{n}' for n in pvds)} in ParaView; " if pvds else ""
         print(f"results in {out}/ ({view}summary.json)")
