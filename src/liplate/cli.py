@@ -6,7 +6,27 @@ import sys
 from pathlib import Path
 
 
+def _busy(case_dir: str) -> str | None:
+    """The lock message if another process is writing ``case_dir/output`` (checked before the slow imports,
+    so that a second run refuses at once; run_case takes the lock itself for the whole run)."""
+    from .io.lock import DirLock, LockHeld
+
+    out = Path(case_dir) / "output"
+    if not out.is_dir():
+        return None
+    try:
+        DirLock(out).acquire().release()
+    except LockHeld as exc:
+        return f"{case_dir}: {exc}"
+    except OSError:
+        pass  # a read-only case, say: run_case decides
+    return None
+
+
 def _cmd_run(args) -> int:
+    if (busy := _busy(args.case)) is not None:
+        print(f"liplate: error: {busy}", file=sys.stderr)
+        return 2
     from .case import CaseError
     from .simulation import run_case
 
