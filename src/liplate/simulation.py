@@ -4,7 +4,13 @@
 ``case_resolved.json`` (every value SI with unit and source), ``run.log``, ``fields.pvd`` +
 ``fields_NNNN.vtu``, ``timeseries.csv``, ``checkpoint.npz`` (restart point) and, last,
 ``summary.json``. Every file is written atomically. A case whose ``summary.json`` says
-``completed`` is not recomputed unless ``force``.
+``completed`` is not recomputed unless ``force``, and is returned only if ``case_resolved.json``
+shows the same inputs (an unreadable one fails closed).
+
+One process at a time: ``output/.liplate.lock`` is locked (flock) for the whole run. A run stopped
+from outside ends cleanly: a full disk gives status ``write_failed``, SIGINT/SIGTERM ``interrupted``;
+both are written to ``run.log`` and (if it fits) ``summary.json``, and ``--resume`` continues from the
+last checkpoint. Without a checkpoint, a plain run and ``--resume`` both start the case over.
 """
 from __future__ import annotations
 

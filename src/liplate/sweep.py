@@ -19,7 +19,12 @@ How the work is spread (see docs/sweeps.md, "Design"):
   time a case finishes, so killing the sweep loses nothing finished.
 - Failure isolation: a point whose values do not validate is recorded as ``invalid`` without
   running; a solver failure (``failed``), a crash (``crashed``) or a timeout (``timeout``) is
-  recorded with its error, and the sweep goes on.
+  recorded with its error, and the sweep goes on. A case being written by another process
+  (``liplate run``) is recorded as ``locked``; one stopped by a full disk (``write_failed``) or a
+  signal (``interrupted``) resumes at the next sweep run; one whose checkpoint is damaged, or whose
+  ``case_resolved.json`` is unreadable, starts over.
+- One sweep per directory at a time (``.liplate-sweep.lock`` next to the sweep file). A full disk
+  while ``results.csv`` is rewritten is a warning; the next update (or the end) tries again.
 """
 from __future__ import annotations
 
