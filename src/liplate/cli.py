@@ -10,9 +10,10 @@ def _busy(case_dir: str) -> str | None:
     """The lock message if another process is writing ``case_dir/output`` (checked before the slow imports,
     so that a second run refuses at once; run_case takes the lock itself for the whole run)."""
     from .io.lock import DirLock, LockHeld
+    from .parallel import launched_by_mpi
 
     out = Path(case_dir) / "output"
-    if not out.is_dir():
+    if not out.is_dir() or launched_by_mpi():  # under mpiexec the ranks would race for it: run_case locks once
         return None
     try:
         DirLock(out).acquire().release()
