@@ -391,3 +391,17 @@ def test_a_plain_file_where_output_goes_is_a_one_line_error(case_dir):
     assert "Traceback" not in err and len(err.splitlines()) == 1, err
     assert "output" in err and "not a directory" in err
     assert (d / "output").read_text() == "my notes\n"
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(shutil.which("mpiexec") is None, reason="needs mpiexec")
+def test_a_locked_case_is_refused_on_every_rank(case_dir):
+    """Under mpiexec rank 0 takes the lock and tells the others: all stop with the message, none hangs."""
+    d = case_dir()
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMP_NUM_THREADS="1")
+    with DirLock(d / "output", command="a test"):
+        out = subprocess.run(["mpiexec", "-n", "2", sys.executable, "-m", "liplate.cli", "run", str(d), "-q"],
+                             capture_output=True, text=True, timeout=180, env=env)
+    assert out.returncode != 0
+    assert out.stderr.count(f"PID {os.getpid()}") == 2 and "Traceback" not in out.stderr, out.stderr[-2000:]
+    assert [p.name for p in (d / "output").iterdir()] == [LOCK_NAME]     # nothing written
