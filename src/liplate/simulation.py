@@ -22,7 +22,7 @@ import sys
 import threading
 from pathlib import Path
 
-from . import __version__
+from . import __version__, citations
 from .case import Case, CaseError, load_case, stored_input_changes
 from .env import git_revision
 from .io import checkpoint as ckpt
@@ -423,6 +423,7 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
         extra["nucleation_overpotential_mV"] = summ.nucleation_overpotential_mV(voltages)
     if obs.get("short_circuit"):
         extra["short_capacity_mAh_cm2"] = state.charge / C_M2_PER_MAH_CM2
+    extra["citations"] = citations.used_by(case)
     summary = summ.build(status, case, obs, extra)
     if root:
         try:
