@@ -16,6 +16,9 @@ SUMMARY_KEYS = (
     "nucleation_overpotential_mV", "nucleation_overshoot_mV", "cells", "steps", "wall_time_s",
 )
 
+#: ``status`` values: ``completed``; ``failed`` (the numerics gave up; ``error`` says why); ``write_failed``
+#: (an output could not be written, e.g. a full disk) and ``interrupted`` (SIGINT/SIGTERM), both continued
+#: with ``liplate run --resume`` from the last checkpoint. Only ``completed`` is a result.
 COMPLETED = "completed"
 
 
@@ -50,10 +53,12 @@ def write(path: Path, summary: dict) -> None:
 
 
 def read(path: Path) -> dict | None:
+    """The JSON object stored at ``path``, or None if it is missing, unreadable or not a JSON object."""
     try:
-        return json.loads(Path(path).read_text())
+        data = json.loads(Path(path).read_text())
     except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None
 
 
 def is_complete(path: Path) -> bool:
