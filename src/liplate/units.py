@@ -6,6 +6,7 @@ This is the only place liplate converts units. Everything downstream is SI
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 import pint
@@ -59,6 +60,28 @@ class UnitError(ValueError):
     """A value could not be read as a quantity of the expected kind."""
 
 
+# One quantity is one number and one unit. pint multiplies juxtaposed numbers ("0.5 mA/cm^2 2" is 1 mA/cm^2)
+# and reads a comma as juxtaposition ("1,5 mA/cm^2" is 15 mA/cm^2): both are rejected before pint sees them.
+_NUMBER = r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|(?i:nan|inf(?:inity)?)\b)"
+_QUANTITY = re.compile(rf"\s*(?P<number>{_NUMBER})(?P<unit>.*)", re.DOTALL)
+# Digits allowed in a unit: exponents (m^2, m**-3, m^0.5) and a leading "1/" (1/s, 1/mm^2).
+_EXPONENT = re.compile(r"(\^|\*\*)\s*\(?\s*[+-]?\d+(\.\d+)?\s*\)?")
+_RECIPROCAL = re.compile(r"(^|[\s(*/])1\s*/")
+
+
+def _check_form(text: str, example: str) -> None:
+    """Raise :class:`UnitError` unless ``text`` is one number followed by at most one unit expression."""
+    if "," in text:
+        raise UnitError(f"{text!r}: write the decimal separator as '.', not ',' (one number and one unit, "
+                        f"e.g. {example!r})")
+    m = _QUANTITY.fullmatch(text)
+    if m is None:
+        raise UnitError(f"{text!r} does not start with a number; write one number and one unit, e.g. {example!r}")
+    unit = _RECIPROCAL.sub(r"\1", _EXPONENT.sub("", m.group("unit")))
+    if re.search(r"(?<![A-Za-z_])\d", unit):
+        raise UnitError(f"{text!r} holds more than one number; write one number and one unit, e.g. {example!r}")
+
+
 @lru_cache(maxsize=256)
 def _parse(text: str) -> pint.Quantity:
     cleaned = text.replace("µ", "u").replace("μ", "u").strip()
@@ -83,6 +106,7 @@ def to_si(value: object, kind: str) -> float:
         else:
             raise UnitError(f"{value!r} has no unit; expected a {kind.replace('_', ' ')} such as {example!r}")
     elif isinstance(value, str):
+        _check_form(value, example)
         try:
             q = _parse(value)
         except Exception as exc:  # pint raises several unrelated types
