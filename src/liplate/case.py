@@ -295,7 +295,7 @@ def validate(data: dict[str, Any], where: str = CASE_FILE) -> tuple[dict, dict]:
             errors.extend(_override(params, full, val, where, inputs, model, substrate, sections, given))
 
     if not errors:
-        check(_derive, sections, params, where, inputs)
+        check(_derive, sections, params, where, inputs, given)
     if errors:
         raise CaseError("\n".join(errors))
     return sections, params
@@ -352,9 +352,16 @@ def _override(params, full: str, val: Any, where: str, inputs, model, substrate,
     return errors
 
 
-def _derive(sections: dict, params: dict, where: str = CASE_FILE, inputs=None) -> None:
+def _derive(sections: dict, params: dict, where: str = CASE_FILE, inputs=None, given=None) -> None:
     """Quantities computed from others (documented where computed), and checks between keys."""
     reads = (lambda dotted: True) if inputs is None else (lambda dotted: _matches(dotted, inputs.keys, None))
+    given = given or {}
+
+    def shown(dotted: str, si_text: str) -> str:
+        """The value as written in the file, or (a default) in SI."""
+        sname, _, kname = dotted.partition(".")
+        return _shown(given[sname][kname]) if kname in given.get(sname, {}) else f"{si_text} (default)"
+
     errors = []
     dom = sections["domain"]
     if dom["electrolyte_thickness"] == "auto":
@@ -362,36 +369,38 @@ def _derive(sections: dict, params: dict, where: str = CASE_FILE, inputs=None) -
         area = math.pi * (params["cell"]["die_diameter"].value / 2) ** 2
         dom["electrolyte_thickness"] = params["cell"]["pellet_mass"].value / (
             params["lpscl"]["density"].value * area)
+    height = shown("domain.height", f"{dom['height'] / M_PER_UM:g} um")
     if reads("domain.height") and dom["height"] > dom["electrolyte_thickness"]:
-        errors.append(f"{where}: key 'domain.height' = {dom['height']:g} m: must be <= the SE thickness "
-                      f"domain.electrolyte_thickness = {dom['electrolyte_thickness']:g} m (the window is part "
-                      "of the pellet)")
+        errors.append(f"{where}: key 'domain.height' = {height}: "
+                      f"must be <= the SE thickness domain.electrolyte_thickness = "
+                      f"{dom['electrolyte_thickness'] / M_PER_UM:.4g} um (the window is part of the pellet)")
     num = sections["numerics"]
     if num["dt_min"] > num["dt_initial"] or num["dt_initial"] > num["dt_max"]:
-        errors.append(f"{where}: keys 'numerics.dt_min', 'numerics.dt_initial', 'numerics.dt_max' = "
-                      f"{num['dt_min']:g} s, {num['dt_initial']:g} s, {num['dt_max']:g} s: allowed "
-                      "dt_min <= dt_initial <= dt_max")
+        values = ", ".join(shown(f"numerics.{k}", f"{num[k]:g} s") for k in ("dt_min", "dt_initial", "dt_max"))
+        errors.append(f"{where}: keys 'numerics.dt_min', 'numerics.dt_initial', 'numerics.dt_max' = {values}: "
+                      "must be dt_min <= dt_initial <= dt_max")
     prot = sections["protocol"]
     if reads("protocol.capacity") and prot["capacity"] is not None:
         # The counter electrode is a Li foil: it cannot give more Li than it holds.
         q_counter = params["cell"]["counter_li_thickness"].value / params["li"]["molar_volume"].value * FARADAY
         if prot["capacity"] > q_counter:
             foil_um = params["cell"]["counter_li_thickness"].value / M_PER_UM
-            errors.append(f"{where}: key 'protocol.capacity' = {prot['capacity'] / C_M2_PER_MAH_CM2:g} mAh/cm^2: "
-                          f"allowed <= {q_counter / C_M2_PER_MAH_CM2:.3g} mAh/cm^2, the Li of the counter electrode "
+            errors.append(f"{where}: key 'protocol.capacity' = {shown('protocol.capacity', '')}: must be <= "
+                          f"{q_counter / C_M2_PER_MAH_CM2:.3g} mAh/cm^2, the Li of the counter electrode "
                           f"(cell.counter_li_thickness = {foil_um:g} um)")
         pf = sections.get("phasefield", {})
         if reads("phasefield.fine_layer_height") and pf.get("fine_layer_height") is not None:
             if pf["fine_cell_height"] > pf["fine_layer_height"] or pf["fine_layer_height"] > dom["height"]:
+                values = ", ".join(shown(k, f"{v / M_PER_UM:g} um") for k, v in (
+                    ("phasefield.fine_cell_height", pf["fine_cell_height"]),
+                    ("phasefield.fine_layer_height", pf["fine_layer_height"]), ("domain.height", dom["height"])))
                 errors.append(f"{where}: keys 'phasefield.fine_cell_height', 'phasefield.fine_layer_height', "
-                              f"'domain.height' = {pf['fine_cell_height'] / M_PER_UM:g} um, "
-                              f"{pf['fine_layer_height'] / M_PER_UM:g} um, {dom['height'] / M_PER_UM:g} um: allowed "
-                              "fine_cell_height <= fine_layer_height <= height")
+                              f"'domain.height' = {values}: must be fine_cell_height <= fine_layer_height <= height")
             h_faraday = prot["capacity"] * params["li"]["molar_volume"].value / FARADAY
             if h_faraday >= dom["height"]:
-                errors.append(f"{where}: key 'domain.height' = {dom['height'] / M_PER_UM:g} um: must exceed the "
-                              f"deposit, {h_faraday / M_PER_UM:.3g} um of Li for protocol.capacity (the deposit "
-                              "grows inside the window)")
+                errors.append(f"{where}: key 'domain.height' = {height}: "
+                              f"must exceed the deposit, {h_faraday / M_PER_UM:.3g} um of Li for protocol.capacity = "
+                              f"{shown('protocol.capacity', '')} (the deposit grows inside the window)")
     if errors:
         raise CaseError("\n".join(errors))
     # Stack pressure and temperature of the protocol are the ones used for the cell.

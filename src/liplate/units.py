@@ -65,27 +65,32 @@ class UnitError(ValueError):
 _NUMBER = r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|(?i:nan|inf(?:inity)?)\b)"
 _QUANTITY = re.compile(rf"\s*(?P<number>{_NUMBER})(?P<unit>.*)", re.DOTALL)
 # Digits allowed in a unit: exponents (m^2, m**-3, m^0.5) and a leading "1/" (1/s, 1/mm^2).
-_EXPONENT = re.compile(r"(\^|\*\*)\s*\(?\s*[+-]?\d+(\.\d+)?\s*\)?")
+_EXPONENT = re.compile(r"(\^|\*\*)\s*(\(\s*[+-]?\d+(\.\d+)?\s*\)|[+-]?\d+(\.\d+)?)")
 _RECIPROCAL = re.compile(r"(^|[\s(*/])1\s*/")
 
 
-def _check_form(text: str, example: str) -> None:
-    """Raise :class:`UnitError` unless ``text`` is one number followed by at most one unit expression."""
+def _split(text: str, example: str) -> tuple[float, str]:
+    """(number, unit text) of ``text``; :class:`UnitError` unless it is one number and at most one unit."""
     if "," in text:
         raise UnitError(f"{text!r}: write the decimal separator as '.', not ',' (one number and one unit, "
                         f"e.g. {example!r})")
     m = _QUANTITY.fullmatch(text)
     if m is None:
         raise UnitError(f"{text!r} does not start with a number; write one number and one unit, e.g. {example!r}")
-    unit = _RECIPROCAL.sub(r"\1", _EXPONENT.sub("", m.group("unit")))
-    if re.search(r"(?<![A-Za-z_])\d", unit):
+    unit = _RECIPROCAL.sub(r"\1", _EXPONENT.sub("^x", m.group("unit")))
+    if re.search(r"\d", unit):
         raise UnitError(f"{text!r} holds more than one number; write one number and one unit, e.g. {example!r}")
+    return float(m.group("number")), m.group("unit").strip()
 
 
 @lru_cache(maxsize=256)
-def _parse(text: str) -> pint.Quantity:
-    cleaned = text.replace("µ", "u").replace("μ", "u").strip()
-    return ureg.Quantity(cleaned)
+def _parse(number: float, unit: str) -> pint.Quantity:
+    # Number and unit apart, so that offset units work ("25 degC" is 298.15 K; pint's parser would
+    # multiply 25 by degC and refuse).
+    cleaned = unit.replace("µ", "u").replace("μ", "u").strip()
+    if cleaned.startswith("/"):       # "1e-3 /s"
+        cleaned = "1" + cleaned
+    return ureg.Quantity(number, cleaned or "dimensionless")
 
 
 def to_si(value: object, kind: str) -> float:
@@ -106,9 +111,9 @@ def to_si(value: object, kind: str) -> float:
         else:
             raise UnitError(f"{value!r} has no unit; expected a {kind.replace('_', ' ')} such as {example!r}")
     elif isinstance(value, str):
-        _check_form(value, example)
+        number, unit = _split(value, example)
         try:
-            q = _parse(value)
+            q = _parse(number, unit)
         except Exception as exc:  # pint raises several unrelated types
             raise UnitError(f"{value!r} is not a quantity pint can read ({exc.__class__.__name__}); "
                             f"write e.g. {example!r}") from None
