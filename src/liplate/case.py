@@ -20,7 +20,7 @@ from .io.summary import read as read_json
 from .parameters import SET_NAMES, SUBSTRATES, Param, load_set, with_override
 from .parameters.ranges import RANGES
 from .physics.constants import FARADAY
-from .schema import CONDITIONS, MODEL_INPUTS, REPLACED_BY_KEY, SECTIONS, Key
+from .schema import MODEL_INPUTS, REPLACED_BY_KEY, SECTIONS, Key
 from .units import C_M2_PER_MAH_CM2, KINDS, M_PER_UM, UnitError, to_si
 
 if sys.version_info >= (3, 11):
@@ -195,20 +195,22 @@ def _matches(name: str, patterns, substrate: str | None) -> bool:
     return any(fnmatch.fnmatchcase(name, pat.replace("{substrate}", substrate or "?")) for pat in patterns)
 
 
-def _condition(name: str, substrate: str | None) -> tuple[str, tuple] | None:
-    for pattern, cond in CONDITIONS.items():
+def _condition(name: str, inputs, substrate: str | None):
+    """The :class:`~liplate.schema.When` under which ``name`` has an effect on the model, or None (always)."""
+    for pattern, cond in inputs.conditions.items():
         if fnmatch.fnmatchcase(name, pattern.replace("{substrate}", substrate or "?")):
             return cond
     return None
 
 
-def _condition_holds(cond: tuple[str, tuple], sections: dict, given: dict) -> bool:
-    """Whether the key named by ``cond`` has one of the values that give the dependent key an effect
-    (compared as written, so 'auto' stays 'auto')."""
-    sname, _, kname = cond[0].partition(".")
-    raw = given.get(sname, {}).get(kname, SECTIONS[sname].keys[kname].default)
-    value = sections.get(sname, {}).get(kname, raw)
-    return raw in cond[1] or value in cond[1]
+def _getter(given: dict):
+    """get("section.key") -> the value as written in the file, else the schema default."""
+    def get(dotted: str):
+        sname, _, kname = dotted.partition(".")
+        if kname in given.get(sname, {}):
+            return given[sname][kname]
+        return SECTIONS[sname].keys[kname].default
+    return get
 
 
 def validate(data: dict[str, Any], where: str = CASE_FILE) -> tuple[dict, dict]:
@@ -277,10 +279,10 @@ def validate(data: dict[str, Any], where: str = CASE_FILE) -> tuple[dict, dict]:
                                   f"model (it reads {_section_keys(sname, inputs, substrate)}); remove it"
                                   + _other_models(dotted, substrate))
                     continue
-                cond = _condition(dotted, substrate)
-                if cond and not _condition_holds(cond, sections, given):
-                    errors.append(f"{where}: key '{dotted}' = {_shown(value)}: has no effect unless "
-                                  f"{cond[0]} = {' or '.join(_shown(v) for v in cond[1])}; remove it")
+                cond = _condition(dotted, inputs, substrate)
+                if cond and not cond.test(_getter(given)):
+                    errors.append(f"{where}: key '{dotted}' = {_shown(value)}: has no effect on the {model!r} "
+                                  f"model unless {cond.text}; remove it")
         if substrate and substrate not in inputs.substrates:
             errors.append(f"{where}: key 'case.substrate' = {_shown(substrate)}: the {model!r} model allows "
                           f"{', '.join(repr(s) for s in inputs.substrates)}: {inputs.substrate_reason}")
@@ -340,14 +342,16 @@ def _override(params, full: str, val: Any, where: str, inputs, model, substrate,
     errors = []
     if inputs is not None:
         if not _matches(full, inputs.parameters, substrate):
-            errors.append(f"{head}: has no effect on the {model!r} model"
-                          + (f" of substrate {substrate!r}" if set_name in SUBSTRATES else "")
-                          + "; remove it" + _other_models(full, substrate, parameter=True))
+            if set_name in SUBSTRATES and set_name != substrate and _matches(
+                    full, inputs.parameters, set_name):
+                why = f" (a parameter of the {set_name!r} collector; this case has substrate = {substrate!r})"
+            else:
+                why = _other_models(full, substrate, parameter=True)
+            errors.append(f"{head}: has no effect on the {model!r} model; remove it{why}")
         else:
-            cond = _condition(f"parameters {full}", substrate)
-            if cond and not _condition_holds(cond, sections, given):
-                errors.append(f"{head}: has no effect unless {cond[0]} = "
-                              f"{' or '.join(_shown(v) for v in cond[1])}; remove it")
+            cond = _condition(f"parameters {full}", inputs, substrate)
+            if cond and not cond.test(_getter(given)):
+                errors.append(f"{head}: has no effect on the {model!r} model unless {cond.text}; remove it")
     params[set_name][pname] = with_override(p, si)
     return errors
 

@@ -5,6 +5,7 @@ with "did you mean" suggestions. Model modules may add sections through :func:`r
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,14 +158,44 @@ _register_model_sections()
 # --- which keys each model reads -------------------------------------------------------------------------
 # A key written in a case file that the chosen model never reads would be silently ignored: it is an error.
 # Each model declares what it reads: case keys "section.key" (or "section.*") and parameter overrides
-# "set.name" (or "set.*"; "{substrate}" stands for the case's collector set). The declarations are checked
-# against the models' code by tests/unit/test_case_validation.py, which records every key a model reads.
+# "set.name" (or "set.*"; "{substrate}" stands for the case's collector set), and, for what it reads only in
+# some configurations, the condition (``When``) under which the value has an effect. The declarations are
+# checked against the models' code by tests/unit/test_case_validation.py, which records every key a model
+# reads while it runs.
+
+
+@dataclass(frozen=True)
+class When:
+    """A condition on other keys (as written, or their defaults) under which a key has an effect."""
+
+    text: str                                   # "physics.sei = true", for messages
+    test: Callable[[Callable[[str], Any]], bool]  # test(get), get("section.key") -> value
+
+
+def _toml(v: Any) -> str:
+    return ("true" if v else "false") if isinstance(v, bool) else repr(v)
+
+
+def when(dotted: str, *values: Any) -> When:
+    return When(f"{dotted} = {' or '.join(_toml(v) for v in values)}",
+                lambda get: any(get(dotted) == v and type(get(dotted)) is type(v) for v in values))
+
+
+def any_of(*conds: When) -> When:
+    return When(" or ".join(f"({c.text})" if " and " in c.text else c.text for c in conds),
+                lambda get: any(c.test(get) for c in conds))
+
+
+def all_of(*conds: When) -> When:
+    return When(" and ".join(f"({c.text})" if " or " in c.text else c.text for c in conds),
+                lambda get: all(c.test(get) for c in conds))
 
 
 @dataclass(frozen=True)
 class ModelInputs:
     keys: tuple[str, ...]
     parameters: tuple[str, ...]
+    conditions: dict[str, When] = field(default_factory=dict)   # "section.key" / "parameters set.name"
     substrates: tuple[str, ...] = SUBSTRATES
     substrate_reason: str = ""
 
@@ -176,6 +207,37 @@ _FILM = ("lpscl.conductivity", "lpscl.exchange_current_density", "lpscl.transfer
          "lpscl.fracture_toughness", "li.molar_volume", "li.creep_exponent", "li.creep_activation_energy",
          "li.creep_rate_at_1MPa", "sei.*", "interface.roughness_fill_depth",
          "cell.counter_exchange_current_density", "cell.pellet_mass", "cell.die_diameter", "lpscl.density")
+_FILM_CONDITIONS = {
+    # the stack pressure acts on Li only through creep (both electrodes are Li: V_m p / F cancels)
+    "protocol.stack_pressure": when("physics.creep", True),
+    "parameters sei.*": when("physics.sei", True),
+    "parameters li.creep_*": when("physics.creep", True),
+    "parameters interface.roughness_fill_depth": when("physics.creep", True),
+    # case._derive: the pellet thickness from its mass, density and die
+    "parameters cell.pellet_mass": when("domain.electrolyte_thickness", "auto"),
+    "parameters cell.die_diameter": when("domain.electrolyte_thickness", "auto"),
+    "parameters lpscl.density": when("domain.electrolyte_thickness", "auto"),
+}
+_KMC_ENTRIES = ("binding_4li_atoms", "binding_li4_cluster", "binding_5li_atoms", "binding_li5_cluster",
+                "binding_bare", "binding_on_1ml", "binding_on_2ml")
+_KMC_BOTH_COLLECTORS = all_of(when("kmc.mode", "sweep"), when("kmc.include_dft_ratios", True))
+
+
+def _kmc_conditions() -> dict[str, When]:
+    """kmc/rates.py: E_sub = <collector>.<kmc.substrate_entry>, E_ref = li.<kmc.reference_entry>; the bond
+    energy 'auto' is li.binding_4li_atoms - li.binding_li4_cluster; a sweep with include_dft_ratios adds the
+    ratios of both collectors."""
+    out = {}
+    for entry in _KMC_ENTRIES:
+        ref = when("kmc.reference_entry", entry)
+        if entry in ("binding_4li_atoms", "binding_li4_cluster"):
+            ref = any_of(ref, when("kmc.bond_energy", "auto"))
+        out[f"parameters li.{entry}"] = ref
+        for sub in SUBSTRATES:
+            out[f"parameters {sub}.{entry}"] = all_of(
+                when("kmc.substrate_entry", entry), any_of(when("case.substrate", sub), _KMC_BOTH_COLLECTORS))
+    return out
+
 
 MODEL_INPUTS: dict[str, ModelInputs] = {
     # models/sharp.py, mesh.py (Geometry), stepping.py, physics/deposit.py via sharp.deposit_parameters
@@ -184,6 +246,11 @@ MODEL_INPUTS: dict[str, ModelInputs] = {
               "physics.nernst_planck"),
         parameters=(*_FILM, "cell.collector_diameter", "lpscl.diffusivity", "lpscl.transference_number",
                     "lpscl.li_concentration"),
+        conditions={**_FILM_CONDITIONS,
+                    "parameters cell.collector_diameter": when("physics.creep", True),   # film levelling
+                    "parameters lpscl.diffusivity": when("physics.nernst_planck", True),
+                    "parameters lpscl.transference_number": when("physics.nernst_planck", True),
+                    "parameters lpscl.li_concentration": when("physics.nernst_planck", True)},
         substrates=("li2te_cu",),
         substrate_reason="the sharp model is a flat film that covers the whole collector, i.e. a fully "
                          "wetted collector, which is Li on Li2Te-Cu (BRIEF §2); on bare Cu Li forms islands: "
@@ -193,39 +260,26 @@ MODEL_INPUTS: dict[str, ModelInputs] = {
         keys=("case.*", *_STEPPED, "numerics.max_sweeps", "physics.collector_sei", "phasefield.*",
               "nucleation.*", "substrate.*"),
         parameters=(*_FILM, "li.surface_energy", "li.binding_bare", "{substrate}.binding_on_2ml",
-                    "{substrate}.bare_exchange_current_density", "{substrate}.nucleus_density")),
+                    "{substrate}.bare_exchange_current_density", "{substrate}.nucleus_density"),
+        conditions={**_FILM_CONDITIONS,
+                    "physics.collector_sei": when("physics.sei", True),
+                    "nucleation.kmc_seeds": when("nucleation.source", "kmc"),
+                    "nucleation.nucleus_half_width": when("nucleation.source", "parameters"),
+                    "parameters li.binding_bare": when("substrate.contact_angle", "auto"),
+                    "parameters {substrate}.binding_on_2ml": when("substrate.contact_angle", "auto"),
+                    "parameters {substrate}.nucleus_density": when("nucleation.density", "auto"),
+                    "parameters {substrate}.bare_exchange_current_density":
+                        when("substrate.exchange_current_density", "auto")}),
     # kmc/runner.py (setup_from_case, run_single, run_sweep), kmc/rates.py
     "kmc": ModelInputs(
         keys=("case.*", "protocol.current_density", "protocol.temperature", "kmc.*"),
-        # a 'sweep' adds the DFT ratios of both collectors (kmc.include_dft_ratios)
-        parameters=("li.molar_volume", "li.binding_*", "cu.binding_*", "li2te_cu.binding_*")),
-}
-
-#: keys and parameters that have an effect only when another key has a given value: pattern ->
-#: (that key, the value(s) it must have)
-CONDITIONS: dict[str, tuple[str, tuple[Any, ...]]] = {
-    "protocol.stack_pressure": ("physics.creep", (True,)),
-    "physics.collector_sei": ("physics.sei", (True,)),
-    "nucleation.kmc_seeds": ("nucleation.source", ("kmc",)),
-    "nucleation.nucleus_half_width": ("nucleation.source", ("parameters",)),
-    "kmc.ratio_min": ("kmc.mode", ("sweep",)),
-    "kmc.ratio_max": ("kmc.mode", ("sweep",)),
-    "kmc.ratio_points": ("kmc.mode", ("sweep",)),
-    "kmc.include_dft_ratios": ("kmc.mode", ("sweep",)),
-    "kmc.snapshots": ("kmc.mode", ("single",)),
-    "parameters lpscl.diffusivity": ("physics.nernst_planck", (True,)),
-    "parameters lpscl.transference_number": ("physics.nernst_planck", (True,)),
-    "parameters lpscl.li_concentration": ("physics.nernst_planck", (True,)),
-    "parameters sei.*": ("physics.sei", (True,)),
-    "parameters li.creep_*": ("physics.creep", (True,)),
-    "parameters interface.roughness_fill_depth": ("physics.creep", (True,)),
-    "parameters cell.collector_diameter": ("physics.creep", (True,)),
-    "parameters cell.pellet_mass": ("domain.electrolyte_thickness", ("auto",)),
-    "parameters cell.die_diameter": ("domain.electrolyte_thickness", ("auto",)),
-    "parameters lpscl.density": ("domain.electrolyte_thickness", ("auto",)),
-    "parameters {substrate}.nucleus_density": ("nucleation.density", ("auto",)),
-    "parameters {substrate}.bare_exchange_current_density": ("substrate.exchange_current_density", ("auto",)),
-    "parameters {substrate}.binding_on_2ml": ("substrate.contact_angle", ("auto",)),
+        parameters=("li.molar_volume", "li.binding_*", "cu.binding_*", "li2te_cu.binding_*"),
+        conditions={"kmc.ratio_min": when("kmc.mode", "sweep"),
+                    "kmc.ratio_max": when("kmc.mode", "sweep"),
+                    "kmc.ratio_points": when("kmc.mode", "sweep"),
+                    "kmc.include_dft_ratios": when("kmc.mode", "sweep"),
+                    "kmc.snapshots": when("kmc.mode", "single"),
+                    **_kmc_conditions()}),
 }
 
 #: parameters a case cannot override because a case key sets them
