@@ -405,6 +405,10 @@ def _derive(sections: dict, params: dict, where: str = CASE_FILE, inputs=None, g
                 errors.append(f"{where}: key 'domain.height' = {height}: "
                               f"must exceed the deposit, {h_faraday / M_PER_UM:.3g} um of Li for protocol.capacity = "
                               f"{shown('protocol.capacity', '')} (the deposit grows inside the window)")
+    k = sections.get("kmc", {})
+    if reads("kmc.ratio_min") and k.get("mode") == "sweep" and k["ratio_min"] > k["ratio_max"]:
+        values = ", ".join(shown(f"kmc.{n}", f"{k[n]:g}") for n in ("ratio_min", "ratio_max"))
+        errors.append(f"{where}: keys 'kmc.ratio_min', 'kmc.ratio_max' = {values}: must be ratio_min <= ratio_max")
     if errors:
         raise CaseError("\n".join(errors))
     # Stack pressure and temperature of the protocol are the ones used for the cell.

@@ -271,3 +271,49 @@ def test_each_model_reads_exactly_the_keys_it_declares(model, tmp_path):
         assert sorted(unread_keys) == [], f"config {i}: declared and in effect, but not read"
         unread = {p for p in every_param if effective(p, inputs.parameters, "parameters ")} - read_params
         assert sorted(unread) == [], f"config {i}: declared and in effect, but not read"
+
+
+#: a case setting that makes each condition of the sharp model false
+_FALSE = {"physics.creep = true": {"physics__creep": False}, "physics.sei = true": {"physics__sei": False},
+          "physics.nernst_planck = true": {}, "domain.electrolyte_thickness = 'auto'":
+          {"domain__electrolyte_thickness": "0.5 mm"}}
+
+
+def test_what_the_sharp_model_reads_only_under_a_condition_has_no_effect_otherwise(case_dir):
+    """For every conditional input of the sharp model: with its condition false, changing the value (by 1.5x,
+    past validation) leaves every observable of a short run unchanged, to the last bit."""
+    import fnmatch
+    from dataclasses import replace
+
+    from liplate.models import build_model
+    from liplate.parameters import all_sets
+    from liplate.schema import MODEL_INPUTS
+    from liplate.stepping import Stepper
+
+    def observe(case):
+        model = build_model(case)
+        Stepper(model, case).run()
+        return model.observables()
+
+    base = {"output__frames": 1, "protocol__capacity": "0.02 mAh/cm^2"}
+    every_param = [f"{s}.{n}" for s, ps in all_sets().items() for n in ps]
+    checked = 0
+    for pattern, cond in MODEL_INPUTS["sharp"].conditions.items():
+        d = case_dir(f"c{checked}", **base, **_FALSE[cond.text])
+        reference = observe(load_case(d))
+        if pattern.startswith("parameters "):
+            names = [p for p in every_param if fnmatch.fnmatchcase(p, pattern[len("parameters "):])]
+            names = [p for p in names if p not in READ_AT_LOAD]       # used by case._derive only
+        else:
+            names = [pattern]
+        for name in names:
+            case = load_case(d)
+            set_name, _, key = name.partition(".")
+            if pattern.startswith("parameters "):
+                case.params[set_name][key] = replace(case.params[set_name][key],
+                                                     value=1.5 * case.params[set_name][key].value + 1e-9)
+            else:
+                case.sections[set_name][key] = 1.5 * case.sections[set_name][key]
+            assert observe(case) == reference, f"{name} changes the result although {cond.text} is false"
+            checked += 1
+    assert checked >= 10
