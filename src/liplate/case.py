@@ -21,7 +21,8 @@ from .parameters import SET_NAMES, SUBSTRATES, Param, load_set, with_override
 from .parameters.ranges import RANGES
 from .physics.constants import FARADAY
 from .schema import MODEL_INPUTS, REPLACED_BY_KEY, SECTIONS, Key
-from .units import C_M2_PER_MAH_CM2, KINDS, M_PER_UM, UnitError, to_si
+from .units import C_M2_PER_MAH_CM2, KINDS, M_PER_UM, UnitError, readable_unit, shown_as, to_si
+from .units import _split as units_split
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -150,7 +151,7 @@ def _check_value(where: str, name: str, key: Key, value: Any) -> Any:
         return value
     if key.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            fail("expected an integer" + (f" {_allowed(key, '')}" if key.min is not None or key.max is not None
+            fail("expected an integer" + (f" {_allowed(key)[0]}" if key.min is not None or key.max is not None
                                           else ""))
         number = float(value)
     else:
@@ -162,12 +163,13 @@ def _check_value(where: str, name: str, key: Key, value: Any) -> Any:
             fail(str(exc) + ("; or 'auto'" if key.default == "auto" else ""))
     if not math.isfinite(number):
         fail("must be a finite number")
-    unit = KINDS.get(key.kind, ("",))[0]
-    shown = f"{number:g} {unit}".strip()
     low = (key.positive and number <= 0) or (key.min is not None and number < key.min)
     high = key.max is not None and (number >= key.max if key.max_open else number > key.max)
     if low or high:
-        fail(f"must be {_allowed(key, unit)} (got {shown}); {key.doc}")
+        allowed, unit = _allowed(key, value)
+        written = _split_unit(value)
+        got = f" (= {shown_as(number, key.kind, unit)})" if unit and written != unit else ""
+        fail(f"must be {allowed}{got}; {key.doc}")
     return int(value) if key.kind == "int" else number
 
 
@@ -178,17 +180,31 @@ def _shown(value: Any) -> str:
     return repr(value)
 
 
-def _allowed(key: Key, unit: str) -> str:
-    """"> 0 A/m^2 and <= 1000 A/m^2" for a key's bounds ("" when it has none)."""
-    u = f" {unit}" if unit else ""
+def _allowed(key: Key, like: Any = None) -> tuple[str, str]:
+    """(">= 10 um and <= 1e+04 um", "um"): a key's bounds, in the unit of ``like`` (the value as written)
+    where that reads well (units.readable_unit), and that unit ("" for ints and when there are no bounds)."""
+    kind = key.kind if key.kind in KINDS else "dimensionless"
+    lo = 0.0 if key.positive and (key.min is None or key.min <= 0) else key.min
+    bounds = [b for b in (lo, key.max) if b is not None]
+    unit = "" if key.kind == "int" else readable_unit(bounds, kind, like)
+
+    def bound(x: float) -> str:
+        return f"{x:g}" if key.kind == "int" else shown_as(x, kind, unit)
+
     parts = []
-    if key.positive and (key.min is None or key.min <= 0):
-        parts.append(f"> 0{u}")
-    elif key.min is not None:
-        parts.append(f">= {key.min:g}{u}")
+    if lo is not None:
+        parts.append(f"{'>' if lo == 0.0 and key.positive else '>='} {bound(lo)}")
     if key.max is not None:
-        parts.append(f"{'<' if key.max_open else '<='} {key.max:g}{u}")
-    return " and ".join(parts)
+        parts.append(f"{'<' if key.max_open else '<='} {bound(key.max)}")
+    return " and ".join(parts), unit
+
+
+def _split_unit(value: Any) -> str | None:
+    """The unit of a value as written ("mA/cm^2" of "-1 mA/cm^2"), or None."""
+    try:
+        return units_split(value, "")[1] if isinstance(value, str) else None
+    except UnitError:
+        return None
 
 
 def _matches(name: str, patterns, substrate: str | None) -> bool:
@@ -336,9 +352,11 @@ def _override(params, full: str, val: Any, where: str, inputs, model, substrate,
     except UnitError as exc:
         return [f"{head}: {exc}"]
     rng = RANGES.get(full)
-    bad = rng.violation(si, p.unit) if rng else None
-    if bad:
-        return [f"{head}: {bad} (got {si:g} {p.unit if p.unit != '1' else ''})".replace(" )", ")")]
+    if rng and rng.violation(si) is not None:
+        kind = p.kind if p.kind in KINDS else "dimensionless"
+        unit = readable_unit([b for b in (rng.min, rng.max) if b is not None], kind, val)
+        got = f" (= {shown_as(si, kind, unit)})" if unit and _split_unit(val) != unit else ""
+        return [f"{head}: {rng.violation(si, unit, lambda x: shown_as(x, kind, unit))}{got}"]
     errors = []
     if inputs is not None:
         if not _matches(full, inputs.parameters, substrate):

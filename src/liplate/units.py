@@ -140,6 +140,51 @@ def si_unit(kind: str) -> str:
     return KINDS[kind][0]
 
 
+def _si_of(kind: str) -> str:
+    if kind == "angle":
+        return "deg"
+    if kind == "energy_eV":
+        return "eV"
+    return KINDS[kind][0] if kind in KINDS else ""
+
+
+def readable_unit(numbers, kind: str, like: object = None) -> str:
+    """A unit to show SI values of ``kind`` in: that of ``like`` (what the user wrote, so that for
+    "-1 mA/cm^2" the bound 1000 A/m^2 shows as 100 mA/cm^2), else that of the kind's example ("um" for
+    lengths), else SI; the first in which every nonzero number lies in [1e-3, 1e5)."""
+    si = _si_of(kind)
+    candidates = []
+    if isinstance(like, str):
+        try:
+            candidates.append(_split(like, "")[1])
+        except UnitError:
+            pass
+    if kind in KINDS and " " in KINDS[kind][1]:
+        candidates.append(KINDS[kind][1].split(" ", 1)[1])
+    for unit in candidates:
+        try:
+            shown = [_convert(x, si, unit) for x in numbers]
+        except Exception:  # noqa: S112 - a unit pint cannot convert to: try the next
+            continue
+        if unit and all(m == 0 or 1e-3 <= abs(m) < 1e5 for m in shown):
+            return unit
+    return si
+
+
+def _convert(number: float, si: str, unit: str) -> float:
+    target = unit.replace("µ", "u").replace("μ", "u")
+    return float(ureg.Quantity(number, si or "dimensionless").to("1" + target if target.startswith("/")
+                                                                   else target).magnitude)
+
+
+def shown_as(number: float, kind: str, unit: str | None = None) -> str:
+    """An SI value of ``kind`` in ``unit`` (default SI), for messages: '100 mA/cm^2'."""
+    si = _si_of(kind)
+    if unit and unit != si:
+        return f"{_convert(number, si, unit):.6g} {unit}"
+    return f"{number:g} {si}".strip()
+
+
 # Practical-unit helpers for reports (SI inside, these only at the output boundary).
 A_M2_PER_MA_CM2 = 10.0          # 1 mA/cm^2 = 10 A/m^2
 C_M2_PER_MAH_CM2 = 3.6e4        # 1 mAh/cm^2 = 3.6 C / 1e-4 m^2

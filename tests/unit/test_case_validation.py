@@ -111,8 +111,8 @@ def test_every_parameter_of_every_set_has_a_range_that_holds_its_value():
 
 @pytest.mark.parametrize("dotted,value,fragment", [
     ("li.molar_volume", "-1.3e-5 m^3/mol", ">= 6.5e-06 m^3/mol"),
-    ("lpscl.conductivity", "0 S/m", "> 0 S/m"),
-    ("lpscl.exchange_current_density", "-5 mA/cm^2", "> 0 A/m^2"),
+    ("lpscl.conductivity", "0 S/m", "> 0 S/m and <= 10 S/m"),
+    ("lpscl.exchange_current_density", "-5 mA/cm^2", "> 0 mA/cm^2"),
     ("sei.tafel_transfer_coefficient", "1", "< 1"),
 ])
 def test_a_parameter_override_outside_its_range_is_an_error(case_dir, dotted, value, fragment):

@@ -22,22 +22,24 @@ class Range:
     min_open: bool = False
     max_open: bool = False
 
-    def violation(self, value: float, unit: str = "") -> str | None:
-        """What is wrong with ``value`` ("must be > 0 S/m (reason)"), or None when it is allowed."""
+    def violation(self, value: float, unit: str = "", fmt=None) -> str | None:
+        """What is wrong with ``value`` ("must be > 0 S/m (reason)"), or None when it is allowed.
+        ``fmt`` formats a bound (default: ``f"{x:g} {unit}"``)."""
         low = self.min is not None and (value <= self.min if self.min_open else value < self.min)
         high = self.max is not None and (value >= self.max if self.max_open else value > self.max)
         if low or high:
-            return f"must be {self.describe(unit)} ({self.reason})"
+            return f"must be {self.describe(unit, fmt)} ({self.reason})"
         return None
 
-    def describe(self, unit: str = "") -> str:
+    def describe(self, unit: str = "", fmt=None) -> str:
         """The allowed values in words: "> 0 S/m and <= 10 S/m"."""
         u = f" {unit}" if unit and unit != "1" else ""
+        fmt = fmt or (lambda x: f"{x:g}{u}")
         parts = []
         if self.min is not None:
-            parts.append(f"{'>' if self.min_open else '>='} {self.min:g}{u}")
+            parts.append(f"{'>' if self.min_open else '>='} {fmt(self.min)}")
         if self.max is not None:
-            parts.append(f"{'<' if self.max_open else '<='} {self.max:g}{u}")
+            parts.append(f"{'<' if self.max_open else '<='} {fmt(self.max)}")
         return " and ".join(parts) or "any value"
 
 
