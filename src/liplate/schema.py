@@ -76,8 +76,9 @@ register_section(Section("protocol", "galvanostatic plating, as in the lab noteb
                        "data) to below Li's melting point, 453.69 K (a molten deposit is not modelled)",
                        min=200.0, max=LI_MELTING_POINT_K, max_open=True),
     "stack_pressure": Key("pressure", "13 MPa", "uniaxial stack pressure; > 0 (creep rates divide by it: for "
-                          "no creep set physics.creep = false), at most 500 MPa (above the ~370 MPa at which "
-                          "the SE pellet itself is pressed)", positive=True, max=5e8),
+                          "no creep set physics.creep = false), at most 500 MPa (sulfide pellets are cold-"
+                          "pressed at ~300-500 MPa: a higher stack pressure would press the pellet anew)",
+                          positive=True, max=5e8),
 }))
 
 register_section(Section("domain", "2D cross-section: x along the collector (periodic), y into the SE", {
@@ -87,8 +88,8 @@ register_section(Section("domain", "2D cross-section: x along the collector (per
     "height": Key("length", "100 um", "height of the resolved SE window above the collector; the rest "
                   "of the pellet up to the counter electrode is a series resistance; 10 um (several SE "
                   "grains) to the SE thickness", min=1e-5, max=1e-2),
-    "cells_x": Key("int", 20, "cells along x; at most 4000 (a 1e7-cell mesh does not fit a workstation)",
-                   min=1, max=4000),
+    "cells_x": Key("int", 20, "cells along x; at most 4000 (4000 x 4000 cells already take hours per "
+                   "step on a workstation)", min=1, max=4000),
     "cells_y": Key("int", 20, "cells along y; at least 2 (a potential drop needs two rows), at most 4000",
                    min=2, max=4000),
     "grading": Key("dimensionless", 1.0, "ratio of successive cell heights in y (1 = uniform; >1 "
@@ -97,8 +98,9 @@ register_section(Section("domain", "2D cross-section: x along the collector (per
                    "mesh from [phasefield] fine_cell_height and fine_layer_height)", min=1.0, max=1.5),
     "electrolyte_thickness": Key("length", "auto", "SE pellet thickness; 'auto' computes it from "
                                  "cell.pellet_mass, lpscl.density and cell.die_diameter (0.71 mm); 10 um (a "
-                                 "thin-film SE) to 5 mm (thicker pellets are not cycled: at 1 mA/cm^2 a 5 mm "
-                                 "LPSCl pellet already drops 16 V)", min=1e-5, max=5e-3),
+                                 "thin-film SE) to 5 mm (lab pellets are 0.3-1.5 mm thick; the rest of the pellet "
+                                 "is an ohmic drop j L / sigma, so a 1 km pellet gave -15 625 V)",
+                                 min=1e-5, max=5e-3),
 }))
 
 register_section(Section("numerics", "time stepping and solvers", {
