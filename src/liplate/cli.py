@@ -66,8 +66,9 @@ def _cmd_check(args) -> int:
         print(case.to_json())
     else:
         p = case["protocol"]
+        to = f" to {p['capacity'] / 3.6e4:g} mAh/cm^2" if p["capacity"] is not None else ""  # kMC: no capacity
         print(f"{args.case}: ok (model {case.model}, substrate {case.substrate}, "
-              f"{p['current_density'] / 10:g} mA/cm^2 to {p['capacity'] / 3.6e4:g} mAh/cm^2)")
+              f"{p['current_density'] / 10:g} mA/cm^2{to})")
     return 0
 
 
