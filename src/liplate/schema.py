@@ -241,6 +241,17 @@ def _kmc_conditions() -> dict[str, When]:
     return out
 
 
+def _angle_from_dft() -> When:
+    """The DFT binding energies set the contact angle only where neither the case nor a calibrated
+    ``<substrate>.contact_angle`` parameter does (physics/wetting.substrate_contact_angle)."""
+    from .parameters import load_set
+
+    mapped = [s for s in SUBSTRATES if "contact_angle" not in load_set(s)]
+    return all_of(when("substrate.contact_angle", "auto"), any_of(*(when("case.substrate", s) for s in mapped)))
+
+
+_ANGLE_FROM_DFT = _angle_from_dft()
+
 MODEL_INPUTS: dict[str, ModelInputs] = {
     # models/sharp.py, mesh.py (Geometry), stepping.py, physics/deposit.py via sharp.deposit_parameters
     "sharp": ModelInputs(
@@ -262,13 +273,15 @@ MODEL_INPUTS: dict[str, ModelInputs] = {
         keys=("case.*", *_STEPPED, "numerics.max_sweeps", "physics.collector_sei", "phasefield.*",
               "nucleation.*", "substrate.*"),
         parameters=(*_FILM, "li.surface_energy", "li.binding_bare", "{substrate}.binding_on_2ml",
-                    "{substrate}.bare_exchange_current_density", "{substrate}.nucleus_density"),
+                    "{substrate}.bare_exchange_current_density", "{substrate}.nucleus_density",
+                    "{substrate}.contact_angle"),
         conditions={**_FILM_CONDITIONS,
+                    "parameters {substrate}.contact_angle": when("substrate.contact_angle", "auto"),
                     "physics.collector_sei": when("physics.sei", True),
                     "nucleation.kmc_seeds": when("nucleation.source", "kmc"),
                     "nucleation.nucleus_half_width": when("nucleation.source", "parameters"),
-                    "parameters li.binding_bare": when("substrate.contact_angle", "auto"),
-                    "parameters {substrate}.binding_on_2ml": when("substrate.contact_angle", "auto"),
+                    "parameters li.binding_bare": _ANGLE_FROM_DFT,
+                    "parameters {substrate}.binding_on_2ml": _ANGLE_FROM_DFT,
                     "parameters {substrate}.nucleus_density": when("nucleation.density", "auto"),
                     "parameters {substrate}.bare_exchange_current_density":
                         when("substrate.exchange_current_density", "auto")}),

@@ -87,6 +87,7 @@ RANGES: dict[str, Range] = {
     # collectors
     "cu.nucleus_density": positive(1e18, _NUCLEI),
     "cu.bare_exchange_current_density": positive(1e5, _J0),
+    "cu.contact_angle": between(0.0, 180.0, "a contact angle lies in 0-180 deg (0: complete wetting, a film)"),
     "li2te_cu.nucleus_density": positive(1e18, _NUCLEI),
     "li2te_cu.bare_exchange_current_density": positive(1e5, _J0),
     "li2te_cu.layer_thickness": positive(1e-4, "a collector coating is > 0 and thinner than 100 um"),
