@@ -147,3 +147,89 @@ def test_state_round_trip():
     st.short_time = 12.0
     back = fl.FilamentState.from_arrays(st.as_arrays())
     assert back.opened.tolist() == [False, True, False] and back.li_length[1] == 5e-6 and back.short_time == 12.0
+
+
+# -- the step hook on a small phase-field window (models/phasefield/filament.py) --------------------------------
+
+def _model(extra, width="200 um", j="5 mA/cm^2", **domain):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_phasefield import make_case
+
+    from liplate.models import filament_config
+    from liplate.models.phasefield import PhaseFieldModel
+    from liplate.models.phasefield.filament import attach
+
+    filament_config.register()
+    case = make_case("cu", j=j, width=width, nx=50, ny=44, extra={"penetration": {"enabled": True, **extra},
+                                                                  "domain": domain})
+    model = PhaseFieldModel(case)
+    return model, attach(model)
+
+
+def _advance_to(model, q_end, j):
+    from test_phasefield import run
+    run(model, j, q_end=q_end)
+
+
+def test_disabled_by_default_and_no_hook():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_phasefield import make_case
+
+    from liplate.models import filament_config
+    from liplate.models.phasefield import PhaseFieldModel
+    from liplate.models.phasefield.filament import attach
+
+    filament_config.register()
+    model = PhaseFieldModel(make_case("cu", width="100 um", nx=25, ny=40))
+    assert attach(model) is None and model.step_hooks == []
+
+
+def test_hook_keeps_the_li_balance_and_reports_penetration():
+    # deep flaws (scale 20 um) at 5 mA/cm^2: flaws under the islands open; the filaments' Li is taken from the
+    # deposit, so deposit + SEI + roughness fill + filaments = passed charge (once the nuclei are paid)
+    j = 50.0
+    model, hook = _model({"flaw_depth_scale": "20 um", "largest_flaw_depth": "200 um"})
+    _advance_to(model, 0.08 * 3.6e4, j)
+    obs = model.observables()
+    assert obs["filaments_open"] > 0 and obs["filament_li_mAh_cm2"] > 0
+    assert model.plated_charge() == pytest.approx(model.charge, rel=1e-6)
+    # the charge each filament collected is the Li it holds
+    assert np.sum(hook.state.charge) == pytest.approx(FARADAY * np.sum(hook.state.li_volume) / VM, rel=1e-12)
+    assert obs["penetration_depth_um"] == pytest.approx(np.max(hook.state.li_length) * 1e6)
+    assert np.all(hook.state.crack_length[hook.state.opened] >= hook.state.li_length[hook.state.opened])
+    fields = model.cell_fields()
+    assert fields["filament"].max() == 1.0 and fields["flaw_depth_um"].shape == (model.nx * model.ny,)
+
+
+def test_shallow_flaws_at_low_current_do_not_open():
+    model, hook = _model({}, j="0.5 mA/cm^2")
+    _advance_to(model, 0.02 * 3.6e4, 5.0)
+    obs = model.observables()
+    assert obs["filaments_open"] == 0 and obs["penetration_depth_um"] == 0.0 and not obs["short_circuit"]
+    assert 0 < obs["flaw_stress_intensity_ratio_max"] < 1
+
+
+def test_short_is_detected_with_its_capacity_and_the_voltage_collapses():
+    j = 50.0
+    model, hook = _model({"flaw_depth_scale": "20 um", "largest_flaw_depth": "200 um", "filament_radius": "0.5 um"},
+                         electrolyte_thickness="300 um")
+    q, obs = 0.0, {}
+    while not obs.get("short_circuit") and q < 0.5 * 3.6e4:
+        q += 0.01 * 3.6e4
+        _advance_to(model, q, j)
+        obs = model.observables()
+        if not obs["short_circuit"]:
+            state = model.get_state()
+    assert obs["short_circuit"] and obs["voltage_V"] == 0.0
+    assert obs["penetration_depth_um"] == pytest.approx(300.0)
+    assert 0 < obs["short_capacity_mAh_cm2"] <= model.charge / 3.6e4 + 1e-12
+    assert obs["short_time_s"] == pytest.approx(obs["short_capacity_mAh_cm2"] * 3.6e4 / j, rel=1e-9)
+    # the hook's state rolls back with the model's
+    model.set_state(state)
+    assert not model.observables()["short_circuit"]
