@@ -199,6 +199,7 @@ def test_hook_keeps_the_li_balance_and_reports_penetration():
     obs = model.observables()
     assert obs["filaments_open"] > 0 and obs["filament_li_mAh_cm2"] > 0
     assert model.plated_charge() == pytest.approx(model.charge, rel=1e-6)
+    assert np.all(hook.owed >= 0)
     # the charge each filament collected is the Li it holds
     assert np.sum(hook.state.charge) == pytest.approx(FARADAY * np.sum(hook.state.li_volume) / VM, rel=1e-12)
     assert obs["penetration_depth_um"] == pytest.approx(np.max(hook.state.li_length) * 1e6)
@@ -220,6 +221,7 @@ def test_short_is_detected_with_its_capacity_and_the_voltage_collapses():
     model, hook = _model({"flaw_depth_scale": "20 um", "largest_flaw_depth": "200 um", "filament_radius": "0.5 um"},
                          electrolyte_thickness="300 um")
     q, obs = 0.0, {}
+    state = model.get_state()
     while not obs.get("short_circuit") and q < 0.5 * 3.6e4:
         q += 0.01 * 3.6e4
         _advance_to(model, q, j)

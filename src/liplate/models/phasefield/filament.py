@@ -75,6 +75,7 @@ class FilamentHook:
         self.k_ratio = np.zeros(self.flaws.count)            # p sqrt(pi a) / K_IC, last step
         self.short_charge: float | None = None               # passed charge at the short (C/m^2)
         self._budget = 0.0                                   # Li (m^2 per depth) the filaments may still take
+        self.owed = np.zeros(self.flaws.count)               # filament Li not yet taken off the deposit (m^2/depth)
 
     # -- the step ----------------------------------------------------------------------------------------------
     def column_current(self, model) -> np.ndarray:
@@ -107,30 +108,31 @@ class FilamentHook:
             st.li_length[k] = self.flaws.depth[k]
         n_open = int(np.count_nonzero(st.opened))
         self.current_share[:] = 0.0
-        # the filaments take at most the Li this step plates net (passed charge beyond what pays for the seeded
-        # nuclei, a numerical device): the deposit never shrinks because of them
-        paid_from = max(model.charge, model.initial_charge())
-        self._budget = max(model.charge + model._j_app * dt - paid_from, 0.0) * model.vm / FARADAY * model.width
+        j_app = model._j_app
         for k in np.flatnonzero(st.opened):
             st.crack_length[k] = max(st.crack_length[k],
                                      fl.crack_front(st.li_length[k], p[k], self.k_ic, self.thickness))
             # the filaments of the patch together collect at most the patch's current j_app W^2
-            limit = self.patch_area * model._j_app / (max(j[k], 1e-30) * n_open)
+            limit = self.patch_area * j_app / (max(j[k], 1e-30) * n_open)
             g = fl.grow(st.li_length[k], dt, j[k], self.radius, model.vm, self.thickness,
                         crack_length=st.crack_length[k], capture_limit=limit)
-            want = section * (g.length - st.li_length[k])
-            taken = self._take_li(model, k, want)
-            if taken < want * (1 - 1e-12):     # the patch had less Li than the filament would take
-                g = fl.GrowthResult(length=st.li_length[k] + taken / section, charge=FARADAY * taken / model.vm)
+            added = section * (g.length - st.li_length[k])
             st.li_length[k] = g.length
-            j_app = model._j_app
-            st.li_volume[k] += taken
-            st.charge[k] += FARADAY * taken / model.vm
+            st.li_volume[k] += added
+            st.charge[k] += g.charge
+            self.owed[k] += added / model.width
             if dt > 0 and j_app > 0:
-                self.current_share[k] = FARADAY * taken / model.vm / dt / (j_app * self.patch_area)
+                self.current_share[k] = g.charge / dt / (j_app * self.patch_area)
             if g.crossed_after is not None and st.short_time is None:
                 st.short_time = model.time + g.crossed_after
                 self.short_charge = model.charge + j_app * g.crossed_after
+        # The filaments' Li is charge that did not plate on the deposit: it is taken off the deposit's top, out of
+        # the Li this step adds net (the passed charge beyond what pays for the seeded nuclei, a numerical device),
+        # so the deposit never shrinks because of them; what cannot be taken yet stays owed (counted in the balance)
+        paid_from = max(model.charge, model.initial_charge())
+        self._budget = max(model.charge + j_app * dt - paid_from, 0.0) * model.vm / FARADAY * model.width
+        for k in np.flatnonzero(self.owed > 0):
+            self.owed[k] -= self._take_li(model, k, self.owed[k] * model.width) / model.width
 
     def _take_li(self, model, k: int, volume: float) -> float:
         """Move up to ``volume`` (m^3 of the W x W patch) of Li from the deposit around flaw k into its filament.
@@ -220,13 +222,16 @@ class FilamentHook:
     def get_state(self) -> dict[str, np.ndarray]:
         out = {f"filament_{k}": v for k, v in self.state.as_arrays().items()}
         out["filament_short_charge"] = np.array([np.nan if self.short_charge is None else self.short_charge])
+        out["filament_owed"] = self.owed.copy()
         return out
 
     def set_state(self, arrays: dict) -> None:
         if "filament_li_length" not in arrays:
             return
         self.state = fl.FilamentState.from_arrays({k[len("filament_"):]: v for k, v in arrays.items()
-                                                   if k.startswith("filament_") and k != "filament_short_charge"})
+                                                   if k.startswith("filament_")
+                                                   and k not in ("filament_short_charge", "filament_owed")})
+        self.owed = np.array(arrays["filament_owed"], dtype=float)
         q = float(np.asarray(arrays["filament_short_charge"])[0])
         self.short_charge = None if math.isnan(q) else q
 
@@ -248,7 +253,8 @@ def attach(model, case=None) -> FilamentHook | None:
     get_state, set_state = model.get_state, model.set_state
 
     def plated_charge():
-        return plated() + hook.filament_volume_per_depth(model.width) / model.width * FARADAY / model.vm
+        held = hook.filament_volume_per_depth(model.width) - float(np.sum(hook.owed))
+        return plated() + held / model.width * FARADAY / model.vm
 
     def observables_with_filaments():
         obs = observables()
