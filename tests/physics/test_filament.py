@@ -235,3 +235,13 @@ def test_short_is_detected_with_its_capacity_and_the_voltage_collapses():
     # the hook's state rolls back with the model's
     model.set_state(state)
     assert not model.observables()["short_circuit"]
+
+
+def test_far_field_decays_from_the_focused_to_the_applied_current():
+    assert fl.far_field_current(0.0, 500.0, 50.0, 100e-6) == pytest.approx(500.0)
+    assert fl.far_field_current(1e-3, 500.0, 50.0, 100e-6) == pytest.approx(50.0)
+    # a filament in a focused column grows faster at first, then as in the applied field
+    r, L = 2e-6, 713e-6
+    plain = fl.grow(10e-6, 1e4, 50.0, r, VM, L)
+    focused = fl.grow(10e-6, 1e4, lambda ell: fl.far_field_current(ell, 500.0, 50.0, 100e-6), r, VM, L)
+    assert focused.crossed_after < plain.crossed_after

@@ -77,6 +77,10 @@ the Li advances at the Faraday rate of the focused current::
 which runs away (dl/dt ~ l^2 / ln l): the filament takes a finite time to cross. The charge it holds is
 F pi r^2 l / V_m, taken from the plating elsewhere (the Li balance is: deposit + SEI + filament = passed).
 
+The far field j_far is the column's focused current near the deposit; a periodic pattern of wavelength Lambda
+(the islands) perturbs a potential field only within ~Lambda / 2 pi of it, so the tip of a longer filament sees
+the applied current (eq. 9, :func:`far_field_current`).
+
 Series resistance. The current a filament collects crosses only the SE above its tip, L - l instead of L, so
 the pellet's area resistance L / sigma drops by f l / sigma (f the share of the current the filament
 carries); when the Li reaches the counter electrode (l >= L) it is an electronic short.
@@ -217,19 +221,21 @@ def grow(length: float, dt: float, far_current_density: float, radius: float, mo
          max_length: float, crack_length: float | None = None, capture_limit: float = np.inf,
          max_relative_change: float = 0.02) -> GrowthResult:
     """Integrate eq. (8) over ``dt`` (s): Li filling a filament of ``radius`` at the Faraday rate of the current
-    ``far_current_density`` (A/m^2) collected over A_cap(l) <= ``capture_limit`` (m^2). The Li stops at the crack
-    front (``crack_length``, if given) and at ``max_length`` (the counter electrode). Explicit midpoint sub-steps,
-    each changing l by at most ``max_relative_change``; the charge is F pi r^2 (l_new - l_old) / V_m exactly."""
+    ``far_current_density`` (A/m^2, or a function of l, see :func:`far_field_current`) collected over
+    A_cap(l) <= ``capture_limit`` (m^2). The Li stops at the crack front (``crack_length``, if given) and at
+    ``max_length`` (the counter electrode). Explicit midpoint sub-steps, each changing l by at most
+    ``max_relative_change``; the charge is F pi r^2 (l_new - l_old) / V_m exactly."""
     if dt < 0 or radius <= 0:
         raise ValueError(f"dt must be >= 0 and radius > 0, got dt={dt!r}, radius={radius!r}")
-    j = max(float(far_current_density), 0.0)
+    far = far_current_density if callable(far_current_density) else (lambda _ell: far_current_density)
+    j = max(float(far(length)), 0.0)
     stop = min(max_length, crack_length) if crack_length is not None else max_length
     stop = max(stop, length)
     section = np.pi * radius ** 2
-    k = j * molar_volume / (FARADAY * section)      # dl/dt = k A_cap(l)
+    k = molar_volume / (FARADAY * section)          # dl/dt = k j_far(l) A_cap(l)
 
     def rate(ell):
-        return k * min(float(capture_area(ell, radius)), capture_limit)
+        return k * max(float(far(ell)), 0.0) * min(float(capture_area(ell, radius)), capture_limit)
 
     ell, t = float(length), 0.0
     crossed = None
@@ -246,6 +252,17 @@ def grow(length: float, dt: float, far_current_density: float, radius: float, mo
                 crossed = t + h
         ell, t = new, t + h
     return GrowthResult(length=ell, charge=FARADAY * section * (ell - length) / molar_volume, crossed_after=crossed)
+
+
+def far_field_current(length, local_current_density: float, applied_current_density: float, period: float):
+    """Far-field current density (A/m^2) at a filament tip l above the deposit: the focused local current of the
+    column decays to the applied one over the period of the focusing pattern (islands of spacing Lambda). A
+    periodic perturbation of a potential field decays as exp(-2 pi y / Lambda) (Laplace equation), so
+
+        j_far(l) = j_app + (j_local - j_app) exp(-2 pi l / Lambda)                                   (9)
+    """
+    return applied_current_density + (local_current_density - applied_current_density) * np.exp(
+        -2.0 * np.pi * np.asarray(length, dtype=float) / period)
 
 
 def pellet_area_resistance(thickness: float, conductivity: float, li_lengths, current_shares) -> float:

@@ -11,8 +11,8 @@ The resolved window carries the deposit; the filaments are a reduced model on to
   pressure p = min(F |eta| / V_m, creep limit); a flaw opens when p sqrt(pi a) >= K_IC;
 - an opened flaw is a Li-filled crack of length l (starting at a) beyond the deposit front, whose crack front
   runs ahead (eq. 6 of physics/filament.py) and whose Li fills at the Faraday rate of the current it collects
-  (eq. 8) with the column's current as far field; a short is the Li reaching the counter electrode
-  (l >= the pellet thickness);
+  (eq. 8), its far field the column's current decaying to the applied one over the island spacing (eq. 9);
+  a short is the Li reaching the counter electrode (l >= the pellet thickness);
 - charge: the 2D window stands for a W x W patch of collector (W its width). A filament's Li (m^3) is taken
   from the deposit in the columns within its capture radius (xi scaled down there), V / W per unit depth, so
   that deposit + SEI + roughness fill + filaments = passed charge (``plated_charge`` with the filaments).
@@ -27,6 +27,7 @@ import math
 
 import numpy as np
 
+from ... import metrics
 from ...physics import filament as fl
 from ...physics import flaws as flaws_mod
 from ...physics.constants import FARADAY
@@ -109,12 +110,16 @@ class FilamentHook:
         n_open = int(np.count_nonzero(st.opened))
         self.current_share[:] = 0.0
         j_app = model._j_app
+        # period of the focusing pattern: the island spacing on the collector (the window if one island or none)
+        n_islands, _ = metrics.islands(model._grid(model.xi.value)[0], model.dx, min_cells=2)
+        period = model.width / max(n_islands, 1)
         for k in np.flatnonzero(st.opened):
             st.crack_length[k] = max(st.crack_length[k],
                                      fl.crack_front(st.li_length[k], p[k], self.k_ic, self.thickness))
             # the filaments of the patch together collect at most the patch's current j_app W^2
             limit = self.patch_area * j_app / (max(j[k], 1e-30) * n_open)
-            g = fl.grow(st.li_length[k], dt, j[k], self.radius, model.vm, self.thickness,
+            far = (lambda ell, jk=j[k]: fl.far_field_current(ell, jk, j_app, period)) if j_app > 0 else j[k]
+            g = fl.grow(st.li_length[k], dt, far, self.radius, model.vm, self.thickness,
                         crack_length=st.crack_length[k], capture_limit=limit)
             added = section * (g.length - st.li_length[k])
             st.li_length[k] = g.length
@@ -132,7 +137,7 @@ class FilamentHook:
         paid_from = max(model.charge, model.initial_charge())
         self._budget = max(model.charge + j_app * dt - paid_from, 0.0) * model.vm / FARADAY * model.width
         for k in np.flatnonzero(self.owed > 0):
-            self.owed[k] -= self._take_li(model, k, self.owed[k] * model.width) / model.width
+            self.owed[k] = max(self.owed[k] - self._take_li(model, k, self.owed[k] * model.width) / model.width, 0.0)
 
     def _take_li(self, model, k: int, volume: float) -> float:
         """Move up to ``volume`` (m^3 of the W x W patch) of Li from the deposit around flaw k into its filament.
