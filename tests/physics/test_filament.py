@@ -245,3 +245,8 @@ def test_far_field_decays_from_the_focused_to_the_applied_current():
     plain = fl.grow(10e-6, 1e4, 50.0, r, VM, L)
     focused = fl.grow(10e-6, 1e4, lambda ell: fl.far_field_current(ell, 500.0, 50.0, 100e-6), r, VM, L)
     assert focused.crossed_after < plain.crossed_after
+
+
+def test_no_capture_no_growth():
+    res = fl.grow(10e-6, 5.0, 50.0, 2e-6, VM, 713e-6, capture_limit=0.0)
+    assert res.length == 10e-6 and res.charge == 0.0

@@ -241,6 +241,8 @@ def grow(length: float, dt: float, far_current_density: float, radius: float, mo
     crossed = None
     while t < dt and ell < stop and j > 0:
         r0 = rate(ell)
+        if r0 <= 0:
+            break
         h = min(dt - t, max_relative_change * max(ell, radius) / r0)
         mid = ell + 0.5 * h * r0
         new = ell + h * rate(mid)

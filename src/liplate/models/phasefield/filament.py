@@ -12,6 +12,7 @@ The resolved window carries the deposit; the filaments are a reduced model on to
 - an opened flaw is a Li-filled crack of length l (starting at a) beyond the deposit front, whose crack front
   runs ahead (eq. 6 of physics/filament.py) and whose Li fills at the Faraday rate of the current it collects
   (eq. 8), its far field the column's current decaying to the applied one over the island spacing (eq. 9);
+  the tallest filament takes its current first, shorter ones what is left of the patch's current (screening);
   a short is the Li reaching the counter electrode (l >= the pellet thickness);
 - charge: the 2D window stands for a W x W patch of collector (W its width). A filament's Li (m^3) is taken
   from the deposit in the columns within its capture radius (xi scaled down there), V / W per unit depth, so
@@ -107,18 +108,21 @@ class FilamentHook:
             # the flaw's own Li (already in the SE's roughness: the model's roughness fill) is the first a of
             # the filament; li_volume and charge count the Li added after the opening
             st.li_length[k] = self.flaws.depth[k]
-        n_open = int(np.count_nonzero(st.opened))
         self.current_share[:] = 0.0
         j_app = model._j_app
         # period of the focusing pattern: the island spacing on the collector (the window if one island or none)
         n_islands, _ = metrics.islands(model._grid(model.xi.value)[0], model.dx, min_cells=2)
         period = model.width / max(n_islands, 1)
-        for k in np.flatnonzero(st.opened):
+        # Screening (Laplacian growth): the taller filament takes the current of its capture area first, a shorter
+        # one only what is left of the patch's current j_app W^2 (ties: the deeper flaw first)
+        remaining = self.patch_area * j_app
+        order = sorted(np.flatnonzero(st.opened), key=lambda i: (-st.li_length[i], -self.flaws.depth[i]))
+        for k in order:
             st.crack_length[k] = max(st.crack_length[k],
                                      fl.crack_front(st.li_length[k], p[k], self.k_ic, self.thickness))
-            # the filaments of the patch together collect at most the patch's current j_app W^2
-            limit = self.patch_area * j_app / (max(j[k], 1e-30) * n_open)
             far = (lambda ell, jk=j[k]: fl.far_field_current(ell, jk, j_app, period)) if j_app > 0 else j[k]
+            j_start = float(far(st.li_length[k])) if callable(far) else float(far)
+            limit = max(remaining, 0.0) / max(j_start, 1e-30)
             g = fl.grow(st.li_length[k], dt, far, self.radius, model.vm, self.thickness,
                         crack_length=st.crack_length[k], capture_limit=limit)
             added = section * (g.length - st.li_length[k])
@@ -128,6 +132,7 @@ class FilamentHook:
             self.owed[k] += added / model.width
             if dt > 0 and j_app > 0:
                 self.current_share[k] = g.charge / dt / (j_app * self.patch_area)
+                remaining -= g.charge / dt
             if g.crossed_after is not None and st.short_time is None:
                 st.short_time = model.time + g.crossed_after
                 self.short_charge = model.charge + j_app * g.crossed_after
