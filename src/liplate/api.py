@@ -82,12 +82,17 @@ def with_values(case: Case, values: dict[str, Any]) -> Case:
 
     where = f"{case.source_file} (with_values)"
     data = _normalise_parameters(deepcopy(case.raw))
-    for path, value in _flatten(dict(values)).items():
+    flat = _flatten(dict(values))
+    for path, value in flat.items():
         try:
             check_path(path, where)
         except SweepError as exc:
             raise CaseError(str(exc)) from None
         set_path(data, path, value)
+    if "case.title" not in flat and flat and isinstance(data.get("case", {}).get("title", ""), str):
+        # the old title often names the very value changed ("0.5 mA/cm^2"): say what was changed
+        changes = ", ".join(f"{k} = {v}" for k, v in flat.items())
+        data.setdefault("case", {})["title"] = f"{data['case'].get('title', '')} [{changes}]".strip()
     sections, params = validate(data, where=where)
     return Case(path=case.path, source_file=case.source_file, sections=sections, params=params, raw=data)
 
