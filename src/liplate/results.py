@@ -74,7 +74,7 @@ class Result:
     def interface(self) -> pd.DataFrame | None:
         """``interface.csv``: quantities per collector column (``x_um``, ``current_density_A_m2``,
         ``thickness_um``, ``sei_thickness_nm``, ...), with ``time_s`` (and ``frame`` where the file holds
-        every field frame). None when the model writes no such file (the sharp model)."""
+        every field frame). None when the model writes no such file (the kMC model)."""
         import pandas as pd
 
         f = self.path / "interface.csv"
