@@ -26,7 +26,7 @@ NAME = "thickness_vs_capacity"
 
 def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
     cases = C.load_cases(case_dirs)
-    fig, axes = C.new_figure(ncols=2, width=4.8)
+    fig, axes = C.new_figure(ncols=2, width=4.8, height=4.8)
     ax, axd = axes[0]
     qmax = max([6.0] + [c.value("capacity_mAh_cm2") * 1.1 for c in cases if np.isfinite(c.value("capacity_mAh_cm2"))])
     q = np.linspace(0, qmax, 50)
@@ -34,7 +34,7 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
             label=f"Faraday, {C.FARADAY_UM_PER_MAH_CM2:.2f} µm per mAh/cm$^2$")
     qm, hm = np.array(C.MEASURED_CAPACITY_MAH_CM2), np.array(C.MEASURED_THICKNESS_UM)
     ax.plot(qm, hm, "ks", mfc="none", ms=8, mew=1.5, label=C.MEASURED_SOURCE)
-    axd.plot(qm, C.FARADAY_UM_PER_MAH_CM2 * qm - hm, "ks", mfc="none", ms=8, mew=1.5, label="measured")
+    axd.plot(qm, C.FARADAY_UM_PER_MAH_CM2 * qm - hm, "ks", mfc="none", ms=8, mew=1.5, label=C.MEASURED_SOURCE)
     axd.axhline(0, color="k", ls="--", lw=1)
 
     data = {"faraday_um_per_mAh_cm2": C.FARADAY_UM_PER_MAH_CM2,
@@ -66,8 +66,8 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
            title="Deposit thickness")
     axd.set(xlabel="plated capacity (mAh/cm$^2$)", ylabel="Faraday − deposit (µm)", xlim=(0, qmax),
             title="Deficit against Faraday's law")
-    ax.legend(loc="upper left")
-    axd.legend(loc="upper left")
+    C.legend_below(ax)
+    C.legend_below(axd)
     C.save_figure(fig, outdir, name, data)
     return data
 

@@ -290,6 +290,29 @@ def cross_sections(results: list[Result], frame: int = -1):
     return fig, data
 
 
+def short_observations_panel(ax, substrates=None) -> list[dict[str, Any]]:
+    """The measured short circuits on a "capacity at the short" against "current density" panel: a cross at
+    the capacity where a cell shorted, ▼ at the test capacity for "shorted before it", ▲ for "no short
+    within it"; open markers, coloured by collector. Returns what was drawn."""
+    drawn = []
+    seen = set()
+    for substrate, j, q_short, outcome, q_test in SHORT_OBSERVATIONS:
+        if substrates is not None and substrate not in substrates:
+            continue
+        if outcome == "short" and q_short is not None:
+            marker, q, what = "X", q_short, "short at"
+        elif outcome == "short":
+            marker, q, what = "v", q_test, "short before"
+        else:
+            marker, q, what = "^", q_test, "no short within"
+        key = (substrate, what)
+        ax.plot([j], [q], marker, ls="none", ms=9, mfc="none", mew=1.6, color=substrate_color(substrate),
+                label=None if key in seen else f"measured, {substrate_label(substrate)}: {what}")
+        seen.add(key)
+        drawn.append({"substrate": substrate, "current_density_mA_cm2": j, "capacity_mAh_cm2": q, "outcome": what})
+    return drawn
+
+
 def _describe(r: Result) -> str:
     s = r.summary
     j, q = s.get("current_density_mA_cm2"), s.get("capacity_mAh_cm2")
