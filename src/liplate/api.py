@@ -166,7 +166,8 @@ def _write_case_dir(case: Case, target: Path, force: bool) -> None:
         raise CaseError(f"output {target} exists and is not a directory")
     from .io.atomic import write_text
 
-    header = (f"# Written by liplate.run from {case.source_file} (with the values set in code).\n"
+    how = "with values set in code" if _changed_in_code(case) else "a copy"
+    header = (f"# Written by liplate.run from {case.source_file} ({how}).\n"
               f"# Rerun with: liplate run {target}\n\n")
     write_text(toml, case_toml(case, header))
 
