@@ -246,7 +246,7 @@ def save_figure(fig, outdir: Path, name: str, data: dict, formats=("png", "pdf")
     paths = []
     for ext in formats:
         p = outdir / f"{name}.{ext}"
-        fig.savefig(p, dpi=130 if ext == "png" else None)
+        fig.savefig(p, dpi=130 if ext == "png" else None, bbox_inches="tight", pad_inches=0.05)
         paths.append(p)
     p = outdir / f"{name}.json"
     p.write_text(json.dumps(_jsonable(data), indent=1) + "\n")

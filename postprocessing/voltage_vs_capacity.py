@@ -64,8 +64,10 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
             j = c.current_density_mA_cm2
             col = cmap(norm(j)) if norm is not None and np.isfinite(j) else "k"
             qcap = c.value("capacity_mAh_cm2")
-            lbl = f"{j:g} mA/cm$^2$" + (f", {qcap:g} mAh/cm$^2$" if np.isfinite(qcap) else "")
-            ax.plot(q, 1e3 * v, "-", color=col, lw=1.5, label=lbl)
+            flat = c.model == "sharp"
+            lbl = (f"{j:g} mA/cm$^2$" + (f", {qcap:g} mAh/cm$^2$" if np.isfinite(qcap) else "")
+                   + (", flat film" if flat else ""))
+            ax.plot(q, 1e3 * v, "--" if flat else "-", color=col, lw=1.5, label=lbl)
             peak = nucleation_peak(q, v)
             eta_n = c.value("nucleation_overpotential_mV")
             if peak is not None:

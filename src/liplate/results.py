@@ -141,7 +141,7 @@ class Result:
 
         fig = plotting.plot_result(self, which)
         if save is not None:
-            fig.savefig(save, dpi=130)
+            fig.savefig(save, dpi=130, bbox_inches="tight")
         return fig
 
 
