@@ -68,7 +68,7 @@ def plot(case_dirs, outdir: Path, name: str = NAME, profiles=None) -> dict:
                 continue
             drawn = True
             ax.plot(q, y, "-", color=C.substrate_color(c.substrate, i), lw=1.6,
-                    label=f"{c.label}, {c.value('capacity_mAh_cm2'):g} mAh/cm$^2$")
+                    label=c.label)          # the 1, 3 and 5 mAh/cm^2 runs of a case family share one entry
             data["series"].append({"case": c.name, "column": col, "capacity_mAh_cm2": q, "values": y})
         ax.set(xlabel="plated capacity (mAh/cm$^2$)", ylabel=ylabel, title=title)
         if drawn:

@@ -51,7 +51,7 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
             axd.plot(tq, C.FARADAY_UM_PER_MAH_CM2 * tq - th, "-", color=col, lw=1, alpha=0.6)
         if np.isfinite(qs) and np.isfinite(hs):
             ax.errorbar([qs], [hs], yerr=[0 if not np.isfinite(hstd) else hstd], fmt=mk, color=col, ms=6,
-                        label=f"model: {c.label}, {qs:g} mAh/cm$^2$")
+                        label=f"model: {c.label}")      # capacity is the x axis
             axd.plot([qs], [C.FARADAY_UM_PER_MAH_CM2 * qs - hs], mk, color=col, ms=6)
         else:
             data["notes"].append(f"{c.name}: no thickness in summary.json")

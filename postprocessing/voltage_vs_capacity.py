@@ -56,6 +56,7 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
             C.note(ax, f"no {C.substrate_label(s)} case outputs")
             data["notes"].append(f"no {s} cases")
             continue
+        annotated: set = set()
         for c in sel:
             q, v = c.column("capacity_mAh_cm2"), c.column("voltage_V")
             if q is None or v is None:
@@ -63,16 +64,15 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
                 continue
             j = c.current_density_mA_cm2
             col = cmap(norm(j)) if norm is not None and np.isfinite(j) else "k"
-            qcap = c.value("capacity_mAh_cm2")
             flat = c.model == "sharp"
-            lbl = (f"{j:g} mA/cm$^2$" + (f", {qcap:g} mAh/cm$^2$" if np.isfinite(qcap) else "")
-                   + (", flat film" if flat else ""))
+            lbl = f"{j:g} mA/cm$^2$" + (", flat film" if flat else "")     # 1, 3, 5 mAh/cm^2 share one entry
             ax.plot(q, 1e3 * v, "--" if flat else "-", color=col, lw=1.5, label=lbl)
             peak = nucleation_peak(q, v)
             eta_n = c.value("nucleation_overpotential_mV")
             if peak is not None:
                 ax.plot(peak[0], 1e3 * peak[1], "v", color=col, ms=7, mec="k", mew=0.6)
-                if np.isfinite(eta_n) and eta_n > 0:
+                if np.isfinite(eta_n) and eta_n > 0 and j not in annotated:   # one label per current
+                    annotated.add(j)
                     ax.annotate(f"η$_n$ = {eta_n:.0f} mV", (peak[0], 1e3 * peak[1]), textcoords="offset points",
                                 xytext=(6, -10), fontsize=8, color=col)
             if c.summary.get("short_circuit"):

@@ -97,12 +97,19 @@ def faraday_um_per_mAh_cm2() -> float:
     return C_M2_PER_MAH_CM2 * load_set("li")["molar_volume"].value / FARADAY / M_PER_UM
 
 
-def legend_below(ax, ncol: int = 1, **kw) -> None:
-    """A legend under the axes, where it cannot cover data (needs a constrained-layout figure)."""
+def legend_below(ax, ncol: int | None = None, **kw) -> None:
+    """A legend under the axes and their x label, where it cannot cover data (the figure's constrained layout
+    makes room for it). Repeated labels are shown once; more than four entries go in two columns."""
+    from matplotlib.transforms import offset_copy
+
     handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=ncol, frameon=False,
-                  fontsize=8, **kw)
+    unique = dict(zip(labels, handles, strict=True))
+    if not unique:
+        return
+    below_label = offset_copy(ax.transAxes, fig=ax.figure, y=-0.55, units="inches")
+    ax.legend(list(unique.values()), list(unique), loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              bbox_transform=below_label, ncol=ncol or (1 if len(unique) <= 4 else 2), frameon=False,
+              fontsize=8, **kw)
 
 
 def _matches(value: float | None, target: float) -> bool:
