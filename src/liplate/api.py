@@ -18,10 +18,13 @@ import shutil
 import sys
 from copy import deepcopy
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .case import CASE_FILE, Case, CaseError, validate
-from .case import load_case as _load_case
+# Nothing heavy at import: the CLI imports this module for configure_run_environment() before NumPy loads.
+if TYPE_CHECKING:  # pragma: no cover
+    from .case import Case
+
+CASE_FILE = "case.toml"
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,6 +58,8 @@ def configure_run_environment() -> dict[str, str]:
 
 def load_case(path: str | Path) -> Case:
     """Load and validate a case directory (or its ``case.toml``); raises :class:`CaseError`."""
+    from .case import load_case as _load_case
+
     return _load_case(path)
 
 
@@ -78,6 +83,7 @@ def with_values(case: Case, values: dict[str, Any]) -> Case:
     wrong units and out-of-range values raise :class:`CaseError` naming the key, the value and what
     is allowed. ``case`` itself is not changed.
     """
+    from .case import Case, CaseError, validate
     from .sweep_expand import SweepError, _normalise_parameters, check_path, set_path
 
     where = f"{case.source_file} (with_values)"
@@ -126,6 +132,7 @@ def run(case_or_path: Case | str | Path, output: str | Path | None = None, progr
     ``resume=True`` continues a killed run. ``progress``: True shows a progress bar, False none, None
     only on a terminal. The run's status is ``result.summary["status"]`` ("completed", "failed", ...).
     """
+    from .case import Case, CaseError
     from .results import load_results
 
     configure_run_environment()
@@ -152,6 +159,8 @@ def run(case_or_path: Case | str | Path, output: str | Path | None = None, progr
 
 def _write_case_dir(case: Case, target: Path, force: bool) -> None:
     """Write ``target/case.toml`` for ``case``; refuse to replace another case's file unless ``force``."""
+    from .case import CaseError
+
     toml = target / CASE_FILE
     if toml.is_file() and not force:
         try:
@@ -213,6 +222,8 @@ def new_case(dest: str | Path, source: str | Path, title: str | None = None) -> 
     other input file; ``[case] title`` becomes ``title`` (default: "<dest name> (from <source name>)").
     The source must validate; the copy is validated too. Returns ``dest``.
     """
+    from .case import CaseError
+
     src = Path(source)
     if src.is_file() and src.name == CASE_FILE:
         src = src.parent
@@ -233,6 +244,7 @@ def new_case(dest: str | Path, source: str | Path, title: str | None = None) -> 
 def run_sweep(sweep_file: str | Path, force: bool = False, quiet: bool = True):
     """Run a sweep file serially in this process's own child (as ``liplate sweep FILE``); return
     :func:`liplate.load_sweep` of its results. For many cases, use ``mpiexec -n N liplate sweep FILE``."""
+    from .case import CaseError
     from .results import load_sweep
     from .sweep import run_sweep as _run_sweep
     from .sweep_expand import SweepError

@@ -21,7 +21,8 @@ EXAMPLE = REPO / "docs" / "examples" / "python_api.py"
 
 
 def test_import_liplate_changes_nothing_in_the_process_and_stays_light():
-    code = ("import os, sys, json; before = dict(os.environ); import liplate; "
+    # liplate.api and liplate.cli too: the CLI sets OMP_NUM_THREADS from liplate.api before NumPy loads
+    code = ("import os, sys, json; before = dict(os.environ); import liplate, liplate.api, liplate.cli; "
             "print(json.dumps({'env_same': before == dict(os.environ), "
             "'heavy': sorted(m for m in ('numpy', 'fipy', 'pint', 'pandas', 'matplotlib', 'pyvista', 'mpi4py') "
             "if m in sys.modules)}))")
