@@ -204,7 +204,9 @@ def collector_panel(ax, result: Result, frame: int = -1) -> dict[str, Any]:
     ax.set(xlabel=label("x_um"), ylabel=label("thickness_um"), ylim=(0, 1.2 * top if top > 0 else None))
     j_app = result.summary.get("current_density_mA_cm2")
     if "current_density_A_m2" in df and j_app:
-        ratio = df["current_density_A_m2"].abs() / (10.0 * j_app)
+        from .units import A_M2_PER_MA_CM2
+
+        ratio = df["current_density_A_m2"].abs() / (A_M2_PER_MA_CM2 * j_app)
         axj = ax.twinx()
         lines += axj.plot(x, ratio, "-", color="#d98c00", lw=1.3, drawstyle="steps-mid",
                           label="local / applied current density")
