@@ -1,6 +1,6 @@
 """Deposit thickness against plated capacity: model vs the measured cross-sections and Faraday's law.
 
-Faraday thickness h_F = Q V_m / F (4.85 um per mAh/cm^2, BRIEF §2). The measured deposits on
+Faraday thickness h_F = Q V_m / F (4.85 um per mAh/cm^2). The measured deposits (Wang et al. 2022) on
 Li2Te-Cu at 0.5 mA/cm^2 are 4.2 / 13.3 / 23.8 um at 1 / 3 / 5 mAh/cm^2; the lower panel shows the
 deficit h_F - h, which the measurements put at a roughly constant 0.5-1.2 um.
 
