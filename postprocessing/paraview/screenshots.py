@@ -1,4 +1,4 @@
-"""ParaView screenshots of a liplate case: xi, phi, |j| with streamlines, SEI thickness (pvbatch script).
+"""ParaView screenshots of a liplate case: xi, phi, |j| with streamlines (pvbatch script).
 
 Run with ParaView's own Python (never the venv), through xvfb-run where there is no display:
 
@@ -11,9 +11,10 @@ frames, each with a colour bar (Viridis) and axes graduated in um (the VTU coord
     paraview_xi.png         phase field xi (1 = lithium, 0 = electrolyte)      array ``xi``
     paraview_phi.png        electrolyte potential phi (V)                       array ``phi_V``
     paraview_current.png    |j| (A/m^2) with streamlines of j                   ``current_density_magnitude_A_m2``
-    paraview_sei.png        SEI thickness (nm)                                  array ``sei_thickness_nm``
 
-Fields that are absent are skipped with a note. ``IMAGES/paraview_manifest.json`` lists each image,
+Fields that are absent are skipped with a note. Per-column quantities (SEI thickness) are not screenshot:
+the frames repeat them over every cell of a column, which reads as if they filled the electrolyte; they
+are drawn along the collector instead (``postprocessing/sei.py``). ``IMAGES/paraview_manifest.json`` lists each image,
 its array, the data range mapped to the colour bar and the colour map, so a test can find the
 field's colours in the picture.
 
@@ -53,7 +54,6 @@ FIELDS = (
     ("xi", "xi", "xi: phase field (1 = Li, 0 = SE)", "paraview_xi"),
     ("phi", "phi_V", "phi: electrolyte potential (V)", "paraview_phi"),
     ("current", "current_density_magnitude_A_m2", "current density magnitude (A/m²)", "paraview_current"),
-    ("sei", "sei_thickness_nm", "SEI thickness (nm)", "paraview_sei"),
 )
 VECTOR = "current_density_A_m2"
 

@@ -90,6 +90,12 @@ class Case:
     def to_json(self) -> str:
         return json.dumps(self.resolved(), indent=2, sort_keys=False)
 
+    def with_values(self, values: dict[str, Any]) -> Case:
+        """A new case with ``values`` set ({"protocol.current_density": "4 mA/cm^2", ...}: dotted keys,
+        values as in a case file), validated exactly as a file is (:func:`liplate.api.with_values`)."""
+        from .api import with_values
+        return with_values(self, values)
+
 
 def _inputs(resolved: dict[str, Any]) -> dict[str, Any]:
     """The values of a resolved case that can change a result, flat: "section.key" (all but the title)

@@ -1,4 +1,4 @@
-"""Command line: ``liplate run | check | params | sweep | kmc``. No physics here."""
+"""Command line: ``liplate run | check | params | sweep | kmc | new | schema``. No physics here."""
 from __future__ import annotations
 
 import argparse
@@ -131,6 +131,26 @@ def _cmd_kmc(args) -> int:
     return 0
 
 
+def _cmd_new(args) -> int:
+    from .api import new_case
+    from .case import CaseError
+
+    try:
+        dest = new_case(args.dir, args.source, title=args.title)
+    except CaseError as exc:
+        print(f"liplate: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{dest}: a new case from {args.source} (no outputs); edit {dest}/case.toml, then: liplate run {dest}")
+    return 0
+
+
+def _cmd_schema(args) -> int:
+    from .schema_json import dumps, markdown
+
+    print(markdown() if args.markdown else dumps(), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -164,6 +184,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     s.set_defaults(func=_cmd_sweep)
 
+    n = sub.add_parser("new", help="copy a case directory without its outputs, with a fresh title")
+    n.add_argument("dir", help="the new case directory (must not exist, or be empty)")
+    n.add_argument("--from", dest="source", required=True, metavar="CASE",
+                   help="case to copy, e.g. cases/cu_0p5mA_1mAh")
+    n.add_argument("--title", help="[case] title of the copy (default: '<dir name> (from <case name>)')")
+    n.set_defaults(func=_cmd_new)
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of case.toml (for editors), or the case reference")
+    sc.add_argument("--markdown", action="store_true", help="print docs/case_reference.md instead")
+    sc.set_defaults(func=_cmd_schema)
+
     k = sub.add_parser("kmc", help="run a kinetic Monte Carlo case (model = 'kmc')")
     k.add_argument("case")
     k.set_defaults(func=_cmd_kmc)
@@ -171,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .api import configure_run_environment
+
+    configure_run_environment()   # OMP_NUM_THREADS=1 unless set: before NumPy/FiPy load (import liplate sets none)
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
