@@ -20,7 +20,7 @@ from .io import checkpoint as ckpt
 from .io import summary as summ
 from .io import timeseries
 from .io.atomic import write_text
-from .io.fields import FieldWriter
+from .io.fields import FieldWriter, write_interface_frame
 from .models.base import StepFailed
 from .parallel import comm_info, is_root
 from .physics.constants import FARADAY
@@ -173,9 +173,7 @@ def _run(case: Case, model, resume: bool, progress: bool | None) -> dict:
             writer.write(st.frame, st.time, fields)
             timeseries.write(out / "timeseries.csv", rows)
             if profile is not None:
-                n = len(profile["x_um"])
-                table = [{"time_s": st.time, **{k: float(v[i]) for k, v in profile.items()}} for i in range(n)]
-                write_text(out / "interface.csv", timeseries.to_csv(table, required=("time_s", "x_um")))
+                write_interface_frame(out / "interface.csv", st.frame, st.time, profile)
 
     def write_checkpoint(st):
         snap = st.as_dict()
