@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import small_case, write_case
+from conftest import REPO, small_case, write_case
 
 from liplate.io.fields import read_pvd, write_interface_frame
 from liplate.simulation import run_case
@@ -193,3 +193,40 @@ def test_sharp_model_every_row_carries_the_applied_current(tmp_path):
         assert np.allclose(jy.sum(axis=1) / nx, -J_APP, rtol=1e-6)
         assert float(np.sum(_field(mesh, "reaction_A_m3") * dx * dy)) == pytest.approx(J_APP * WIDTH, rel=1e-6)
         assert np.all(_field(mesh, "film_thickness_m") < 1e-4)                  # metres, not um
+
+
+def test_paraview_views_cover_all_time_steps_and_the_shipped_state_loads(flat_film, tmp_path, x_display):
+    """screenshots.py maps each field's range over every frame to its colour bar and draws xi = 1/2; the shipped
+    state (postprocessing/paraview/liplate_view.pvsm) loads against a phase-field output with that contour."""
+    import sys
+
+    sys.path.insert(0, str(REPO))
+    from postprocessing import make_figures
+
+    cmd = make_figures.paraview_command()
+    if cmd is None or (not x_display and shutil.which("xvfb-run") is None):
+        pytest.skip("pvbatch / a display (or xvfb-run) not available")
+    images = tmp_path / "pv"
+    assert make_figures.paraview_screenshots(flat_film, images, timeout=300)
+    man = json.loads((images / "paraview_manifest.json").read_text())
+    assert man["coordinates"] == "m" and man["contour"] == "xi = 0.5" and man["time_steps"] == 3
+    frames = _frames(flat_film)
+    for key in ("xi", "phi", "current"):
+        info = man["images"][key]
+        values = np.concatenate([_field(m, info["array"]) for _t, m in frames])
+        assert info["range"] == pytest.approx([values.min(), values.max()], rel=1e-6, abs=1e-12), key
+    loader = tmp_path / "load_state.py"
+    loader.write_text(
+        "import os, sys\n"
+        "from paraview.simple import FindSource, GetRenderViews, LoadState\n"
+        "LoadState(sys.argv[1], data_directory=sys.argv[2], restrict_to_data_directory=True)\n"
+        "print('VIEWS', len(GetRenderViews()), 'CONTOUR', FindSource('interface_xi_0.5') is not None)\n"
+        "sys.stdout.flush()\nos._exit(0)\n")
+    for _attempt in range(3):   # pvbatch aborts now and then creating a render window on a busy X server
+        r = subprocess.run([*cmd, str(loader), str(REPO / "postprocessing" / "paraview" / "liplate_view.pvsm"),
+                            str(flat_film)], capture_output=True, text=True, env=make_figures.paraview_env(),
+                           timeout=300, cwd=tmp_path)
+        if r.returncode >= 0:
+            break
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "VIEWS 4 CONTOUR True" in r.stdout, r.stdout + r.stderr
