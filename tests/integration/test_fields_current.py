@@ -195,6 +195,7 @@ def test_sharp_model_every_row_carries_the_applied_current(tmp_path):
         assert np.all(_field(mesh, "film_thickness_m") < 1e-4)                  # metres, not um
 
 
+@pytest.mark.slow   # ~30-90 s of pvbatch; the default suite renders and loads a state in test_postprocessing.py
 def test_paraview_views_cover_all_time_steps_and_the_shipped_state_loads(flat_film, tmp_path, x_display):
     """screenshots.py maps each field's range over every frame to its colour bar and draws xi = 1/2; the shipped
     state (postprocessing/paraview/liplate_view.pvsm) loads against a phase-field output with that contour."""
