@@ -6,7 +6,28 @@ import sys
 from pathlib import Path
 
 
+def _busy(case_dir: str) -> str | None:
+    """The lock message if another process is writing ``case_dir/output`` (checked before the slow imports,
+    so that a second run refuses at once; run_case takes the lock itself for the whole run)."""
+    from .io.lock import DirLock, LockHeld
+    from .parallel import launched_by_mpi
+
+    out = Path(case_dir) / "output"
+    if not out.is_dir() or launched_by_mpi():  # under mpiexec the ranks would race for it: run_case locks once
+        return None
+    try:
+        DirLock(out).acquire().release()
+    except LockHeld as exc:
+        return f"{case_dir}: {exc}"
+    except OSError:
+        pass  # a read-only case, say: run_case decides
+    return None
+
+
 def _cmd_run(args) -> int:
+    if (busy := _busy(args.case)) is not None:
+        print(f"liplate: error: {busy}", file=sys.stderr)
+        return 2
     from .case import CaseError
     from .simulation import run_case
 
@@ -16,6 +37,9 @@ def _cmd_run(args) -> int:
     except CaseError as exc:
         print(f"liplate: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # outputs cannot be written at all (a read-only or full disk): one line, no traceback
+        print(f"liplate: error: {args.case}: cannot write its outputs: {exc}", file=sys.stderr)
+        return 1
     from .parallel import is_root
     if is_root():
         out = Path(args.case) / "output"
@@ -42,8 +66,9 @@ def _cmd_check(args) -> int:
         print(case.to_json())
     else:
         p = case["protocol"]
+        to = f" to {p['capacity'] / 3.6e4:g} mAh/cm^2" if p["capacity"] is not None else ""  # kMC: no capacity
         print(f"{args.case}: ok (model {case.model}, substrate {case.substrate}, "
-              f"{p['current_density'] / 10:g} mA/cm^2 to {p['capacity'] / 3.6e4:g} mAh/cm^2)")
+              f"{p['current_density'] / 10:g} mA/cm^2{to})")
     return 0
 
 
@@ -90,7 +115,18 @@ def _cmd_kmc(args) -> int:
         print(f"liplate: error: {args.case}: [case] model = {case.model!r}; 'liplate kmc' runs cases with "
               "model = 'kmc'", file=sys.stderr)
         return 2
-    run_kmc_case(case)
+    from .io.lock import DirLock, LockHeld, NotADirectory
+    try:
+        lock = DirLock(case.output_dir, command=f"liplate kmc {args.case}").acquire()
+    except (LockHeld, NotADirectory) as exc:
+        print(f"liplate: error: {args.case}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        from .io.atomic import write_json
+        write_json(case.output_dir / "case_resolved.json", case.resolved())
+        run_kmc_case(case)
+    finally:
+        lock.release()
     print(f"results in {case.output_dir}/")
     return 0
 
@@ -138,9 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("liplate: interrupted; outputs written so far are kept (resume with --resume)", file=sys.stderr)
-        return 130
+        return 128 + getattr(exc, "signum", 2)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,8 +22,9 @@ def model_for(substrate, sei, creep, width="200 um", nx=50, ny=56, parameters=No
     from liplate.models.phasefield import PhaseFieldModel
 
     extra = {"physics": {"sei": sei, "creep": creep}}
-    if parameters:
-        extra["parameters"] = parameters
+    if parameters:   # the other collector's parameters have no effect on this case: an error (issue 14)
+        other = {"cu": "li2te_cu", "li2te_cu": "cu"}[substrate]
+        extra["parameters"] = {k: v for k, v in parameters.items() if not k.startswith(other + ".")}
     return PhaseFieldModel(make_case(substrate, width=width, nx=nx, ny=ny, extra=extra))
 
 

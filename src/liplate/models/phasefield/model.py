@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ... import metrics
 from ...physics import creep as creep_mod
 from ...physics import nucleation as nuc
 from ...physics import phasefield as pf
@@ -183,7 +184,7 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         # -- bookkeeping ----------------------------------------------------------------------------
         self.time = 0.0
         self.charge = 0.0                  # passed charge per collector area (C/m^2)
-        self.voltage_peak = 0.0            # most negative cell voltage seen (nucleation transient)
+        self.voltage_peak = 0.0            # most negative cell voltage of the first-plating transient
         self._j_app = 0.0
         self._sink = np.zeros(self.ny * self.nx)          # A/m^3, last accepted
         self._delta = np.zeros(self.ny * self.nx)
@@ -290,8 +291,9 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
             self._delta = self._delta_function(np.asarray(self.xi.value))
         self.time += dt
         self.charge += j_app * dt
-        v = self._voltage_parts()["voltage_V"]
-        self.voltage_peak = min(self.voltage_peak, v)
+        if self.charge <= metrics.FIRST_PLATING_CHARGE * (1.0 + 1e-9):
+            # the first-plating transient (metrics.first_plating_voltage): most negative cell voltage in its window
+            self.voltage_peak = min(self.voltage_peak, self._voltage_parts()["voltage_V"])
         self.timing["other"] += _time.perf_counter() - t0
         return StepReport(sweeps=sweep, residual=max(d_xi, d_phi), linear_iterations=lin_its,
                           info={"d_xi": d_xi, "d_phi_V": d_phi})

@@ -133,7 +133,6 @@ class ObservablesMixin:
         j, weight = self.interface_current()
         j_app = self._j_app or self.case["protocol"]["current_density"]
         ff_peak, ff_mean = metrics.focusing_factors(j, weight, j_app)
-        v = parts["voltage_V"]
         plated = self.plated_charge() / C_M2_PER_MAH_CM2
         return {
             "time_s": self.time,
@@ -142,7 +141,9 @@ class ObservablesMixin:
             **parts,
             "eta_sei_V": self._eta_sei(j, weight),
             "voltage_peak_V": self.voltage_peak,
-            "nucleation_overpotential_mV": 1e3 * (v - self.voltage_peak) if self.time > 0 else 0.0,
+            # the paper's nucleation (peak) overpotential so far: |V| at its peak in the first-plating window
+            # (liplate.metrics.first_plating_voltage; the summary reads it from the time series)
+            "nucleation_overpotential_mV": -1e3 * self.voltage_peak,
             "thickness_mean_um": t_mean / M_PER_UM,
             "thickness_std_um": t_std / M_PER_UM,
             "faraday_thickness_um": self.charge * self.vm / FARADAY / M_PER_UM,
