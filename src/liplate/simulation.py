@@ -28,8 +28,8 @@ from .env import git_revision
 from .io import checkpoint as ckpt
 from .io import summary as summ
 from .io import timeseries
-from .io.atomic import write_json, write_text
-from .io.fields import FieldWriter
+from .io.atomic import write_json
+from .io.fields import FieldWriter, write_interface_frame
 from .io.lock import DirLock, LockHeld, NotADirectory, clear_dir
 from .models.base import StepFailed
 from .parallel import comm_info, is_root
@@ -339,9 +339,7 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
             writer.write(st.frame, st.time, fields)
             timeseries.write(out / "timeseries.csv", rows)
             if profile is not None:
-                n = len(profile["x_um"])
-                table = [{"time_s": st.time, **{k: float(v[i]) for k, v in profile.items()}} for i in range(n)]
-                write_text(out / "interface.csv", timeseries.to_csv(table, required=("time_s", "x_um")))
+                write_interface_frame(out / "interface.csv", st.frame, st.time, profile)
         _on_root(write)
 
     def write_checkpoint(st):

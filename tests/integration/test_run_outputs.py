@@ -117,7 +117,7 @@ def test_outputs_complete_and_read_by_pyvista(case_dir):
     assert mesh.n_cells == 64
     for name in ("phi_V", "current_density_A_m2", "current_density_magnitude_A_m2"):
         assert name in mesh.cell_data
-    assert mesh.bounds[3] == pytest.approx(50.0)  # y extent in um
+    assert mesh.bounds[3] == pytest.approx(50e-6)  # y extent in m (SI, as the fields)
     # Uniform film: the current is -j_app e_y in every cell, boundary rows included (flux-based field).
     import numpy as np
     j = np.asarray(mesh.cell_data["current_density_A_m2"])

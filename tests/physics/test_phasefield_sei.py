@@ -48,7 +48,7 @@ def test_li_balance_with_sei_and_creep_on_cu_islands():
     obs = model.observables()
     assert obs["li_lost_to_sei_mAh_cm2"] == pytest.approx(sei / MAH, rel=1e-9)
     assert obs["sei_thickness_mean_nm"] > 0
-    assert model.cell_fields()["sei_thickness_nm"].shape == (model.nx * model.ny,)
+    assert model.cell_fields()["sei_thickness_m"].shape == (model.nx * model.ny,)
 
 
 def test_faraday_thickness_with_sei_and_creep_off():
