@@ -25,6 +25,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from liplate import plotting as P  # noqa: E402  (the package's figure code: measurements, labels, panels)
+from liplate.units import M_PER_UM  # noqa: E402
 
 # The measurements live in the package (liplate.plotting, liplate.physics.deposit), with their source.
 MEASURED_CAPACITY_MAH_CM2, MEASURED_THICKNESS_UM = (tuple(v) for v in P.measured_thickness())
@@ -188,16 +189,17 @@ def cell_field(mesh, name: str) -> np.ndarray | None:
 
 
 def collector_row(mesh) -> tuple[np.ndarray, np.ndarray] | None:
-    """Indices and x centres (um) of the cells touching the collector (lowest row of cell centres)."""
+    """Indices and x centres (um) of the cells touching the collector (lowest row of cell centres).
+    The frames' coordinates are SI (m)."""
     if mesh is None:
         return None
     cells = mesh.cells[0].data
     centres = mesh.points[cells].mean(axis=1)
     y = centres[:, 1]
-    tol = 1e-6 * max(1.0, float(np.ptp(mesh.points[:, 1])))
+    tol = 1e-6 * float(np.ptp(mesh.points[:, 1]))
     idx = np.flatnonzero(y <= y.min() + tol)
     idx = idx[np.argsort(centres[idx, 0])]
-    return idx, centres[idx, 0]
+    return idx, centres[idx, 0] / M_PER_UM
 
 
 def load_cases(paths) -> list[CaseOutput]:

@@ -46,7 +46,7 @@ def zoomed(mesh, array: str):
     width = float(np.ptp(mesh.points[:, 0]))
     stretch = max(1.0, 0.35 * width / top)
     ranges = list(sub.bounds)
-    sub.points[:, 1] *= stretch          # drawn stretched; the axes keep the true um (show_bounds axes_ranges)
+    sub.points[:, 1] *= stretch          # drawn stretched; the axes keep the true lengths (m) (show_bounds axes_ranges)
     return sub, stretch, ranges
 
 
@@ -98,7 +98,7 @@ def plot(case_dir, outdir: Path, name: str = NAME, show: bool = False, size=(140
                 centres["j"] = vec * (0.8 * cell / max(float(np.abs(vec).max()), 1e-30))
                 pl.add_mesh(centres.glyph(orient="j", scale="j", factor=1.0), color="white", lighting=False)
             pl.add_text(f"{case.name}  t = {frames[-1][0]:g} s", position="upper_left", font_size=9, color="black")
-            pl.show_bounds(bounds=shown.bounds, axes_ranges=ranges, xtitle="x (um)", ytitle="y (um)", color="black",
+            pl.show_bounds(bounds=shown.bounds, axes_ranges=ranges, xtitle="x (m)", ytitle="y (m)", color="black",
                            location="outer",
                            ticks="outside", font_size=10, use_2d=True)
             pl.view_xy()

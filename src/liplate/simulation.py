@@ -421,7 +421,8 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
         extra.update(summ.nucleation_overpotential_mV([r.get("capacity_mAh_cm2") for r in rows], voltages))
     if obs.get("short_circuit"):
         extra["short_capacity_mAh_cm2"] = state.charge / C_M2_PER_MAH_CM2
-    extra["citations"] = citations.used_by(case)
+    # key and DOI per reference (the full entries are in liplate/references.bib, `liplate params --bibtex`)
+    extra["citations"] = [{k: c.get(k) for k in ("key", "doi", "used_for")} for c in citations.used_by(case)]
     summary = summ.build(status, case, obs, extra)
     if root:
         try:

@@ -114,7 +114,7 @@ def test_lock_names_its_holder_in_run_and_sweep(case_dir, tmp_path):
             run_case(d, force=True, progress=False)
     assert run_case(d, progress=False)["status"] == "completed"       # released: runs
 
-    f = make_sweep(_mkdir(tmp_path / "sw"), '[product]\n"case.seed" = [0, 1]\n')
+    f = make_sweep(_mkdir(tmp_path / "sw"), '[product]\n"output.timeseries_every" = [1, 2]\n')
     with DirLock(tmp_path / "sw", name=SWEEP_LOCK_NAME):               # another sweep of this directory
         assert sweep(f) == 2
         assert not (tmp_path / "sw" / "results.csv").exists()
@@ -142,7 +142,7 @@ def test_stored_input_check_fails_closed(case_dir, tmp_path):
         assert "case_resolved.json" in str(err.value) and "--force" in str(err.value)
     assert run_case(d, force=True, progress=False)["status"] == "completed"
 
-    f = make_sweep(_mkdir(tmp_path / "sw"), '[product]\n"case.seed" = [0]\n')
+    f = make_sweep(_mkdir(tmp_path / "sw"), '[product]\n"output.timeseries_every" = [1]\n')
     assert sweep(f) == 0
     s = load_sweep(f)
     (s.runs_dir / s.points[0].name / "output" / "case_resolved.json").write_text("not json")
@@ -212,7 +212,7 @@ def test_damaged_checkpoint_is_a_clean_error_and_interrupts_are_recorded(case_di
 
 def test_sweep_starts_a_case_with_a_damaged_checkpoint_over(tmp_path):
 
-    f = make_sweep(tmp_path, '[product]\n"case.seed" = [0]\n')
+    f = make_sweep(tmp_path, '[product]\n"output.timeseries_every" = [1]\n')
     assert sweep(f) == 0
     s = load_sweep(f)
     out = s.runs_dir / s.points[0].name / "output"
@@ -307,7 +307,7 @@ def test_disk_full_on_a_small_tmpfs(case_dir, tmp_path):
 
 def test_sweep_survives_a_full_disk_while_writing_results(tmp_path, monkeypatch, capsys):
 
-    f = make_sweep(tmp_path, '[product]\n"case.seed" = [0, 1]\n')
+    f = make_sweep(tmp_path, '[product]\n"output.timeseries_every" = [1, 2]\n')
     real, calls = sw.write_results, [0]
 
     def flaky(sweep_, *args, **kw):
@@ -356,7 +356,7 @@ def test_every_json_output_is_strict_json_and_files_follow_the_umask(case_dir, t
                              for line in text.splitlines())
         (k / "case.toml").write_text(text + "\n")
         assert run_case(k, progress=False)["status"] == "completed"
-        f = make_sweep(_mkdir(tmp_path / "sw"), '[product]\n"case.seed" = [0]\n')
+        f = make_sweep(_mkdir(tmp_path / "sw"), '[product]\n"output.timeseries_every" = [1]\n')
         assert sweep(f) == 0
     finally:
         os.umask(old)
