@@ -236,9 +236,11 @@ def deposit_grid(result: Result, frame: int = -1):
     for the flat-film model the film of ``interface.csv``'s thickness drawn on a grid of its own."""
     import numpy as np
 
-    mesh = result.fields(frame)
-    xe = np.unique(np.round(np.asarray(mesh.points[:, 0]), 9))
-    ye = np.unique(np.round(np.asarray(mesh.points[:, 1]), 9))
+    from .units import M_PER_UM
+
+    mesh = result.fields(frame)   # coordinates in m (the frames are SI throughout)
+    xe = np.unique(np.round(np.asarray(mesh.points[:, 0]) / M_PER_UM, 6))
+    ye = np.unique(np.round(np.asarray(mesh.points[:, 1]) / M_PER_UM, 6))
     if "xi" in mesh.cell_data:
         return xe, ye, np.asarray(mesh.cell_data["xi"]).reshape(len(ye) - 1, len(xe) - 1)
     prof = result.interface_at(frame) if result.interface is not None else None
