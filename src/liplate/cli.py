@@ -1,7 +1,8 @@
-"""Command line: ``liplate run | check | params | sweep | kmc``. No physics here."""
+"""Command line: ``liplate run | check | params | sweep | kmc | info``. No physics here."""
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -87,6 +88,12 @@ def _cmd_kmc(args) -> int:
     return 0
 
 
+def _cmd_info(args) -> int:
+    from .env import describe
+    print(describe())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -121,13 +128,23 @@ def build_parser() -> argparse.ArgumentParser:
     k = sub.add_parser("kmc", help="run a kinetic Monte Carlo case (model = 'kmc')")
     k.add_argument("case")
     k.set_defaults(func=_cmd_kmc)
+
+    i = sub.add_parser("info", help="which parallel pieces (MPI, PETSc, ParaView) are installed and what each enables")
+    i.set_defaults(func=_cmd_info)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .parallel import MPIUnavailable, comm_info, launched_by_mpi
+
     args = build_parser().parse_args(argv)
     try:
+        if launched_by_mpi() and importlib.util.find_spec("mpi4py") is None:
+            comm_info()             # over several ranks without mpi4py: stop before anything is written
         return args.func(args)
+    except MPIUnavailable as exc:
+        print(f"liplate: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("liplate: interrupted; outputs written so far are kept (resume with --resume)", file=sys.stderr)
         return 130
