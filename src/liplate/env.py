@@ -38,11 +38,18 @@ try:
     mpi4py.rc.finalize = False
     from mpi4py import MPI
     out["mpi4py"] = mpi4py.__version__
-    out["mpi_library"] = " ".join(MPI.Get_library_version().split(",")[0].split())
+    out["mpi_library"] = " ".join(MPI.Get_library_version().strip().splitlines()[0].split(",")[0].split())
 except ImportError:
     pass
 except Exception as exc:  # mpi4py installed but no MPI library it can load
     out["mpi4py_error"] = f"{type(exc).__name__}: {exc}"
+def libmpi():  # the MPI library files this process has mapped (Linux; elsewhere unknown: [])
+    try:
+        with open("/proc/self/maps") as maps:
+            return sorted({line.split()[-1] for line in maps if "/libmpi.so" in line or "/libmpich.so" in line})
+    except OSError:
+        return []
+out["mpi4py_libmpi"] = libmpi()
 if "--petsc" in sys.argv:
     try:
         import petsc4py
@@ -51,9 +58,7 @@ if "--petsc" in sys.argv:
         out["petsc"] = ".".join(map(str, PETSc.Sys.getVersion())) + " from " + petsc4py.__path__[0]
     except Exception as exc:
         out["petsc_error"] = f"{type(exc).__name__}: {exc}"
-with open("/proc/self/maps") as maps:
-    libs = {line.split()[-1] for line in maps if "/libmpi.so" in line or "/libmpich.so" in line}
-out["libmpi"] = sorted(libs)
+out["libmpi"] = libmpi()
 print(json.dumps(out))
 """
 
@@ -112,7 +117,7 @@ def parallel_pieces() -> list[Piece]:
     p = probe(petsc=has_petsc())
     pieces = []
     if p.get("mpi4py"):
-        lib = ", ".join(p["libmpi"]) or "?"
+        lib = ", ".join(p.get("mpi4py_libmpi") or []) or "?"
         pieces.append(Piece("mpi4py", True, f"mpi4py {p['mpi4py']}, {p.get('mpi_library', '?')} ({lib})",
                             "sweeps over ranks: mpiexec -n N liplate sweep FILE"))
     else:
