@@ -18,7 +18,8 @@ PIP_FROM_PYPI := import json, os, runpy, sys, urllib.parse as p, urllib.request 
     sys.argv = ["pip", "install", "--quiet", w]; runpy.run_module("pip", run_name="__main__")
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV) || { \
+	@echo "$(PYTHON) -m venv $(VENV)"
+	@$(PYTHON) -m venv $(VENV) || { \
 	    echo "setup: '$(PYTHON) -m venv' failed (on Debian: python3-venv missing); installing pip from PyPI"; \
 	    rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV) && $(BIN)/python -c '$(PIP_FROM_PYPI)' && rm -f $(VENV)/pip-*.whl; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
