@@ -1,7 +1,8 @@
-"""Command line: ``liplate run | check | params | sweep | kmc | new | schema``. No physics here."""
+"""Command line: ``liplate run | check | params | sweep | kmc | new | schema | info``. No physics here."""
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -151,6 +152,12 @@ def _cmd_schema(args) -> int:
     return 0
 
 
+def _cmd_info(args) -> int:
+    from .env import describe
+    print(describe())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -198,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     k = sub.add_parser("kmc", help="run a kinetic Monte Carlo case (model = 'kmc')")
     k.add_argument("case")
     k.set_defaults(func=_cmd_kmc)
+
+    i = sub.add_parser("info", help="which parallel pieces (MPI, PETSc, ParaView) are installed and what each enables")
+    i.set_defaults(func=_cmd_info)
     return ap
 
 
@@ -205,9 +215,16 @@ def main(argv: list[str] | None = None) -> int:
     from .api import configure_run_environment
 
     configure_run_environment()   # OMP_NUM_THREADS=1 unless set: before NumPy/FiPy load (import liplate sets none)
+    from .parallel import MPIUnavailable, comm_info, launched_by_mpi
+
     args = build_parser().parse_args(argv)
     try:
+        if launched_by_mpi() and importlib.util.find_spec("mpi4py") is None:
+            comm_info()             # over several ranks without mpi4py: stop before anything is written
         return args.func(args)
+    except MPIUnavailable as exc:
+        print(f"liplate: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt as exc:
         print("liplate: interrupted; outputs written so far are kept (resume with --resume)", file=sys.stderr)
         return 128 + getattr(exc, "signum", 2)

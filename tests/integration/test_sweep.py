@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from liplate.env import mpiexec
 from liplate.sweep import main as sweep_main
 
 BASE = """\
@@ -151,14 +151,13 @@ def test_killed_sweep_loses_nothing_finished(tmp_path):
     assert [r["status"] for r in rows(tmp_path)] == ["completed"] * 4
 
 
-@pytest.mark.mpi
-@pytest.mark.skipif(shutil.which("mpiexec") is None, reason="needs mpiexec")
+@pytest.mark.mpi                            # skipped without mpi4py + MPI + mpiexec (conftest)
 def test_sweep_over_two_ranks(tmp_path):
     f = make_sweep(tmp_path, '[product]\n"protocol.current_density" = ["0.5 mA/cm^2", "1 mA/cm^2"]\n'
                              '"protocol.stack_pressure" = ["5 MPa", "13 MPa"]\n')
     liplate = Path(sys.executable).with_name("liplate")
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMP_NUM_THREADS="1")
-    out = subprocess.run(["mpiexec", "-n", "2", str(liplate), "sweep", str(f)], env=env, capture_output=True,
+    out = subprocess.run([mpiexec(), "-n", "2", str(liplate), "sweep", str(f)], env=env, capture_output=True,
                          text=True, timeout=240)
     assert out.returncode == 0, out.stdout + out.stderr
     table = rows(tmp_path)
