@@ -173,8 +173,8 @@ def _numeric_column(values: list[str]) -> tuple[list[float], str] | None:
         return None
     unit = present[0].group(2)
     try:
-        first = _parse(f"1 {unit}")
-        numbers = [float("nan") if m is None else float(_parse(m.group(0)).to(first.units).magnitude)
+        first = _parse(1.0, unit)
+        numbers = [float("nan") if m is None else float(_parse(float(m.group(1)), m.group(2)).to(first.units).magnitude)
                    for m in matches]
     except Exception:  # pint: an undefined unit, different dimensions, ...
         return None

@@ -171,9 +171,18 @@ def json_schema() -> dict[str, Any]:
 
     props: dict[str, Any] = {}
     required_sections = []
+    conditional: list[dict[str, Any]] = []
     for sname, sec in SECTIONS.items():
         keys = {kname: key_schema(key) for kname, key in sec.keys.items()}
-        required = [k for k, key in sec.keys.items() if _attr(key, "required", False)]
+        required = []
+        for kname, key in sec.keys.items():
+            if not _attr(key, "required", False):
+                continue
+            readers = _models_reading(f"{sname}.{kname}")
+            if readers is None:
+                required.append(kname)
+            else:   # required only by the models that read it (a kMC case has no capacity)
+                conditional.append(_required_for_models(sname, kname, readers))
         entry: dict[str, Any] = {"type": "object", "description": _attr(sec, "doc", "") or "",
                                  "properties": keys, "additionalProperties": False}
         if required:
@@ -181,7 +190,7 @@ def json_schema() -> dict[str, Any]:
             required_sections.append(sname)
         props[sname] = entry
     props["parameters"] = _parameters_schema()
-    return {
+    schema = {
         "$schema": SCHEMA_DRAFT,
         "$id": SCHEMA_ID,
         "title": "liplate case.toml",
@@ -193,6 +202,32 @@ def json_schema() -> dict[str, Any]:
         "required": required_sections,
         "additionalProperties": False,
     }
+    if conditional:
+        schema["allOf"] = conditional
+    return schema
+
+
+def _models_reading(dotted: str) -> list[str] | None:
+    """The models that read ``section.key`` (schema.MODEL_INPUTS), or None when every model does."""
+    import fnmatch
+
+    from .schema import MODEL_INPUTS
+
+    readers = [m for m, inputs in MODEL_INPUTS.items()
+               if any(fnmatch.fnmatchcase(dotted, p) for p in getattr(inputs, "keys", ()))]
+    return None if len(readers) == len(MODEL_INPUTS) else readers
+
+
+def _required_for_models(section: str, key: str, models: list[str]) -> dict[str, Any]:
+    """``if case.model is one of models then [section] key is required`` (an absent model is the default)."""
+    from .schema import SECTIONS
+
+    default = _attr(SECTIONS["case"].keys["model"], "default", None)
+    model_is = {"properties": {"model": {"enum": models}}}
+    if default not in models:
+        model_is["required"] = ["model"]
+    return {"if": {"properties": {"case": model_is}},
+            "then": {"required": [section], "properties": {section: {"required": [key]}}}}
 
 
 def dumps(schema: dict[str, Any] | None = None) -> str:

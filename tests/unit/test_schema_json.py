@@ -86,6 +86,18 @@ def test_the_schema_rejects_what_the_case_loader_rejects(validator, section, key
         validate(data)
 
 
+def test_capacity_is_required_by_the_models_that_stop_on_it(validator):
+    """The sharp model (also the default when `model` is absent) and the phase field stop at a capacity;
+    the kMC stops at a number of atoms, so a kMC case has none. The schema says so as the loader does."""
+    data = _valid_base()
+    del data["protocol"]["capacity"]
+    assert _rejected(validator, data)
+    data["case"].pop("model", None)                          # the default model, sharp, needs it too
+    assert _rejected(validator, data)
+    kmc = tomllib.loads((REPO / "cases" / "kmc_2d_cu" / "case.toml").read_text())
+    assert "capacity" not in kmc.get("protocol", {}) and not _rejected(validator, kmc)
+
+
 def test_the_schema_accepts_the_defaults_and_parameter_overrides(validator):
     data = _valid_base()
     for sname, sec in SECTIONS.items():
