@@ -25,6 +25,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from liplate import plotting as P  # noqa: E402  (the package's figure code: measurements, labels, panels)
+from liplate.io.atomic import write_json  # noqa: E402
 from liplate.units import M_PER_UM  # noqa: E402
 
 # The measurements live in the package (liplate.plotting, liplate.physics.deposit), with their source.
@@ -251,7 +252,7 @@ def save_figure(fig, outdir: Path, name: str, data: dict, formats=("png", "pdf")
         fig.savefig(p, dpi=130 if ext == "png" else None, bbox_inches="tight", pad_inches=0.05)
         paths.append(p)
     p = outdir / f"{name}.json"
-    p.write_text(json.dumps(_jsonable(data), indent=1) + "\n")
+    write_json(p, _jsonable(data))   # strict JSON (NaN -> null), atomic, with the umask
     paths.append(p)
     plt.close(fig)
     print(f"wrote {outdir / name}.{{{','.join(formats)},json}}")

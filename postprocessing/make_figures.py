@@ -214,7 +214,7 @@ def build(out: Path, cases=REFERENCE_CASES, run_missing: bool = True, with_parav
                 dest = gallery / (f"{Path(f).stem}_{parts[1]}.png" if parts[0] == "paraview" else f)
                 shutil.copyfile(out / f, dest)
                 print(f"gallery: {dest} ({dest.stat().st_size // 1024} kB)")
-    (out / "make_figures_report.json").write_text(json.dumps(report, indent=1) + "\n")
+    C.write_json(out / "make_figures_report.json", report)   # strict JSON (NaN -> null)
     print(f"{len(report['figures']) - len(missing)} figures in {out}; skipped: {len(report['skipped'])}")
     return report
 

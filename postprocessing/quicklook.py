@@ -13,7 +13,6 @@ VTK_DEFAULT_OPENGL_WINDOW, or run under ``xvfb-run -a``).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -122,7 +121,7 @@ def plot(case_dir, outdir: Path, name: str = NAME, show: bool = False, size=(140
 
         Image.fromarray(grid).save(png)
         print(f"wrote {png}")
-    (outdir / f"{name}.json").write_text(json.dumps(data, indent=1) + "\n")
+    C.write_json(outdir / f"{name}.json", C._jsonable(data))   # strict JSON (NaN -> null)
     return data
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import sys
@@ -68,6 +69,17 @@ FIELDS = (
 VECTOR = "current_density_A_m2"
 INTERFACE = ("xi", 0.5)   # the Li|SE interface: contour of the phase field at 1/2
 
+
+
+def _finite(obj):
+    """``obj`` with every non-finite float as None (strict JSON; pvpython has no liplate to import)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
 
 def _array_range(source, name):
     info = source.CellData.GetArray(name)
@@ -242,7 +254,7 @@ def main(argv=None):
         views.append((key, view))
         print(f"wrote {png}")
     with open(os.path.join(a.images, "paraview_manifest.json"), "w") as fh:
-        json.dump(manifest, fh, indent=1)
+        json.dump(_finite(manifest), fh, indent=1, allow_nan=False)   # strict JSON: NaN/inf -> null
     if a.state:
         scene = GetAnimationScene()                  # the state opens at the last frame, as the screenshots
         scene.UpdateAnimationUsingDataTimeSteps()
