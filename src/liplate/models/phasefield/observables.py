@@ -20,7 +20,7 @@ class ObservablesMixin:
         collector area (C/m^2). Equals the passed charge once that exceeds the nuclei's Li (initial_charge)."""
         li = (np.sum(np.asarray(self.xi.value) * self.volumes) - self.film0_volume
               + np.sum(self.sei_li) + np.sum(self.collector_sei_li) + np.sum(self.fill))
-        return float(li / self.width * FARADAY / self.vm)
+        return float(li / self.width * FARADAY / self.vm) + sum(p.plated_charge(self) for p in self.plugins)
 
     def _voltage_parts(self):
         j_app = self._j_app
@@ -77,7 +77,7 @@ class ObservablesMixin:
         j_app = self._j_app or self.case["protocol"]["current_density"]
         ff_peak, ff_mean = metrics.focusing_factors(j, weight, j_app)
         plated = self.plated_charge() / C_M2_PER_MAH_CM2
-        return {
+        obs = {
             "time_s": self.time,
             "capacity_mAh_cm2": plated,
             "passed_capacity_mAh_cm2": self.charge / C_M2_PER_MAH_CM2,
@@ -108,6 +108,9 @@ class ObservablesMixin:
             "collector_sei_thickness_mean_nm": float(np.mean(self.collector_sei)) * 1e9 if self.sei_on else None,
             "roughness_fill_um": float(np.sum(self.fill)) / self.width / M_PER_UM,
         }
+        for plugin in self.plugins:
+            plugin.update_observables(self, obs)
+        return obs
 
     def _li_mah(self, *volumes) -> float:
         """Li volume per column arrays (m^2 per depth) -> mAh/cm^2 of collector."""
@@ -135,7 +138,7 @@ class ObservablesMixin:
         sigma = np.asarray(self._sigma_cell.value)
         grad = np.asarray(phi.grad.value).T
         current = -sigma[:, None] * grad
-        return {
+        fields = {
             "xi": np.array(self.xi.value),
             "phi_V": np.array(phi.value),
             "current_density_A_m2": current,
@@ -145,3 +148,6 @@ class ObservablesMixin:
             "sei_thickness_nm": np.tile(self.sei_thickness, self.ny) * 1e9,
             "collector_sei_thickness_nm": np.tile(self.collector_sei, self.ny) * 1e9,
         }
+        for plugin in self.plugins:
+            fields.update(plugin.cell_fields(self))
+        return fields
