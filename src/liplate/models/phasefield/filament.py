@@ -154,7 +154,10 @@ class FilamentHook:
         if volume <= 0:
             return 0.0
         per_depth = volume / model.width                   # m^2 per unit depth of the 2D window
-        xi = model._grid(np.clip(np.array(model.xi.value), 0.0, 1.0))
+        # the Li available per cell is the clipped xi, but the Li is taken off the field as it is: clipping the
+        # field itself would add (xi < 0) or remove (xi > 1, within the solver's bound tolerance) Li
+        xi_field = model._grid(np.array(model.xi.value))
+        xi = np.clip(xi_field, 0.0, 1.0)
         vol = model._grid(model.volumes)
         li_col = (xi * vol).sum(axis=0)
         radius = math.sqrt(float(fl.capture_area(max(self.state.li_length[k], self.flaws.depth[k]), self.radius))
@@ -180,11 +183,11 @@ class FilamentHook:
                 if cell <= 0:
                     continue
                 d = min(cell, remaining)
-                xi[row, i] -= d / vol[row, i]
+                xi_field[row, i] -= d / vol[row, i]
                 remaining -= d
                 if remaining <= 0:
                     break
-        model.xi.setValue(xi.ravel())
+        model.xi.setValue(xi_field.ravel())
         self._budget -= take
         return take * model.width
 
