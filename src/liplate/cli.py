@@ -49,10 +49,14 @@ def _cmd_run(args) -> int:
         v = summary.get("cell_voltage_final_V")
         print(f"{args.case}: {status}; thickness {th:.4g} um; final voltage {v * 1e3:.2f} mV"
               if th is not None and v is not None else f"{args.case}: {status}")
+        if summary.get("short_circuit"):
+            q, t = summary.get("short_capacity_mAh_cm2"), summary.get("short_time_s")
+            print(f"short circuit at {q:.4g} mAh/cm^2, t = {t:.4g} s (Li reached the counter electrode)"
+                  if q is not None and t is not None else "short circuit")
         pvds = sorted(p.name for p in out.glob("*.pvd"))
         view = f"open {', '.join(f'{out}/{n}' for n in pvds)} in ParaView; " if pvds else ""
         print(f"results in {out}/ ({view}summary.json)")
-    return 0 if summary.get("status") == "completed" else 1
+    return 0 if summary.get("status") in ("completed", "short_circuit") else 1
 
 
 def _cmd_check(args) -> int:

@@ -147,10 +147,11 @@ register_section(Section("physics", "which processes are on (ablations switch th
 def _register_model_sections() -> None:
     """Sections defined next to the models that read them (imported here so validation sees them)."""
     from .kmc.config import KMC_SECTION
+    from .models.filament_config import SECTIONS as PENETRATION_SECTIONS
     from .models.phasefield_config import SECTIONS as PHASEFIELD_SECTIONS
 
     register_section(KMC_SECTION)
-    for section in PHASEFIELD_SECTIONS:
+    for section in (*PHASEFIELD_SECTIONS, *PENETRATION_SECTIONS):
         register_section(section)
 
 
@@ -252,6 +253,20 @@ def _angle_from_dft() -> When:
 
 _ANGLE_FROM_DFT = _angle_from_dft()
 
+# models/phasefield/filament.py (docs/penetration.md): every [penetration] key but 'enabled' acts only when the
+# filaments are on; the flaw gap only through the creep limit
+_PENETRATION = when("penetration.enabled", True)
+_FLAW_CREEP = all_of(_PENETRATION, when("penetration.creep_limit", True))
+_PENETRATION_CONDITIONS = {
+    **{f"penetration.{k}": _PENETRATION for k in SECTIONS["penetration"].keys if k != "enabled"},
+    "penetration.flaw_width": _FLAW_CREEP,
+    "parameters lpscl.youngs_modulus": _PENETRATION,          # the flaws' elastic opening
+    # Li creeping out of a flaw's mouth (physics/filament.py) as well as the film's creep
+    "parameters li.creep_*": any_of(when("physics.creep", True), _FLAW_CREEP),
+    # the pellet face carrying the flaws, as well as the pellet thickness from its mass
+    "parameters cell.die_diameter": any_of(when("domain.electrolyte_thickness", "auto"), _PENETRATION),
+}
+
 MODEL_INPUTS: dict[str, ModelInputs] = {
     # models/sharp.py, mesh.py (Geometry), stepping.py, physics/deposit.py via sharp.deposit_parameters
     "sharp": ModelInputs(
@@ -271,10 +286,10 @@ MODEL_INPUTS: dict[str, ModelInputs] = {
     # models/phasefield.py (+ physics/wetting.py, physics/nucleation.py, kmc.nuclei_from_kmc), stepping.py
     "phasefield": ModelInputs(
         keys=("case.*", *_STEPPED, "numerics.max_sweeps", "physics.collector_sei", "phasefield.*",
-              "nucleation.*", "substrate.*"),
+              "nucleation.*", "substrate.*", "penetration.*"),
         parameters=(*_FILM, "li.surface_energy", "li.binding_bare", "{substrate}.binding_on_2ml",
                     "{substrate}.bare_exchange_current_density", "{substrate}.nucleus_density",
-                    "{substrate}.contact_angle"),
+                    "{substrate}.contact_angle", "lpscl.youngs_modulus"),
         conditions={**_FILM_CONDITIONS,
                     "parameters {substrate}.contact_angle": when("substrate.contact_angle", "auto"),
                     "physics.collector_sei": when("physics.sei", True),
@@ -284,7 +299,8 @@ MODEL_INPUTS: dict[str, ModelInputs] = {
                     "parameters {substrate}.binding_on_2ml": _ANGLE_FROM_DFT,
                     "parameters {substrate}.nucleus_density": when("nucleation.density", "auto"),
                     "parameters {substrate}.bare_exchange_current_density":
-                        when("substrate.exchange_current_density", "auto")}),
+                        when("substrate.exchange_current_density", "auto"),
+                    **_PENETRATION_CONDITIONS}),
     # kmc/runner.py (setup_from_case, run_single, run_sweep), kmc/rates.py
     "kmc": ModelInputs(
         keys=("case.*", "protocol.current_density", "protocol.temperature", "kmc.*"),

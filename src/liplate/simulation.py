@@ -419,8 +419,11 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
     }
     if obs.get("eta_nucleation_V") is not None:
         extra.update(summ.nucleation_overpotential_mV([r.get("capacity_mAh_cm2") for r in rows], voltages))
-    if obs.get("short_circuit"):
-        extra["short_capacity_mAh_cm2"] = state.charge / C_M2_PER_MAH_CM2
+    if status == summ.SHORT_CIRCUIT:
+        # when the Li reached the counter electrode, as the model reports it (interpolated inside the last step)
+        extra.update(short_circuit=True, short_capacity_mAh_cm2=obs.get("short_capacity_mAh_cm2"),
+                     short_time_s=obs.get("short_time_s"))
+    extra["stop_reason"] = summ.STOP_REASONS.get(status)
     # key and DOI per reference (the full entries are in liplate/references.bib, `liplate params --bibtex`)
     extra["citations"] = [{k: c.get(k) for k in ("key", "doi", "used_for")} for c in citations.used_by(case)]
     summary = summ.build(status, case, obs, extra)
@@ -429,11 +432,11 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
             if status != WRITE_FAILED:
                 timeseries.write(out / "timeseries.csv", rows)
             summ.write(out / "summary.json", summary)
-            if status == summ.COMPLETED:
+            if status in summ.RESULTS:
                 (out / ckpt.CHECKPOINT).unlink(missing_ok=True)
         except OSError as exc:
             # Not even the summary fits: the run is not complete, whatever it computed; say so in the log.
-            if status == summ.COMPLETED:
+            if status in summ.RESULTS:
                 status = WRITE_FAILED
             summary.update(status=status, error=(summary.get("error") or "")
                            + f"{'; ' if summary.get('error') else ''}could not write {_os_error(exc)}")

@@ -1,8 +1,10 @@
 """The time loop: adaptive dt, rejected-step retries, frames and checkpoints at fixed capacities.
 
 Galvanostatic protocol: the applied current density j is constant; the run ends when the passed
-charge reaches the target capacity. Output frames fall at capacities Q k / frames (steps are cut
-to land on them exactly), so a resumed run takes the same steps as an uninterrupted one.
+charge reaches the target capacity (status "completed") or when the model reports a short circuit
+(status "short_circuit", after writing that step's row and a last frame). Output frames fall at
+capacities Q k / frames (steps are cut to land on them exactly), so a resumed run takes the same steps
+as an uninterrupted one.
 A step the model rejects (:class:`StepFailed`) is rolled back and retried with dt / 2; below
 ``dt_min`` the run stops with status ``failed``. After an accepted step dt grows by ``dt_growth``
 unless the step needed more than ``dt_target_sweeps`` nonlinear sweeps (:func:`next_dt`).
@@ -71,7 +73,8 @@ class Stepper:
         return self.wall_before + _time.perf_counter() - self.segment_start
 
     def run(self, state: StepperState | None = None) -> tuple[StepperState, str]:
-        """Step until the target capacity (or a short circuit). Returns (state, status)."""
+        """Step until the target capacity or a short circuit. Returns (state, status), status "completed" or
+        "short_circuit"."""
         st = state or StepperState(dt=self.dt_initial)
         t_start = self.segment_start = _time.perf_counter()
         self.wall_before = st.wall_time
@@ -104,16 +107,18 @@ class Stepper:
             if dt_try >= st.dt * (1 - 1e-12):
                 st.dt = next_dt(st.dt, report.sweeps, self.growth, self.dt_max, self.target_sweeps)
             obs = self.model.observables()
-            if self.on_row and (reached or st.steps % self.row_every == 0):
+            shorted = bool(obs.get("short_circuit"))
+            if self.on_row and (reached or shorted or st.steps % self.row_every == 0):
                 self.on_row(st, obs, report)
             if self.progress:
                 self.progress(st)
-            if obs.get("short_circuit"):
-                status = "completed"  # a short is a result, not a failure: summary carries the flag
+            if shorted:
+                # a short is a result, not a failure: the run ends here, its last row and frame written
+                status = "short_circuit"
                 st.frame += 1
                 if self.on_frame:
                     self.on_frame(st, obs)
-                log.info("short circuit at %.4g C/m^2; stopping", st.charge)
+                log.info("short circuit at %.4g C/m^2 passed (t = %.4g s); stopping", st.charge, st.time)
                 break
             now = _time.perf_counter()
             if reached:

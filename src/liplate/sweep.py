@@ -50,7 +50,7 @@ CASE_LOG = "sweep.log"  # per case, next to case.toml: everything the case print
 _MPI_ENV_PREFIXES = ("OMPI_", "PMIX_", "PMI_", "PRTE_", "HYDRA_", "I_MPI_", "MPI_LOCALNRANKS", "MPI_LOCALRANKID")
 _PARENT_ENV = "LIPLATE_SWEEP_PARENT"
 
-FINAL_OK = "completed"
+FINAL_OK = ("completed", "short_circuit")   # results (io.summary.RESULTS): done, not rerun
 BAD = ("failed", "invalid", "crashed", "timeout", "error", "locked", "write_failed", "interrupted")
 #: a case stopped from outside (a full disk, a signal): continued from its checkpoint, not started over
 RESUMABLE = ("write_failed", "interrupted")
@@ -315,7 +315,7 @@ def _plan_output(entry: dict, case_dir: Path, out: Path, changed: bool, force: b
     from .io import summary as summ
 
     stored = summ.read(out / "summary.json")
-    completed = bool(stored) and stored.get("status") == summ.COMPLETED
+    completed = bool(stored) and stored.get("status") in summ.RESULTS
     checkpoint = (out / ckpt.CHECKPOINT).is_file()
     if changed and out.is_dir():
         # The stored run answers an old question; remove it now, so that an interrupted sweep cannot
@@ -337,7 +337,7 @@ def _plan_output(entry: dict, case_dir: Path, out: Path, changed: bool, force: b
         entry.update(note="stored run of different inputs (" + "; ".join(moved[:2]) + "): run again",
                      action="force")
     elif completed:
-        entry.update(status=FINAL_OK, summary=stored, action="skip")
+        entry.update(status=stored["status"], summary=stored, action="skip")
     elif checkpoint and (not stored or stored.get("status") in RESUMABLE):
         # Killed, interrupted or stopped by a full disk: continue from the checkpoint if it reads back whole.
         damaged = ckpt.problem(out / ckpt.CHECKPOINT)
@@ -473,14 +473,14 @@ class Progress:
                 f"{left - self.running} waiting; elapsed {_hms(elapsed)}{eta}")
 
     def finished(self, entry: dict) -> None:
-        if entry["status"] == FINAL_OK:
+        if entry["status"] in FINAL_OK:
             self.done += 1
         else:
             self.failed += 1
         if entry.get("seconds") is not None:
             self.durations.append(entry["seconds"])
         took = f" in {entry['seconds']:.1f} s" if entry.get("seconds") is not None else ""
-        err = f": {_one_line(entry['error'])}" if entry["status"] != FINAL_OK and entry.get("error") else ""
+        err = f": {_one_line(entry['error'])}" if entry["status"] not in FINAL_OK and entry.get("error") else ""
         rank = f" (rank {entry['rank']})" if entry.get("rank") is not None else ""
         self.say(f"sweep: {entry['case']}: {entry['status']}{took}{rank}{err}")
         self.say(f"sweep: {self.status()}")
@@ -630,7 +630,7 @@ def _run_sweep(sweep: Sweep, force: bool, quiet: bool, executor, workers: int, s
         print(f"liplate: error: sweep: {sweep.root}/results.csv and results.json are not up to date (could not "
               f"write them); free some space and run `liplate sweep {sweep.file}` again: finished cases are "
               "skipped and the tables rewritten", file=sys.stderr, flush=True)
-    failed = [e for e in entries if e["status"] != FINAL_OK]
+    failed = [e for e in entries if e["status"] not in FINAL_OK]
     prog.say(f"sweep: finished: {len(entries) - len(failed)}/{len(entries)} completed, {len(failed)} not "
              f"({', '.join(sorted({e['status'] for e in failed}))}) in {_hms(time.monotonic() - prog.t0)}; "
              f"see {sweep.root}/results.csv" if failed else
@@ -640,7 +640,7 @@ def _run_sweep(sweep: Sweep, force: bool, quiet: bool, executor, workers: int, s
 
 
 def _exit_code(entries: list[dict]) -> int:
-    ok = all(e["status"] == FINAL_OK for e in entries) and getattr(entries, "results_written", True)
+    ok = all(e["status"] in FINAL_OK for e in entries) and getattr(entries, "results_written", True)
     return 0 if ok else 1
 
 

@@ -216,7 +216,10 @@ CONFIGS = {
                "domain__electrolyte_thickness": "0.5 mm"}],
     "phasefield": [dict(SMALL_PF, case__substrate="cu"),
                    dict(SMALL_PF, substrate__contact_angle="30 deg", nucleation__density="1e9 1/m^2",
-                        substrate__exchange_current_density="10 mA/cm^2")],
+                        substrate__exchange_current_density="10 mA/cm^2"),
+                   # Li filaments from the SE's flaws (models/phasefield/filament.py) on a given pellet thickness
+                   dict(SMALL_PF, case__substrate="cu", penetration__enabled=True,
+                        domain__electrolyte_thickness="0.5 mm")],
     "kmc": [{"case__model": "kmc", "case__substrate": "cu", "kmc__atoms": 50, "kmc__lattice_sites": 50,
              "kmc__snapshots": 1},
             {"case__model": "kmc", "case__substrate": "li2te_cu", "kmc__mode": "sweep", "kmc__atoms": 30,

@@ -15,7 +15,11 @@ def build_model(case) -> Model:
         return SharpInterfaceModel(case)
     if case.model == "phasefield":
         from .phasefield import PhaseFieldModel
-        return PhaseFieldModel(case)
+        from .phasefield.filament import attach
+
+        model = PhaseFieldModel(case)
+        attach(model, case)          # Li filaments from the SE's flaws, when [penetration] enabled = true
+        return model
     raise ValueError(f"model {case.model!r} is not a time-stepped continuum model")
 
 

@@ -18,9 +18,9 @@ The resolved window carries the deposit; the filaments are a reduced model on to
   from the deposit in the columns within its capture radius (xi scaled down there), V / W per unit depth, so
   that deposit + SEI + roughness fill + filaments = passed charge (``plated_charge`` with the filaments).
 
-:func:`attach` installs the hook and, without editing the model's files, extends the model's
-``observables``, ``cell_fields``, ``plated_charge``, ``get_state`` and ``set_state`` on the instance. The
-integrator may replace that by explicit calls (docs/penetration.md, "Wiring").
+:func:`attach` (called by ``models.build_model`` when ``[penetration] enabled = true``) installs the hook as a
+step hook and as a plug-in of the model, which asks it for its share of ``plated_charge``, ``observables``,
+``cell_fields``, ``get_state`` and ``set_state`` (``PhaseFieldModel.plugins``).
 """
 from __future__ import annotations
 
@@ -154,7 +154,10 @@ class FilamentHook:
         if volume <= 0:
             return 0.0
         per_depth = volume / model.width                   # m^2 per unit depth of the 2D window
-        xi = model._grid(np.clip(np.array(model.xi.value), 0.0, 1.0))
+        # the Li available per cell is the clipped xi, but the Li is taken off the field as it is: clipping the
+        # field itself would add (xi < 0) or remove (xi > 1, within the solver's bound tolerance) Li
+        xi_field = model._grid(np.array(model.xi.value))
+        xi = np.clip(xi_field, 0.0, 1.0)
         vol = model._grid(model.volumes)
         li_col = (xi * vol).sum(axis=0)
         radius = math.sqrt(float(fl.capture_area(max(self.state.li_length[k], self.flaws.depth[k]), self.radius))
@@ -180,11 +183,11 @@ class FilamentHook:
                 if cell <= 0:
                     continue
                 d = min(cell, remaining)
-                xi[row, i] -= d / vol[row, i]
+                xi_field[row, i] -= d / vol[row, i]
                 remaining -= d
                 if remaining <= 0:
                     break
-        model.xi.setValue(xi.ravel())
+        model.xi.setValue(xi_field.ravel())
         self._budget -= take
         return take * model.width
 
@@ -212,6 +215,26 @@ class FilamentHook:
             "short_time_s": st.short_time,
             "short_capacity_mAh_cm2": self.short_charge / C_M2_PER_MAH_CM2 if short else None,
         }
+
+    # -- the model's plug-in interface (PhaseFieldModel.plugins) ----------------------------------------------------
+    def plated_charge(self, model) -> float:
+        """The Li in the filaments not yet taken off the deposit (C/m^2 of collector): with it, the model's
+        plated charge (deposit + SEI + roughness fill + filaments) equals the passed charge."""
+        held = self.filament_volume_per_depth(model.width) - float(np.sum(self.owed))
+        return held / model.width * FARADAY / model.vm
+
+    def update_observables(self, model, obs: dict) -> None:
+        """Add the penetration observables; the cell voltage gains the pellet resistance the filaments remove,
+        and is 0 V once shorted (an electronic short through the Li, whose resistance is neglected)."""
+        extra = self.observables(model)
+        j_app = model._j_app
+        if extra["short_circuit"]:
+            obs["voltage_V"] = 0.0
+        elif j_app:
+            removed = j_app * float(np.sum(self.current_share * self.state.li_length)) / model.sigma
+            obs["voltage_V"] = obs["voltage_V"] + removed
+            obs["eta_ohmic_V"] = obs["eta_ohmic_V"] + removed
+        obs.update(extra)
 
     def cell_fields(self, model) -> dict[str, np.ndarray]:
         """Per cell: deepest flaw of the column (um), Li length of the column's filament (um), and 'filament' = 1
@@ -249,54 +272,15 @@ class FilamentHook:
 def attach(model, case=None) -> FilamentHook | None:
     """Install the filament hook on a PhaseFieldModel when [penetration] enabled = true (else None).
 
-    Adds the hook to ``model.step_hooks`` and extends, on this instance only, ``plated_charge`` (+ filament
-    Li), ``observables`` (penetration keys; the cell voltage with the pellet resistance the filaments remove,
-    0 V once shorted), ``cell_fields`` (flaw/filament fields) and ``get_state`` / ``set_state``.
+    Adds the hook to ``model.step_hooks`` (it runs each accepted step) and to ``model.plugins`` (the model asks
+    it for its plated charge, observables, cell fields and state: :class:`FilamentHook`'s ``plated_charge``,
+    ``update_observables``, ``cell_fields``, ``get_state``, ``set_state``). Called by ``models.build_model``.
     """
     cfg = penetration_config(case if case is not None else model.case)
     if not cfg["enabled"]:
         return None
     hook = FilamentHook(model, cfg)
     model.step_hooks.append(hook)
+    model.plugins.append(hook)
     model.filaments = hook
-    plated, observables, fields = model.plated_charge, model.observables, model.cell_fields
-    get_state, set_state = model.get_state, model.set_state
-
-    def plated_charge():
-        held = hook.filament_volume_per_depth(model.width) - float(np.sum(hook.owed))
-        return plated() + held / model.width * FARADAY / model.vm
-
-    def observables_with_filaments():
-        obs = observables()
-        extra = hook.observables(model)
-        j_app = model._j_app
-        if extra["short_circuit"]:
-            # an electronic short through the Li: the cell voltage collapses (resistance of the Li neglected)
-            obs["voltage_V"] = 0.0
-        elif j_app:
-            removed = j_app * float(np.sum(hook.current_share * hook.state.li_length)) / model.sigma
-            obs["voltage_V"] = obs["voltage_V"] + removed
-            obs["eta_ohmic_V"] = obs["eta_ohmic_V"] + removed
-        obs.update(extra)
-        return obs
-
-    def cell_fields():
-        out = fields()
-        out.update(hook.cell_fields(model))
-        return out
-
-    def get_state_with():
-        s = get_state()
-        s.update(hook.get_state())
-        return s
-
-    def set_state_with(state):
-        set_state(state)
-        hook.set_state(state)
-
-    model.plated_charge = plated_charge
-    model.observables = observables_with_filaments
-    model.cell_fields = cell_fields
-    model.get_state = get_state_with
-    model.set_state = set_state_with
     return hook

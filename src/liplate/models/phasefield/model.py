@@ -191,6 +191,10 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         #: step hooks: callables ``hook(model, dt)`` run once per accepted step, after the interface losses and
         #: before the clock and charge advance (see the package docstring, "Step hooks")
         self.step_hooks: list[Callable] = []
+        #: plug-ins (e.g. filament.FilamentHook, attached by models.build_model): objects that add to the model's
+        #: reporting and state: plated_charge(model) (C/m^2), update_observables(model, obs), cell_fields(model)
+        #: (dict), get_state() (dict of arrays) and set_state(state)
+        self.plugins: list = []
         self.timing = {"phi": 0.0, "xi": 0.0, "other": 0.0}
 
     def _grid(self, a):
@@ -305,7 +309,8 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
                 "sei_thickness": self.sei_thickness.copy(), "sei_area": self.sei_area.copy(),
                 "sei_li": self.sei_li.copy(), "fill": self.fill.copy(),
                 "collector_sei": self.collector_sei.copy(), "collector_sei_li": self.collector_sei_li.copy(),
-                "scalars": np.array([self.time, self.charge, self.voltage_peak, self._j_app])}
+                "scalars": np.array([self.time, self.charge, self.voltage_peak, self._j_app]),
+                **{k: v for plugin in self.plugins for k, v in plugin.get_state().items()}}
 
     def set_state(self, state: dict[str, np.ndarray]) -> None:
         self.xi.setValue(np.asarray(state["xi"], dtype=float))
@@ -317,3 +322,5 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
             if k in state:
                 setattr(self, k, np.array(state[k], dtype=float))
         self.time, self.charge, self.voltage_peak, self._j_app = (float(v) for v in state["scalars"])
+        for plugin in self.plugins:
+            plugin.set_state(state)

@@ -21,7 +21,7 @@ class ObservablesMixin:
         collector area (C/m^2). Equals the passed charge once that exceeds the nuclei's Li (initial_charge)."""
         li = (np.sum(np.asarray(self.xi.value) * self.volumes) - self.film0_volume
               + np.sum(self.sei_li) + np.sum(self.collector_sei_li) + np.sum(self.fill))
-        return float(li / self.width * FARADAY / self.vm)
+        return float(li / self.width * FARADAY / self.vm) + sum(p.plated_charge(self) for p in self.plugins)
 
     def _voltage_parts(self):
         j_app = self._j_app
@@ -134,7 +134,7 @@ class ObservablesMixin:
         j_app = self._j_app or self.case["protocol"]["current_density"]
         ff_peak, ff_mean = metrics.focusing_factors(j, weight, j_app)
         plated = self.plated_charge() / C_M2_PER_MAH_CM2
-        return {
+        obs = {
             "time_s": self.time,
             "capacity_mAh_cm2": plated,
             "passed_capacity_mAh_cm2": self.charge / C_M2_PER_MAH_CM2,
@@ -165,6 +165,9 @@ class ObservablesMixin:
             "collector_sei_thickness_mean_nm": float(np.mean(self.collector_sei)) * 1e9 if self.sei_on else None,
             "roughness_fill_um": float(np.sum(self.fill)) / self.width / M_PER_UM,
         }
+        for plugin in self.plugins:
+            plugin.update_observables(self, obs)
+        return obs
 
     def _li_mah(self, *volumes) -> float:
         """Li volume per column arrays (m^2 per depth) -> mAh/cm^2 of collector."""
@@ -242,7 +245,7 @@ class ObservablesMixin:
         jy = 0.5 * (jy_f[1:] + jy_f[:-1])
         current = np.column_stack([jx.ravel(), jy.ravel()])
         phi = np.array(phi)
-        return {
+        fields = {
             "xi": np.array(self.xi.value),
             "phi_V": phi,
             "current_density_A_m2": current,
@@ -254,3 +257,6 @@ class ObservablesMixin:
             "sei_thickness_m": np.tile(self.sei_thickness, self.ny),
             "collector_sei_thickness_m": np.tile(self.collector_sei, self.ny),
         }
+        for plugin in self.plugins:
+            fields.update(plugin.cell_fields(self))
+        return fields
