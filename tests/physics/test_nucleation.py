@@ -4,8 +4,8 @@
   numerical integration of the circle;
 - the classical rate J = (j0/e) exp(-dG*/kT) is consistent with the onset overpotential eta_n (dG* = Lambda kT
   there) and the step limit bounds the change of the barrier;
-- sub-grid nuclei: growth is Faraday's law on the cap surface, coalescence conserves Li, nucleation is
-  reproducible for a seed and counts floor(W sqrt(n2)) nuclei;
+- sub-grid nuclei: growth is Faraday's law on the cap surface spread over the cells a base spans, nucleation
+  is reproducible for a seed and counts floor(W sqrt(n2)) nuclei;
 - a cap put into the order parameter holds exactly its Li and meets the wall at theta.
 """
 import math
@@ -39,7 +39,8 @@ def test_cap_geometry_matches_the_circle(theta):
 def _area_above_wall(r, yc):
     """Area of the disc of radius r centred at (0, yc) above y = 0 (for theta > 90 deg), by quadrature in y."""
     y = np.linspace(0.0, yc + r, 400001)
-    return np.trapz(2.0 * np.sqrt(np.clip(r**2 - (y - yc) ** 2, 0.0, None)), y)
+    f = 2.0 * np.sqrt(np.clip(r**2 - (y - yc) ** 2, 0.0, None))
+    return float(np.sum(0.5 * (f[1:] + f[:-1]) * np.diff(y)))          # trapezoidal rule
 
 
 @pytest.mark.parametrize("theta", [7.3, 81.0])
@@ -62,29 +63,32 @@ def test_rate_is_consistent_with_the_onset_overpotential(theta):
 
 
 def test_subgrid_growth_is_faraday_on_the_cap_surface():
-    n = nuc.SubgridNuclei(100e-6, 100, 81.0)
-    n.x, n.area = np.array([10.5e-6, 50.5e-6]), nuc.cap_area(np.array([0.1e-6, 0.2e-6]), 81.0)
+    n = nuc.CollectorNuclei(100e-6, 100, 81.0)
+    n.count[[10, 50]] = [1.0, 2.0]
+    n.area[[10, 50]] = [nuc.cap_area(0.1e-6, 81.0), 2 * nuc.cap_area(0.2e-6, 81.0)]
+    spread, covered = n.spread()
+    assert covered[[10, 50]] == pytest.approx([0.2, 0.8])           # bases (2a per nucleus) over dx = 1 um
     j = np.zeros(100)
     j[10], j[50] = 50.0, 80.0
-    arc = n.arc_length()
-    added = n.grow(2.0, j, VM)
-    assert added == pytest.approx(2.0 * (50.0 * arc[0] + 80.0 * arc[1]) * VM / FARADAY, rel=1e-12)
-    assert n.interface_per_cell()[[10, 50]] == pytest.approx(n.arc_length())
+    arc = n.interface_per_cell(spread)
+    assert arc[[10, 50]] == pytest.approx([nuc.cap_arc_length(0.1e-6, 81.0), 2 * nuc.cap_arc_length(0.2e-6, 81.0)])
+    added = n.grow(2.0, j, VM, spread)
+    assert added == pytest.approx(2.0 * (50.0 * arc[10] + 80.0 * arc[50]) * VM / FARADAY, rel=1e-12)
 
 
-def test_coalescence_conserves_li_and_leaves_no_overlap():
-    n = nuc.SubgridNuclei(100e-6, 50, 30.0)
-    rng = np.random.default_rng(3)
-    n.x = rng.uniform(0, 100e-6, 40)
-    n.area = nuc.cap_area(rng.uniform(0.5e-6, 3e-6, 40), 30.0)
-    before = n.volume()
-    n.coalesce()
-    assert n.volume() == pytest.approx(before, rel=1e-12)
-    assert n.x.size < 40
-    order = np.argsort(n.x)
-    x, a = n.x[order], n.half_width()[order]
-    gaps = np.diff(np.append(x, x[0] + 100e-6)) - a - np.roll(a, -1)
-    assert np.all(gaps > 0)
+def test_a_wide_nucleus_spreads_its_surface_over_the_cells_it_spans():
+    n = nuc.CollectorNuclei(100e-6, 100, 90.0)
+    n.count[40] = 1.0
+    n.area[40] = nuc.cap_area(2.0e-6, 90.0)             # base 38.5-42.5 um: cells 38 (half) to 42 (half)
+    spread, covered = n.spread()
+    arc = n.interface_per_cell(spread)
+    assert np.flatnonzero(arc).tolist() == [38, 39, 40, 41, 42]
+    assert arc.sum() == pytest.approx(nuc.cap_arc_length(2.0e-6, 90.0))
+    assert covered[38:43] == pytest.approx([0.5, 1, 1, 1, 0.5])
+    # the current a cell passes to a nucleus is what the cell's share of its surface carries
+    j = np.zeros(100)
+    j[38:43] = 10.0
+    assert n.grow(1.0, j, VM, spread) == pytest.approx(10.0 * arc.sum() * VM / FARADAY, rel=1e-12)
 
 
 def test_nucleation_counts_and_is_reproducible():
@@ -95,21 +99,23 @@ def test_nucleation_counts_and_is_reproducible():
     bare[:300] = 0.0                                              # half the collector wetted: none there
 
     def run(seed):
-        n = nuc.SubgridNuclei(width, cells, 81.0)
+        n = nuc.CollectorNuclei(width, cells, 81.0)
         vols = [n.nucleate(1e-3, rate, bare, eta, GAMMA, VM, seed)[0] for _ in range(5)]
         return n, vols
 
     a, vols = run(7)
     b, _ = run(7)
     c, _ = run(8)
-    assert a.formed == nuc.line_count(a.exposure, width) > 0
+    assert a.formed == nuc.line_count(a.exposure, width) == a.count.sum() > 0
     assert a.exposure == pytest.approx(5 * 1e-3 * rate[0] * 0.5, rel=1e-12)
-    assert np.array_equal(a.x, b.x) and not np.array_equal(a.x, c.x)
-    assert np.all(a.cell >= 300)
+    assert np.array_equal(a.count, b.count) and not np.array_equal(a.count, c.count)
+    assert not a.count[:300].any()
     # born at the critical radius of a 2D (cylindrical) nucleus: gamma V_m / (F |eta|)
     r_star = GAMMA * VM / (FARADAY * 0.45)
-    assert a.area == pytest.approx(nuc.cap_area(r_star * math.sin(math.radians(81.0)), 81.0))
+    assert a.volume() == pytest.approx(a.formed * nuc.cap_area(r_star * math.sin(math.radians(81.0)), 81.0))
     assert sum(vols) == pytest.approx(a.volume())
+    taken = a.take(np.flatnonzero(a.count))
+    assert taken[0].sum() == a.formed and a.volume() == 0.0
 
 
 @pytest.mark.parametrize("theta", [30.0, 60.0, 90.0, 120.0])

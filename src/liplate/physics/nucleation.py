@@ -191,37 +191,34 @@ def pick_sites(weights, count, seed, serial):
     return np.sort(rng.choice(w.size, size=count, replace=True, p=w / w.sum()))
 
 
-class SubgridNuclei:
-    """Nuclei smaller than the mesh resolves, on the collector of a periodic 2D window (models/phasefield).
+class CollectorNuclei:
+    """Nuclei smaller than the mesh resolves, per collector cell of a periodic 2D window (models/phasefield).
 
-    Each is a cylindrical cap at contact angle theta (cross-section area ``area``, m^2 per unit depth) at
-    position ``x`` (m), in collector cell ``cell``. A nucleus carries the plating current j_BV(eta) of its cell
-    on its free surface (:func:`cap_arc_length`), so its Li is paid by charge as it forms and grows; it is
-    born at the critical radius of its cell's overpotential. Two nuclei whose bases overlap coalesce into
-    one of their summed area at their area-weighted centre (a cap again, as the contact line sets it).
+    Cell i holds ``count[i]`` nuclei of equal size (cylindrical caps at contact angle theta) with total
+    cross-section ``area[i]`` (m^2 per unit depth; Li paid by charge): each nucleus has area area/count, base
+    half-width a (:func:`cap_half_width`) and free surface :func:`cap_arc_length`, centred on the cell. They
+    carry the plating current on that surface, spread over the cells their bases span. Nuclei are born at
+    the critical radius of their cell's overpotential (:func:`critical_radius`). Where bases touch (the
+    covered fraction of a spanned cell reaches 1) or a nucleus has grown to the resolvable height, the
+    caller moves the Li into the mesh (:meth:`take`): from then on the phase field carries it.
     """
 
     def __init__(self, width, n_cells, theta_deg):
+        _check_angle(theta_deg)
         self.width = float(width)
         self.n_cells = int(n_cells)
         self.dx = self.width / self.n_cells
         self.theta = float(theta_deg)
-        _check_angle(theta_deg)
-        self.x = np.zeros(0)
-        self.area = np.zeros(0)
+        self.count = np.zeros(self.n_cells)
+        self.area = np.zeros(self.n_cells)
         self.formed = 0                 # nuclei formed since t = 0 (serial of the next draw)
         self.exposure = 0.0             # n2: integral of J over time and bare collector / width (1/m^2)
 
     # -- geometry ------------------------------------------------------------------------------
-    @property
-    def cell(self):
-        return np.floor(self.x / self.dx).astype(int) % self.n_cells
-
     def half_width(self):
-        return cap_half_width(self.area, self.theta)
-
-    def arc_length(self):
-        return cap_arc_length(self.half_width(), self.theta)
+        """Base half-width of one nucleus in each cell (0 where there is none)."""
+        each = np.divide(self.area, self.count, out=np.zeros(self.n_cells), where=self.count > 0)
+        return cap_half_width(each, self.theta)
 
     def height(self):
         return cap_height(self.half_width(), self.theta)
@@ -230,86 +227,93 @@ class SubgridNuclei:
         """Li (m^2 per unit depth) held in the sub-grid nuclei."""
         return float(np.sum(self.area))
 
-    def interface_per_cell(self):
-        """Free-surface length (m per unit depth) of the nuclei in each collector cell."""
-        return np.bincount(self.cell, weights=self.arc_length(), minlength=self.n_cells)
+    def spread(self):
+        """(cells x cells) sparse matrix S: S[i, k] = fraction of the bases of cell k's nuclei lying in cell i
+        (periodic), and the covered fraction of every cell (sum of base lengths in it / dx)."""
+        from scipy import sparse
+
+        occupied = np.flatnonzero(self.count > 0)
+        n = self.n_cells
+        if occupied.size == 0:
+            return sparse.csr_matrix((n, n)), np.zeros(n)
+        a = self.half_width()[occupied]
+        centre = (occupied + 0.5) * self.dx
+        reach = np.ceil(a / self.dx - 0.5).astype(int)                  # cells beyond the own one
+        offsets = np.arange(-int(reach.max()), int(reach.max()) + 1)
+        lo = centre[:, None] - a[:, None]
+        hi = centre[:, None] + a[:, None]
+        cell = occupied[:, None] + offsets[None, :]
+        ov = np.clip(np.minimum(hi, (cell + 1) * self.dx) - np.maximum(lo, cell * self.dx), 0.0, None)
+        frac = ov / (2.0 * a[:, None])
+        rows = (cell % n).ravel()
+        cols = np.repeat(occupied, offsets.size)
+        s = sparse.csr_matrix((frac.ravel(), (rows, cols)), shape=(n, n))
+        covered = np.asarray(s @ (2.0 * self.half_width() * self.count)).ravel() / self.dx
+        return s, covered
+
+    def interface_per_cell(self, spread=None):
+        """Free surface (m per unit depth) of the nuclei lying over each cell."""
+        s = spread if spread is not None else self.spread()[0]
+        arc = self.count * cap_arc_length(self.half_width(), self.theta)
+        return np.asarray(s @ arc).ravel()
 
     # -- evolution -----------------------------------------------------------------------------
-    def grow(self, dt, current_density_per_cell, molar_volume):
-        """Grow every nucleus by dt j V_m / F times its arc length (j of its cell, A/m^2; < 0 dissolves,
-        to 0 at most). Returns the Li volume added (m^2 per unit depth)."""
-        if self.area.size == 0:
-            return 0.0
-        j = np.asarray(current_density_per_cell)[self.cell]
-        before = self.area.copy()
-        self.area = np.clip(self.area + dt * j * self.arc_length() * molar_volume / FARADAY, 0.0, None)
-        keep = self.area > 0.0
-        added = float(np.sum(self.area - before))
-        self.x, self.area = self.x[keep], self.area[keep]
-        return added
+    def grow(self, dt, current_density_per_cell, molar_volume, spread=None):
+        """Grow the nuclei of every cell by dt j V_m / F on their surface, j the base-weighted mean current
+        density of the cells they span (A/m^2); dissolving nuclei stop at 0. Returns the Li volume added."""
+        s = spread if spread is not None else self.spread()[0]
+        j = np.asarray(s.T @ np.asarray(current_density_per_cell, dtype=float)).ravel()
+        arc = self.count * cap_arc_length(self.half_width(), self.theta)
+        before = self.volume()
+        self.area = np.clip(self.area + dt * j * arc * molar_volume / FARADAY, 0.0, None)
+        self.count[self.area <= 0.0] = 0.0
+        return self.volume() - before
 
     def nucleate(self, dt, rate_per_cell, bare_fraction, eta_per_cell, gamma, molar_volume, seed):
         """Add the nuclei that the rate J (1/(m^2 s), per collector cell) forms on the bare fraction in dt.
 
-        The areal exposure n2 += sum(J bare dx) dt / width; the window holds floor(width sqrt(n2)) nuclei
-        formed in all (:func:`line_count`); the new ones are placed in cells drawn with weights J bare
-        (:func:`pick_sites`), at a uniformly drawn position inside the cell, with the critical radius of
-        their cell's overpotential (area of a cap of that radius of curvature). Returns the Li volume of the
-        new nuclei (m^2 per unit depth, paid by the step's charge) and their number.
+        n2 += sum(J bare dx) dt / width; the window holds floor(width sqrt(n2)) nuclei formed in all
+        (:func:`line_count`); the new ones go to cells drawn with weights J bare (:func:`pick_sites`), born
+        at the critical radius of their cell's overpotential. Returns (Li volume of the new nuclei, paid by
+        the step's charge; their number).
         """
         w = np.asarray(rate_per_cell) * np.asarray(bare_fraction)
         self.exposure += float(np.sum(w)) * self.dx * dt / self.width
-        new = line_count(self.exposure, self.width) - self.formed
+        new = self.expected_new(0.0, w)
         if new <= 0:
             return 0.0, 0
         cells = pick_sites(w, new, seed, self.formed)
         if cells.size == 0:
             return 0.0, 0
-        rng = np.random.default_rng([int(seed), int(self.formed), 1])
-        x = (cells + rng.uniform(0.0, 1.0, cells.size)) * self.dx
         r = critical_radius(np.asarray(eta_per_cell)[cells], gamma, molar_volume)
-        a = r * math.sin(math.radians(self.theta))
-        area = cap_area(a, self.theta)
-        self.x = np.concatenate([self.x, x])
-        self.area = np.concatenate([self.area, area])
+        born = cap_area(r * math.sin(math.radians(self.theta)), self.theta)
+        np.add.at(self.count, cells, 1.0)
+        np.add.at(self.area, cells, born)
         self.formed += int(cells.size)
-        return float(np.sum(area)), int(cells.size)
+        return float(np.sum(born)), int(cells.size)
 
-    def coalesce(self):
-        """Merge nuclei whose bases overlap (periodic), repeatedly, conserving area."""
-        while self.x.size > 1:
-            order = np.argsort(self.x)
-            x, area = self.x[order], self.area[order]
-            a = cap_half_width(area, self.theta)
-            gap = np.diff(np.append(x, x[0] + self.width)) - a - np.roll(a, -1)
-            i = int(np.argmin(gap))
-            if gap[i] > 0.0:
-                self.x, self.area = x, area
-                return
-            j = (i + 1) % x.size
-            xj = x[j] + (self.width if j == 0 else 0.0)
-            tot = area[i] + area[j]
-            xm = ((x[i] * area[i] + xj * area[j]) / tot) % self.width
-            keep = np.ones(x.size, dtype=bool)
-            keep[[i, j]] = False
-            self.x = np.append(x[keep], xm)
-            self.area = np.append(area[keep], tot)
+    def expected_new(self, dt, weighted_rate):
+        """Nuclei that dt more at the rate J bare (per cell) would add to the count (without adding them)."""
+        n2 = self.exposure + float(np.sum(weighted_rate)) * self.dx * dt / self.width
+        return line_count(n2, self.width) - self.formed
 
-    def take(self, mask):
-        """Remove the nuclei selected by ``mask`` and return (x, area) of them (to be put into the mesh)."""
-        mask = np.asarray(mask, dtype=bool)
-        out = (self.x[mask].copy(), self.area[mask].copy())
-        self.x, self.area = self.x[~mask], self.area[~mask]
+    def take(self, cells):
+        """Remove the nuclei of the selected cells; returns (count, area) per cell of what was taken."""
+        mask = np.zeros(self.n_cells, dtype=bool)
+        mask[np.asarray(cells)] = True
+        out = (np.where(mask, self.count, 0.0), np.where(mask, self.area, 0.0))
+        self.count[mask] = 0.0
+        self.area[mask] = 0.0
         return out
 
     # -- state -----------------------------------------------------------------------------------
     def get_state(self):
-        return {"nuclei_x": self.x.copy(), "nuclei_area": self.area.copy(),
-                "nuclei_counts": np.array([self.formed, self.exposure], dtype=float)}
+        return {"nuclei_count": self.count.copy(), "nuclei_area": self.area.copy(),
+                "nuclei_totals": np.array([self.formed, self.exposure], dtype=float)}
 
     def set_state(self, state):
-        if "nuclei_x" not in state:
+        if "nuclei_count" not in state:
             return
-        self.x = np.array(state["nuclei_x"], dtype=float)
+        self.count = np.array(state["nuclei_count"], dtype=float)
         self.area = np.array(state["nuclei_area"], dtype=float)
-        self.formed, self.exposure = int(state["nuclei_counts"][0]), float(state["nuclei_counts"][1])
+        self.formed, self.exposure = int(state["nuclei_totals"][0]), float(state["nuclei_totals"][1])

@@ -139,3 +139,25 @@ def add_shape(xi, shape, volumes, amount):
         per_col = (over * volumes).sum(axis=0)
         new, _ = fill_columns(new, volumes, per_col)
     return new
+
+
+def add_cap(xi, volumes, x, y, centre, area, theta_deg, ell, period, iterations=6):
+    """Put a cap of cross-section ``area`` (m^2 per unit depth) at ``centre`` on the wall into xi (:func:`add_shape`).
+
+    The diffuse cap (logistic profile of length ell, cut at the wall) does not hold the area of the sharp cap
+    of the same base: the base half-width is corrected by fixed-point iteration a <- a sqrt(area / held) so
+    that the diffuse cap itself holds ``area`` (its xi = 1/2 contour then sits where a sharp cap of that
+    volume would), and the last mismatch is removed by :func:`add_shape`'s exact scaling.
+    """
+    from .nucleation import cap_half_width
+
+    a = float(cap_half_width(area, theta_deg))
+    xi = np.asarray(xi, dtype=float)
+    for _ in range(iterations):
+        shape = cap_order_parameter(x, y, centre, a, theta_deg, ell, period)
+        held = float(np.sum(np.clip(shape - xi, 0.0, None) * volumes))
+        if held <= 0.0:
+            break
+        a *= float(np.sqrt(area / held))
+    shape = cap_order_parameter(x, y, centre, a, theta_deg, ell, period)
+    return add_shape(xi, shape, volumes, area)
