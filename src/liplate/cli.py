@@ -48,19 +48,27 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_params(args) -> int:
+    from . import citations
     from .parameters import SET_NAMES, describe_set, load_set
 
+    if args.ledger or args.bibtex:
+        print(citations.ledger_markdown() if args.ledger else citations.bibtex(), end="")
+        return 0
     names = [args.set] if args.set else list(SET_NAMES)
+    shown = {}
     for name in names:
         try:
             ps = load_set(name)
         except KeyError as exc:
             print(f"liplate: error: {exc.args[0]}", file=sys.stderr)
             return 2
+        shown[name] = ps
         print(f"[{name}] {describe_set(name)}")
         for key, p in ps.items():
             print(f"  {name}.{key:<34s} {p.value:<12.6g} {p.unit:<10s} {p.source}")
         print()
+    print("References (liplate params --bibtex prints them as BibTeX):")
+    print(citations.format_citations(list(citations.references_for(shown))))
     return 0
 
 
@@ -108,8 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--print", action="store_true", help="print the resolved case (SI, with sources)")
     c.set_defaults(func=_cmd_check)
 
-    p = sub.add_parser("params", help="list parameter sets with units and sources")
+    p = sub.add_parser("params", help="list parameter sets with units, sources and references")
     p.add_argument("set", nargs="?", help="one set (lpscl, li, cu, li2te_cu, cell, ...)")
+    p.add_argument("--ledger", action="store_true", help="print the calibration ledger (docs/calibration.md)")
+    p.add_argument("--bibtex", action="store_true", help="print the bibliography as BibTeX")
     p.set_defaults(func=_cmd_params)
 
     s = sub.add_parser("sweep", help="run a parameter sweep (under mpiexec: distributed over ranks)")

@@ -28,7 +28,7 @@ def test_interface_parameter_set_is_well_formed():
     from liplate.units import KINDS
     for name, p in interface_params.PARAMETERS.items():
         assert p.kind in KINDS, name
-    assert "calibrated on 4.2 um at 1 mAh/cm^2, 0.5 mA/cm^2 (BRIEF §2)" in \
+    assert "calibrated on the Li2Te-Cu deposit thickness 4.2 um after 1 mAh/cm^2 at 0.5 mA/cm^2 [Wang2022]" in \
         interface_params.PARAMETERS["roughness_fill_depth"].source
 
 

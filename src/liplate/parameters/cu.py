@@ -1,10 +1,10 @@
-"""Bare planar copper foil collector: partially wetted by Li (BRIEF §1-3)."""
+"""Bare planar copper foil collector: partially wetted by Li [Wang2022]."""
 from . import Param
 
 DESCRIPTION = "bare Cu foil: Li wets partially, islands 100-200 um across"
 
-_T1 = "DFT Table 1 (BRIEF §3)"
-_T2 = "DFT Table 2 (BRIEF §3)"
+_T1 = "DFT binding energy [Wang2022]"
+_T2 = "DFT binding energy [Wang2022]"
 PARAMETERS = {
     "binding_4li_atoms": Param(-0.570, "eV", "energy_eV", _T1 + ", Cu(111), 4 Li atoms"),
     "binding_li4_cluster": Param(-0.560, "eV", "energy_eV", _T1 + ", Cu(111), Li4 cluster"),
@@ -15,10 +15,10 @@ PARAMETERS = {
     "binding_on_2ml": Param(0.108, "eV", "energy_eV", _T2 + ", single Li on 2 Li monolayers on Cu(111)"),
     "nucleus_density": Param(
         2.5e7, "1/m^2", "number_density_area",
-        "calibrated: one nucleus per (200 um)^2, 200 um mean spacing, so that islands are 100-200 um across "
-        "after 1 mAh/cm^2 at 0.5 mA/cm^2 (BRIEF §2)"),
+        "calibrated on the Li islands on Cu after 1 mAh/cm^2 at 0.5 mA/cm^2, 100-200 um across in top-down images "
+        "[Wang2022]: one nucleus per (200 um)^2, 200 um mean spacing"),
     "bare_exchange_current_density": Param(
         320.0, "A/m^2", "current_density",
-        "Li+ reduction on the bare collector: assumed equal to lpscl.exchange_current_density (the same "
+        "assumed: Li+ reduction on the bare collector equals lpscl.exchange_current_density (the same "
         "Li+ + e- -> Li step; whether the product nucleates is decided by the nucleation gate)"),
 }

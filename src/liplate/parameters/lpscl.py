@@ -5,19 +5,23 @@ DESCRIPTION = "Li6PS5Cl argyrodite solid electrolyte (single-ion conductor, t+ =
 
 PARAMETERS = {
     "conductivity": Param(0.32, "S/m", "conductivity",
-                          "measured on this material: 3.2 mS/cm at RT (BRIEF §1)"),
+                          "3.2 mS/cm at room temperature, measured on the experiment's Li6PS5Cl [Wang2022]"),
     "activation_energy": Param(0.36, "eV", "energy_eV",
-                               "0.35-0.37 eV measured on this material (BRIEF §1); midpoint"),
-    "transference_number": Param(1.0, "1", "dimensionless", "single-ion conductor, t+ ~ 1 (BRIEF §1)"),
+                               "0.35-0.37 eV measured on the experiment's Li6PS5Cl [Wang2022]; midpoint"),
+    "transference_number": Param(1.0, "1", "dimensionless", "assumed: single-ion conductor, t+ ~ 1"),
     "li_concentration": Param(4.2e4, "mol/m^3", "concentration",
-                              "from density 1.86 g/cm^3 (BRIEF §6)"),
-    "density": Param(1860.0, "kg/m^3", "density", "BRIEF §6 (LPSCl Li+ concentration row)"),
-    "youngs_modulus": Param(22e9, "Pa", "pressure", "nanoindentation literature (BRIEF §6)"),
+                              "derived: 6 Li per formula unit x lpscl.density / M, M = 0.2684 kg/mol"),
+    "density": Param(1860.0, "kg/m^3", "density",
+                     "derived: crystallographic density Z M / (N_A a^3) of cubic Li6PS5Cl, Z = 4, M = 268.4 g/mol, "
+                     "assumed lattice parameter a = 9.85 Angstrom (fully dense; a cold-pressed pellet is less dense)"),
+    "youngs_modulus": Param(22e9, "Pa", "pressure",
+                            "assumed: ~22 GPa, the order of nanoindentation moduli reported for argyrodite sulfide "
+                            "electrolytes; no primary source verified yet"),
     "fracture_toughness": Param(0.23e6, "Pa*m^0.5", "fracture_toughness",
-                                "sulfide SE nanoindentation literature (BRIEF §6)"),
+                                "0.23 MPa m^0.5 reported for Li6PS5Cl [Singh2022]"),
     "diffusivity": Param(1e-12, "m^2/s", "diffusivity",
-                         "only used by the optional Nernst-Planck equation (t+ < 1 electrolytes); "
-                         "order of magnitude for Li+ in sulfide SEs"),
+                         "assumed: order of magnitude for Li+ in sulfide SEs; only used by the optional Nernst-Planck "
+                         "equation (t+ < 1 electrolytes)"),
 }
 
 # The Li|LPSCl interface belongs to the electrolyte set: both collectors end up plating Li on Li.
@@ -29,6 +33,7 @@ PARAMETERS = {
 # density") gives the reasons and what the Cu results do over 1-32 mA/cm^2.
 PARAMETERS["exchange_current_density"] = Param(
     320.0, "A/m^2", "current_density",
-    "Li|LPSCl charge transfer, 32 mA/cm^2: calibrated on R_P ~ 0.8 ohm cm^2 (BRIEF §6), j0 = RT/(F R_P) "
-    "(the SEI share of R_P neglected, as at the start of anode-free plating)")
-PARAMETERS["transfer_coefficient"] = Param(0.5, "1", "dimensionless", "symmetric Butler-Volmer, assumed")
+    "calibrated on R_P ~ 0.8 ohm cm^2 of another study's Li|LPSCl interface [LiLPSClKinetics]: Li|LPSCl "
+    "charge transfer, j0 = RT/(F R_P) = 32 mA/cm^2 (the SEI share of R_P neglected, as at the start of anode-free "
+    "plating)")
+PARAMETERS["transfer_coefficient"] = Param(0.5, "1", "dimensionless", "assumed: symmetric Butler-Volmer")

@@ -1,0 +1,65 @@
+"""The Li+ sink of the potential equation: Butler-Volmer at the diffuse Li|SE interface (through the SEI in
+series) and progressive nucleation on the bare collector row (methods of PhaseFieldModel)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ...physics import nucleation as nuc
+from ...physics import phasefield as pf
+from ...physics.kinetics import butler_volmer, butler_volmer_slope, butler_volmer_with_slope
+
+
+class SourcesMixin:
+    """Interface measure |grad xi|, SEI series resistance, interfacial current and the sink S(phi)."""
+
+    def _delta_function(self, xi):
+        """|grad xi| at cell centres (1/m): central differences, periodic in x, one-sided at y ends."""
+        g = self._grid(xi)
+        gx = (np.roll(g, -1, axis=1) - np.roll(g, 1, axis=1)) / (2 * self.dx)
+        gy = np.gradient(g, self.y_centres, axis=0)
+        return np.hypot(gx, gy).ravel()
+
+    def _series_resistance(self):
+        """SEI area resistance delta / sigma_SEI (ohm m^2) per cell (the column's SEI), or 0 with SEI off."""
+        if not self.sei_on:
+            return 0.0
+        return np.tile(self.sei_thickness / self.sei_params.conductivity, self.ny)
+
+    def _interface_bv(self, eta, resistance):
+        """Current density j (A/m^2) and dj/dphi through the SEI resistance R in series with Butler-Volmer.
+
+        j = j_BV(eta + j R) with eta = phi_s - phi: the SEI takes j R of the driving overpotential.
+        Newton on f(j) = j - j_BV(eta + j R) (f' = 1 - R j_BV' >= 1, so a few iterations suffice).
+        """
+        T = self.temperature
+        if np.isscalar(resistance) and resistance == 0.0:
+            j, slope = butler_volmer_with_slope(eta, self.j0, self.alpha, T)
+            return j, -slope
+        r = np.asarray(resistance)
+        j = butler_volmer(eta, self.j0, self.alpha, T)
+        for _ in range(30):
+            jb, sb = butler_volmer_with_slope(eta + j * r, self.j0, self.alpha, T)
+            step = (j - jb) / (1.0 - r * sb)
+            j = j - step
+            if np.max(np.abs(step)) <= 1e-12 * (1.0 + np.max(np.abs(j))):
+                break
+        slope = butler_volmer_slope(eta + j * r, self.j0, self.alpha, T)
+        return j, -slope / (1.0 - r * slope)                                      # d j / d phi > 0
+
+    def _sinks(self, xi, phi):
+        """Li+ sink density S (A/m^3) and dS/dphi at the iterate (xi, phi): (s0, s1)."""
+        eta = -phi
+        delta = self._delta_function(xi)
+        j, dj = self._interface_bv(eta, self._series_resistance())                # dj = d j / d phi > 0
+        s0 = delta * j
+        s1 = delta * dj
+        if self.progressive:
+            nb = self.nx
+            eta_b = eta[:nb]
+            bare = 1.0 - pf.interp(np.clip(xi[:nb], 0.0, 1.0))
+            gate = nuc.nucleation_gate(eta_b, self.eta_n, self.gate_width)
+            aw = bare * gate / self.dy[0]
+            j_b, slope_b = butler_volmer_with_slope(eta_b, self.j0_sub, self.alpha, self.temperature)
+            s0[:nb] += aw * j_b                  # s0, s1 are this call's own arrays
+            s1[:nb] -= aw * slope_b
+        return s0, s1
