@@ -12,10 +12,16 @@ PHASEFIELD_SECTION = Section("phasefield", "phase-field deposition model (models
                             "the deposit (~5 um per mAh/cm^2) lives here", positive=True),
     "fine_layer_height": Key("length", "16 um", "height of the uniform fine layer; above it cells grow "
                              "geometrically so that domain.cells_y cells reach domain.height", positive=True),
-    "interface_length_y": Key("length", "auto", "logistic interface length ell_y normal to the collector "
-                              "('auto': one fine cell height); 10-90 % width = 4.4 ell", positive=True),
-    "interface_length_x": Key("length", "auto", "interface length along x ('auto': one cell width). "
-                              "ell_x / ell_y = s stretches the interface: kappa_x = s^2 kappa_y", positive=True),
+    "interface_length": Key("length", "1 um", "logistic interface length ell of the isotropic interface, "
+                            "a numerical length in um independent of the cells (10-90 % width 4.4 ell); the "
+                            "cells should resolve it (dx, dy <= ell; docs/phasefield.md, mesh convergence)",
+                            positive=True),
+    "interface_length_y": Key("length", "auto", "interface length normal to the collector ('auto': "
+                              "interface_length)", positive=True),
+    "interface_length_x": Key("length", "auto", "interface length along x ('auto': interface_length_y, "
+                              "isotropic). A different value stretches the interface, kappa_x = (ell_x/ell_y)^2 "
+                              "kappa_y, and flattens every shape by that ratio: a numerical check only",
+                              positive=True),
     "relaxation_rate": Key("rate", "1 1/s", "Allen-Cahn relaxation rate L_sigma W; shapes relax to the "
                            "wetting equilibrium faster than they grow (numerical, calibrate)", positive=True),
     "li_ionic_conductivity_ratio": Key("dimensionless", 1e-2, "ionic conductivity inside Li relative to the "
@@ -45,14 +51,19 @@ NUCLEATION_SECTION = Section("nucleation", "nuclei on the collector (physics/nuc
                           "(sets the bare-substrate nucleation overpotential eta_n)", positive=True),
     "gate_width": Key("voltage", "2 mV", "smoothness of the bare-substrate nucleation gate around eta_n",
                       positive=True),
-    "source": Key("choice", "parameters", "where the initial nuclei come from: 'parameters' (density and "
+    "source": Key("choice", "classical", "where the nuclei come from: 'classical' (no Li at t = 0: progressive "
+                  "heterogeneous nucleation on the bare collector at the classical rate (j0/e) exp(-dG*/kT), "
+                  "sub-grid nuclei placed with the case seed, their Li paid by charge, put into the mesh once "
+                  "resolvable; docs/phasefield.md); seeded initial nuclei: 'parameters' (density and "
                   "nucleus_half_width as given); 'kmc': a lattice kMC run for this substrate, current and "
                   "temperature sets the fraction of the collector they cover (its substrate coverage; the "
-                  "calibrated density keeps the um spacing), see docs/kmc.md", choices=("parameters", "kmc")),
+                  "calibrated density keeps the um spacing), see docs/kmc.md",
+                  choices=("classical", "parameters", "kmc")),
     "kmc_seeds": Key("int", 3, "kMC runs averaged when source = 'kmc' (seeds case.seed, case.seed + 1, ...)",
                      min=1, max=100),
-    "progressive": Key("bool", True, "deposit on bare substrate where |eta| > eta_n (progressive "
-                       "nucleation); false: initial nuclei only"),
+    "progressive": Key("bool", True, "with seeded nuclei (source 'parameters' or 'kmc'): deposit on bare "
+                       "substrate where |eta| > eta_n (a film-like gate); false: initial nuclei only. Not used "
+                       "with source = 'classical'"),
 })
 
 SUBSTRATE_SECTION = Section("substrate", "collector wetting overrides (physics/wetting.py)", {

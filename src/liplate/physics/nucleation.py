@@ -106,6 +106,26 @@ def place_nuclei(width, count, seed, min_spacing_fraction=0.5, max_tries=100000)
 # density sqrt(n2) (the convention of nucleus_count above): the window of width W holds
 # N(t) = floor(W sqrt(n2(t))) nuclei, n2(t) = the integral of J over time and the bare collector.
 
+#: Double-layer capacitance of the collector|SE interface (F/m^2). Before the first nucleus the charge passed
+#: has nowhere else to go: it charges the interface and sets how fast eta rises to the nucleation onset.
+#: 10 uF/cm^2, the order of a compact (Helmholtz) double layer at a metal electrode (Bard & Faulkner,
+#: Electrochemical Methods, 2nd ed., 2001, sec. 1.2.3 and 13.3: 10-40 uF/cm^2); not measured for Cu|LPSCl or
+#: Li2Te|LPSCl. Enters only the first milliseconds (the nucleation transient), not the morphology after it.
+DOUBLE_LAYER_CAPACITANCE = 0.1
+
+#: A sub-grid nucleus is put into the phase field once its height reaches this many interface lengths (a
+#: numerical choice: smaller caps are not resolved by the diffuse interface and would be dissolved by it).
+RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS = 3.0
+
+#: Time control of the nucleation transient (numerical): a sub-step may lower dG*/kT by at most this much on a
+#: cell where it matters (the rate changes < e-fold within it) ...
+BARRIER_STEP = 1.0
+#: ... only where dG*/kT is below this (above, J0 exp(-dG*/kT) x window^2 x any run time is < 1e-6 nuclei) ...
+BARRIER_RELEVANT = 60.0
+#: ... and may add at most max(this, half the nuclei formed so far).
+MAX_NEW_NUCLEI = 20
+
+
 def attachment_prefactor(exchange_current_density):
     """J0 = j0 / e (m^-2 s^-1): exchange flux of Li atoms per collector area (see the block comment)."""
     return np.asarray(exchange_current_density) / ELEMENTARY_CHARGE
