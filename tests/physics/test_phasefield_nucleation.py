@@ -34,7 +34,8 @@ def test_li_balance_with_nucleation(substrate):
     assert model.nuclei.formed > 0
     passed = model.charge
     assert model.plated_charge() + model.q_dl == pytest.approx(passed, rel=1e-6)
-    assert 0.0 < model.q_dl < 0.05 * passed + nuc.DOUBLE_LAYER_CAPACITANCE * 1.0     # the double layer holds C eta
+    # q_dl: the double-layer charge minus the Li the new nuclei were born with (paid from it): a small part
+    assert abs(model.q_dl) < 0.01 * passed
     # the sink of the potential equation carries the applied current
     assert np.sum(model._sink * model.volumes) / model.width == pytest.approx(5.0, rel=1e-6)
 

@@ -131,7 +131,7 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         self.classical = ncfg["source"] == "classical"
         self.progressive = bool(ncfg["progressive"]) and not self.classical
         self.nuclei = nuc.CollectorNuclei(self.width, self.nx, self.theta)
-        self.q_dl = 0.0                    # charge stored in the collector double layer (C/m^2, classical)
+        self.q_dl = 0.0                    # double-layer charge minus the Li of new nuclei at birth (C/m^2)
         self._sub_dt = None                # sub-step of the nucleation transient carried between steps (s)
         self._nuc_len = np.zeros(self.nx)  # free surface of the sub-grid nuclei over each collector cell (m)
         self._parts = None
