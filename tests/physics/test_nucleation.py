@@ -131,3 +131,18 @@ def test_cap_put_into_the_mesh_holds_its_li_and_meets_the_wall_at_theta(theta):
     xi = pf.add_shape(np.zeros_like(X), shape, vol, amount)
     assert float(np.sum(xi * vol)) == pytest.approx(amount, rel=1e-12)
     assert abs(wetting.measure_contact_angle(xi, x, y) - theta) < 3.0
+
+
+def test_nuclei_covering_their_cell_coalesce_into_a_subgrid_film():
+    n = nuc.CollectorNuclei(10e-6, 10, 7.3)
+    n.count[3], n.area[3] = 40.0, 40 * nuc.cap_area(20e-9, 7.3)          # 40 bases of 40 nm: 1.6 um > dx
+    n.count[6], n.area[6] = 2.0, 2 * nuc.cap_area(20e-9, 7.3)
+    before = n.volume()
+    assert n.coalesce().tolist() == [3]
+    assert n.volume() == pytest.approx(before, rel=1e-12) and n.count[3] == 0 and n.film[3] > 0
+    spread, _ = n.spread()
+    surface = n.interface_per_cell(spread)
+    assert surface[3] == pytest.approx(1e-6)                             # a flat layer over the cell
+    j = np.full(10, 20.0)
+    assert n.grow(3.0, j, VM, spread) == pytest.approx(3.0 * 20.0 * surface.sum() * VM / FARADAY, rel=1e-12)
+    assert n.take_film([3])[3] > 0 and n.film[3] == 0.0

@@ -224,13 +224,15 @@ class CollectorNuclei:
     """
 
     def __init__(self, width, n_cells, theta_deg):
-        _check_angle(theta_deg)
         self.width = float(width)
         self.n_cells = int(n_cells)
         self.dx = self.width / self.n_cells
         self.theta = float(theta_deg)
         self.count = np.zeros(self.n_cells)
         self.area = np.zeros(self.n_cells)
+        #: Li (m^2 per unit depth) of nuclei that coalesced into a continuous layer over a cell (bases covering
+        #: it): a sub-grid film with the flat surface dx, until it is thick enough for the mesh
+        self.film = np.zeros(self.n_cells)
         self.formed = 0                 # nuclei formed since t = 0 (serial of the next draw)
         self.exposure = 0.0             # n2: integral of J over time and bare collector / width (1/m^2)
 
@@ -244,8 +246,18 @@ class CollectorNuclei:
         return cap_height(self.half_width(), self.theta)
 
     def volume(self):
-        """Li (m^2 per unit depth) held in the sub-grid nuclei."""
-        return float(np.sum(self.area))
+        """Li (m^2 per unit depth) held in the sub-grid nuclei and sub-grid film."""
+        return float(np.sum(self.area) + np.sum(self.film))
+
+    def coalesce(self):
+        """Nuclei whose bases cover their cell (the sum of base lengths in it exceeds dx) have coalesced into a
+        continuous layer: their Li moves to the cell's sub-grid film. Returns the cells that changed."""
+        spread, covered = self.spread()
+        full = np.flatnonzero((self.count > 0) & (covered > 1.0 + 1e-9) & (self.count > 1))
+        self.film[full] += self.area[full]
+        self.count[full] = 0.0
+        self.area[full] = 0.0
+        return full
 
     def spread(self):
         """(cells x cells) sparse matrix S: S[i, k] = fraction of the bases of cell k's nuclei lying in cell i
@@ -275,18 +287,22 @@ class CollectorNuclei:
         """Free surface (m per unit depth) of the nuclei lying over each cell."""
         s = spread if spread is not None else self.spread()[0]
         arc = self.count * cap_arc_length(self.half_width(), self.theta)
-        return np.asarray(s @ arc).ravel()
+        return np.asarray(s @ arc).ravel() + np.where(self.film > 0, self.dx, 0.0)
 
     # -- evolution -----------------------------------------------------------------------------
     def grow(self, dt, current_density_per_cell, molar_volume, spread=None):
         """Grow the nuclei of every cell by dt j V_m / F on their surface, j the base-weighted mean current
         density of the cells they span (A/m^2); dissolving nuclei stop at 0. Returns the Li volume added."""
         s = spread if spread is not None else self.spread()[0]
-        j = np.asarray(s.T @ np.asarray(current_density_per_cell, dtype=float)).ravel()
+        jc = np.asarray(current_density_per_cell, dtype=float)
+        j = np.asarray(s.T @ jc).ravel()
         arc = self.count * cap_arc_length(self.half_width(), self.theta)
         before = self.volume()
         self.area = np.clip(self.area + dt * j * arc * molar_volume / FARADAY, 0.0, None)
         self.count[self.area <= 0.0] = 0.0
+        on_film = self.film > 0
+        self.film[on_film] = np.clip(self.film[on_film] + dt * jc[on_film] * self.dx * molar_volume / FARADAY,
+                                     0.0, None)
         return self.volume() - before
 
     def nucleate(self, dt, rate_per_cell, bare_fraction, eta_per_cell, gamma, molar_volume, seed):
@@ -320,15 +336,23 @@ class CollectorNuclei:
     def take(self, cells):
         """Remove the nuclei of the selected cells; returns (count, area) per cell of what was taken."""
         mask = np.zeros(self.n_cells, dtype=bool)
-        mask[np.asarray(cells)] = True
+        mask[np.asarray(cells, dtype=int)] = True
         out = (np.where(mask, self.count, 0.0), np.where(mask, self.area, 0.0))
         self.count[mask] = 0.0
         self.area[mask] = 0.0
         return out
 
+    def take_film(self, cells):
+        """Remove the sub-grid film of the selected cells; returns its Li per cell."""
+        mask = np.zeros(self.n_cells, dtype=bool)
+        mask[np.asarray(cells, dtype=int)] = True
+        out = np.where(mask, self.film, 0.0)
+        self.film[mask] = 0.0
+        return out
+
     # -- state -----------------------------------------------------------------------------------
     def get_state(self):
-        return {"nuclei_count": self.count.copy(), "nuclei_area": self.area.copy(),
+        return {"nuclei_count": self.count.copy(), "nuclei_area": self.area.copy(), "nuclei_film": self.film.copy(),
                 "nuclei_totals": np.array([self.formed, self.exposure], dtype=float)}
 
     def set_state(self, state):
@@ -336,4 +360,5 @@ class CollectorNuclei:
             return
         self.count = np.array(state["nuclei_count"], dtype=float)
         self.area = np.array(state["nuclei_area"], dtype=float)
+        self.film = np.array(state.get("nuclei_film", np.zeros(self.n_cells)), dtype=float)
         self.formed, self.exposure = int(state["nuclei_totals"][0]), float(state["nuclei_totals"][1])

@@ -130,6 +130,10 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         #: classical progressive nucleation with sub-grid nuclei (nucleation.py); else seeded nuclei + the gate
         self.classical = ncfg["source"] == "classical"
         self.progressive = bool(ncfg["progressive"]) and not self.classical
+        if self.classical and not 0.0 < self.theta < 180.0:
+            raise ValueError(f"[nucleation] source = 'classical' needs a contact angle strictly between 0 and 180 "
+                             f"deg ([substrate] contact_angle = {self.theta:g} deg): a cap nucleus has no finite "
+                             "shape at 0 or 180 deg; use source = 'parameters' with initial_film_thickness")
         self.nuclei = nuc.CollectorNuclei(self.width, self.nx, self.theta)
         self.q_dl = 0.0                    # double-layer charge minus the Li of new nuclei at birth (C/m^2)
         self._sub_dt = None                # sub-step of the nucleation transient carried between steps (s)

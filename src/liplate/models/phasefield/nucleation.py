@@ -89,7 +89,7 @@ class NucleationMixin:
         """Geometry of the sub-grid nuclei at the start of a step: their bases over the collector cells and
         the free surface over each cell (explicit over the step)."""
         self._spread, covered = self.nuclei.spread()
-        self._nuc_cov = np.clip(covered, 0.0, 1.0)
+        self._nuc_cov = np.clip(covered + (self.nuclei.film > 0), 0.0, 1.0)     # the sub-grid film covers its cell
         self._nuc_len = self.nuclei.interface_per_cell(self._spread)
 
     def _nucleation_after_step(self, dt, dphi):
@@ -128,31 +128,39 @@ class NucleationMixin:
         self._absorb_nuclei()
 
     def _absorb_nuclei(self):
-        """Put into xi, holding exactly their Li, the sub-grid nuclei that touch the wetted deposit or each other
-        (the bases in a cell they span add up to more than the cell) or are RESOLVE_HEIGHT interface lengths
-        high: a single nucleus of a cell as a diffuse cap (pf.add_cap), several as a layer on the collector over
-        the cells they span."""
+        """Move sub-grid Li into xi, holding exactly its Li: nuclei whose bases cover their cell first coalesce
+        into the cell's sub-grid film (``CollectorNuclei.coalesce``); a single nucleus that is RESOLVE_HEIGHT
+        interface lengths high or touches the wetted deposit goes in as a diffuse cap (pf.add_cap), several as a
+        layer over the cells they span; a sub-grid film goes in as a layer (pf.fill_columns) once it is one
+        interface length thick or touches the wetted deposit."""
         n = self.nuclei
-        if not np.any(n.count > 0):
-            return
-        spread, covered = n.spread()
+        n.coalesce()
         wet = self._grid(self.xi.value)[0] >= 0.5
-        touch = np.asarray(spread.T @ (wet | (covered > 1.0 + 1e-9)).astype(float)).ravel() > 0   # bases overlap
-        big = n.height() >= nuc.RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS * self.ell_y
-        sel = np.flatnonzero((n.count > 0) & (touch | big))
-        if sel.size == 0:
-            return
-        count, area = n.take(sel)
         x2 = self._grid(np.array(self.xi.value))
         v2 = self._grid(self.volumes)
-        single = sel[count[sel] == 1]
-        if single.size:
-            X, Y = np.meshgrid(self.x_centres, self.y_centres)
-            for c in single:
-                x2 = pf.add_cap(x2, v2, X, Y, (c + 0.5) * self.dx, float(area[c]), self.theta, self.ell_y,
-                                self.width)
-        layer = area.copy()
-        layer[single] = 0.0
-        if layer.any():
-            x2, _ = pf.fill_columns(x2, v2, np.asarray(spread @ layer).ravel())
-        self.xi.setValue(x2.ravel())
+        changed = False
+        near_wet = wet | np.roll(wet, 1) | np.roll(wet, -1)
+        film_cells = np.flatnonzero((n.film > 0) & ((n.film >= self.ell_y * self.dx) | near_wet))
+        if film_cells.size:
+            x2, _ = pf.fill_columns(x2, v2, n.take_film(film_cells))
+            changed = True
+        if np.any(n.count > 0):
+            spread, covered = n.spread()
+            touch = np.asarray(spread.T @ (wet | (covered > 1.0 + 1e-9)).astype(float)).ravel() > 0
+            big = n.height() >= nuc.RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS * self.ell_y
+            sel = np.flatnonzero((n.count > 0) & (touch | big))
+            if sel.size:
+                count, area = n.take(sel)
+                single = sel[count[sel] == 1]
+                if single.size:
+                    X, Y = np.meshgrid(self.x_centres, self.y_centres)
+                    for c in single:
+                        x2 = pf.add_cap(x2, v2, X, Y, (c + 0.5) * self.dx, float(area[c]), self.theta,
+                                        self.ell_y, self.width)
+                layer = area.copy()
+                layer[single] = 0.0
+                if layer.any():
+                    x2, _ = pf.fill_columns(x2, v2, np.asarray(spread @ layer).ravel())
+                changed = True
+        if changed:
+            self.xi.setValue(x2.ravel())
