@@ -45,7 +45,7 @@ def check_contraction(errors, max_sweeps):
     reject when e grew in both of the last two sweeps, or when the contraction rho (the larger of the
     last two ratios) predicts more than max_sweeps in all, n + log(e) / -log(rho). A rejected step is
     retried with dt / 2: this saves the sweeps a doomed step would spend."""
-    if len(errors) < 6:
+    if len(errors) < 6 or min(errors[-3:]) <= 0.0:      # an exact sweep (no change at all) says nothing
         return
     ratios = (errors[-1] / errors[-2], errors[-2] / errors[-3])
     if min(ratios) >= 1.0:
