@@ -22,8 +22,8 @@ integrates to 1 across any monotone profile) and, in the collector row, by the s
 on their surface) and the charging of the collector double layer (classical progressive nucleation, the
 default; nucleation.py). With seeded nuclei (source 'parameters' / 'kmc') the collector row instead takes
 a_w (1 - h(xi)) G(eta) j_BV(eta; j0_sub), a gate G switching on past eta_n(theta).
-Top of the window: the applied current density enters (galvanostatic control: the Neumann flux fixes the current, the solvability condition fixes the
-potential level). Collector: no ion flux.
+Top of the window: the applied current density enters (galvanostatic control: the Neumann flux fixes the
+current, the solvability condition fixes the potential level). Collector: no ion flux.
 
 Order parameter (Allen-Cahn with a volume-conserving Lagrange multiplier, plus Faraday growth)::
 
