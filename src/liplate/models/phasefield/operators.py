@@ -154,10 +154,11 @@ class SolvesMixin:
         try:
             phi, its = self._spd_phi.solve(A, rhs, x0=phi_it, tolerance=tolerance)
         except LinearSolveError:
-            if self._spd_phi.method == "lu" or getattr(self._spd_phi, "distributed", False):
+            if self._spd_phi.method == "lu":
                 raise
             # the sub-microsecond sub-steps of a nucleation transient (double-layer diagonal C/dt) can stop the
-            # reused AMG-CG short; such a solve is repeated with LU (each checked as any solve)
+            # reused AMG-CG short; such a solve is repeated with LU (checked as any solve). Under mpiexec every
+            # rank holds the whole matrix and solves it alike, so the ranks stay identical
             phi, its = self._spd_lu().solve(A, rhs, x0=phi_it, tolerance=tolerance)
         self.phi.setValue(phi)
         return phi, its
