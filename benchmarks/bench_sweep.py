@@ -41,7 +41,7 @@ title = "sweep benchmark"
 
 [product]
 "protocol.current_density" = ["0.5 mA/cm^2", "1 mA/cm^2"]
-"case.substrate" = ["cu", "li2te_cu"]
+"physics.sei" = [true, false]
 "protocol.stack_pressure" = ["5 MPa", "13 MPa"]
 """
 

@@ -1,4 +1,4 @@
-"""Ablation of the deposit-thickness sinks: Li2Te-Cu film plated at 0.5 mA/cm^2 (BRIEF §2).
+"""Ablation of the deposit-thickness sinks: Li2Te-Cu film plated at 0.5 mA/cm^2 (Wang et al. 2022).
 
 Prints the cross-section thickness at 1, 3 and 5 mAh/cm^2 with neither sink, SEI only, creep only and
 both, against the measurement. The creep fill depth is calibrated on the 1 mAh/cm^2 point only

@@ -24,17 +24,19 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-# BRIEF §2: cross-sections of Li plated on Li2Te-Cu at 0.5 mA/cm^2 (validate, not fitted).
-MEASURED_CAPACITY_MAH_CM2 = (1.0, 3.0, 5.0)
-MEASURED_THICKNESS_UM = (4.2, 13.3, 23.8)
-MEASURED_SOURCE = "measured, Li$_2$Te–Cu, 0.5 mA/cm$^2$ (BRIEF §2)"
+from liplate import plotting as P  # noqa: E402  (the package's figure code: measurements, labels, panels)
+from liplate.units import M_PER_UM  # noqa: E402
 
-# Faraday thickness per unit capacity: Q V_m / F with V_m = 1.30e-5 m^3/mol (BRIEF §2).
-FARADAY_C_PER_MOL = 96485.33212
-LI_MOLAR_VOLUME_M3_MOL = 1.30e-5
-C_M2_PER_MAH_CM2 = 3.6 * 1e4  # 1 mAh/cm^2 = 3.6 C/cm^2
-FARADAY_UM_PER_MAH_CM2 = C_M2_PER_MAH_CM2 * LI_MOLAR_VOLUME_M3_MOL / FARADAY_C_PER_MOL * 1e6  # 4.85
+# The measurements live in the package (liplate.plotting, liplate.physics.deposit), with their source.
+MEASURED_CAPACITY_MAH_CM2, MEASURED_THICKNESS_UM = (tuple(v) for v in P.measured_thickness())
+MEASURED_SOURCE = "measured cross-sections, Li$_2$Te–Cu, 0.5 mA/cm$^2$"
+EXPERIMENT = P.EXPERIMENT
+
+# Faraday thickness per unit capacity, Q V_m / F, with liplate's Li molar volume (4.85 um per mAh/cm^2).
+FARADAY_UM_PER_MAH_CM2 = P.faraday_um_per_mAh_cm2()
 A_M2_PER_MA_CM2 = 10.0  # 1 mA/cm^2 = 10 A/m^2
+label = P.label
+legend_below = P.legend_below
 
 SUBSTRATE_LABEL = {"cu": "Cu", "li2te_cu": "Li$_2$Te–Cu"}
 SUBSTRATE_COLOR = {"cu": "#c0504d", "li2te_cu": "#1f5fa8"}
@@ -187,16 +189,17 @@ def cell_field(mesh, name: str) -> np.ndarray | None:
 
 
 def collector_row(mesh) -> tuple[np.ndarray, np.ndarray] | None:
-    """Indices and x centres (um) of the cells touching the collector (lowest row of cell centres)."""
+    """Indices and x centres (um) of the cells touching the collector (lowest row of cell centres).
+    The frames' coordinates are SI (m)."""
     if mesh is None:
         return None
     cells = mesh.cells[0].data
     centres = mesh.points[cells].mean(axis=1)
     y = centres[:, 1]
-    tol = 1e-6 * max(1.0, float(np.ptp(mesh.points[:, 1])))
+    tol = 1e-6 * float(np.ptp(mesh.points[:, 1]))
     idx = np.flatnonzero(y <= y.min() + tol)
     idx = idx[np.argsort(centres[idx, 0])]
-    return idx, centres[idx, 0]
+    return idx, centres[idx, 0] / M_PER_UM
 
 
 def load_cases(paths) -> list[CaseOutput]:
@@ -245,7 +248,7 @@ def save_figure(fig, outdir: Path, name: str, data: dict, formats=("png", "pdf")
     paths = []
     for ext in formats:
         p = outdir / f"{name}.{ext}"
-        fig.savefig(p, dpi=130 if ext == "png" else None)
+        fig.savefig(p, dpi=130 if ext == "png" else None, bbox_inches="tight", pad_inches=0.05)
         paths.append(p)
     p = outdir / f"{name}.json"
     p.write_text(json.dumps(_jsonable(data), indent=1) + "\n")

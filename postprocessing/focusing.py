@@ -55,7 +55,7 @@ def collector_current(case: C.CaseOutput) -> tuple[np.ndarray, np.ndarray, str] 
 def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
     cases = C.load_cases(case_dirs)
     cases.sort(key=lambda c: (c.substrate not in C.SUBSTRATE_ORDER, str(c.substrate), c.current_density_mA_cm2))
-    fig, axes = C.new_figure(ncols=2, width=4.8)
+    fig, axes = C.new_figure(ncols=2, width=4.8, height=4.6)
     ax, axf = axes[0]
     data = {"series": [], "notes": []}
     styles = ["-", "--", ":", "-."]
@@ -88,15 +88,15 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
         data["series"].append(entry)
     ax.set(xlabel="x along the collector (µm)", ylabel="local current density (mA/cm$^2$)", ylim=(0, None),
            title="Current at the collector (last frame)")
-    axf.set(xlabel="plated capacity (mAh/cm$^2$)", ylabel="focusing factor  max j / j$_{applied}$",
+    axf.set(xlabel="plated capacity (mAh/cm$^2$)", ylabel="peak current focusing (max j / applied)",
             title="Peak focusing over the run")
     if any_profile:
-        ax.legend(title="dotted: applied", loc="lower right")
+        C.legend_below(ax, title="dotted: applied current density")
     else:
         C.note(ax, "current density along the collector " + C.NOT_MODELLED)
     if any_ff:
         axf.axhline(1, color="k", lw=0.8, ls="--")
-        axf.legend(loc="best")
+        C.legend_below(axf)
     else:
         C.note(axf, "focusing_factor_peak " + C.NOT_MODELLED)
     if not {c.substrate for c in cases} >= {"cu", "li2te_cu"}:

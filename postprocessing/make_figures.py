@@ -6,7 +6,8 @@
 For each reference case: skip it with a message if its directory is missing, run it
 (``liplate run DIR``) if it has no completed outputs (``--force`` if they are of other inputs: a newer
 liplate or an edited case.toml), then draw thickness vs capacity, voltage vs capacity, current
-focusing, SEI, a sweep-style plot of the reference cases' summaries, a pyvista quick-look, and
+focusing, SEI (against capacity and along the collector), the deposit cross-sections of Cu and Li2Te-Cu at one
+scale, a sweep-style plot of the reference cases' summaries, a pyvista quick-look, and
 ParaView screenshots (pvbatch, under ``xvfb-run -a`` when there is no display) plus a
 ParaView state file. ``--sweep results.csv --sweep-x X --sweep-y Y`` adds a plot of a real sweep.
 """
@@ -24,9 +25,10 @@ from pathlib import Path
 
 try:
     from . import common as C
-    from . import focusing, quicklook, sei, sweep_plot, thickness_vs_capacity, voltage_vs_capacity
+    from . import cross_section, focusing, quicklook, sei, sweep_plot, thickness_vs_capacity, voltage_vs_capacity
 except ImportError:  # run as a script
     import common as C
+    import cross_section
     import focusing
     import quicklook
     import sei
@@ -49,10 +51,10 @@ REFERENCE_CASES = (
 )
 # Case whose fields go to the ParaView screenshots / quick-look, one per substrate if present.
 FIELD_CASES = ("cases/li2te_cu_0p5mA_1mAh", "cases/cu_0p5mA_1mAh")
-GALLERY = ("thickness_vs_capacity.png", "voltage_vs_capacity.png", "focusing.png", "sei.png",
+GALLERY = ("thickness_vs_capacity.png", "voltage_vs_capacity.png", "focusing.png", "sei.png", "cross_section.png",
            "reference_voltage_vs_current.png", "quicklook_li2te_cu_0p5mA_1mAh.png", "quicklook_cu_0p5mA_1mAh.png",
            "paraview/li2te_cu_0p5mA_1mAh/paraview_phi.png", "paraview/li2te_cu_0p5mA_1mAh/paraview_current.png",
-           "paraview/li2te_cu_0p5mA_1mAh/paraview_xi.png", "paraview/li2te_cu_0p5mA_1mAh/paraview_sei.png",
+           "paraview/li2te_cu_0p5mA_1mAh/paraview_xi.png",
            "paraview/cu_0p5mA_1mAh/paraview_xi.png", "paraview/cu_0p5mA_1mAh/paraview_current.png")
 
 
@@ -171,8 +173,13 @@ def build(out: Path, cases=REFERENCE_CASES, run_missing: bool = True, with_parav
     voltage_vs_capacity.plot(ready, out)
     one_mAh = [d for d in ready if abs(C.CaseOutput(d).value("capacity_mAh_cm2") - 1.0) < 1e-9] or ready
     focusing.plot(one_mAh, out)
-    sei.plot(ready, out)
-    report["figures"] += [f"{n}.png" for n in ("thickness_vs_capacity", "voltage_vs_capacity", "focusing", "sei")]
+    wanted = [Path(f).name for f in FIELD_CASES]
+    field_cases = sorted((Path(d) for d in ready if Path(d).name in wanted), key=lambda d: wanted.index(d.name))
+    field_cases = field_cases or [Path(d) for d in ready[:1]]
+    sei.plot(ready, out, profiles=field_cases)
+    cross_section.plot(list(reversed(field_cases)), out)     # Cu islands above the Li2Te-Cu film, same scale
+    report["figures"] += [f"{n}.png" for n in ("thickness_vs_capacity", "voltage_vs_capacity", "focusing", "sei",
+                                               "cross_section")]
     if ready:
         table = write_reference_results(ready, out / "reference_results.csv")
         sweep_plot.plot(table, "current_density_mA_cm2", ["cell_voltage_final_V", "focusing_factor_peak"], out,
@@ -182,9 +189,6 @@ def build(out: Path, cases=REFERENCE_CASES, run_missing: bool = True, with_parav
         name = f"sweep_{'_'.join(sweep_y)}_vs_{sweep_x}"
         sweep_plot.plot(sweep, sweep_x, sweep_y, out, name=name)
         report["figures"].append(f"{name}.png")
-    wanted = [Path(f).name for f in FIELD_CASES]
-    field_cases = sorted((Path(d) for d in ready if Path(d).name in wanted), key=lambda d: wanted.index(d.name))
-    field_cases = field_cases or [Path(d) for d in ready[:1]]
     for d in field_cases:
         if with_quicklook:
             quicklook.plot(d, out, name=f"quicklook_{d.name}")

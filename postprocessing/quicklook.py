@@ -3,8 +3,10 @@
     .venv/bin/python postprocessing/quicklook.py cases/li2te_cu_0p5mA_1mAh -o postprocessing/figures
     .venv/bin/python postprocessing/quicklook.py cases/li2te_cu_0p5mA_1mAh --show      # interactive window
 
-Panels: xi, phi_V, current density magnitude (with arrows of j), sei_thickness_nm, from the last
-frame of ``fields.pvd``; an absent field leaves its panel saying "not modelled in these outputs".
+Panels: xi, phi_V, current density magnitude (with arrows of j), and xi zoomed on the deposit (the cells
+up to 1.4x its height, stretched vertically: a 5 um deposit is a line in the 250 um window), from the last
+frame of ``fields.pvd``; an absent field leaves its panel saying "not modelled in these outputs". SEI is a
+per-column quantity and is drawn along the collector by sei.py, not painted over the electrolyte here.
 Off-screen rendering needs no display: EGL is used when $DISPLAY is unset (override with
 VTK_DEFAULT_OPENGL_WINDOW, or run under ``xvfb-run -a``).
 """
@@ -25,7 +27,27 @@ except ImportError:  # run as a script
 
 NAME = "quicklook"
 PANELS = (("xi", "xi (1 = Li)"), ("phi_V", "phi (V)"),
-          ("current_density_magnitude_A_m2", "current density (A/m^2)"), ("sei_thickness_nm", "SEI thickness (nm)"))
+          ("current_density_magnitude_A_m2", "current density (A/m^2)"), ("xi@zoom", "xi zoomed"))
+ZOOM = "@zoom"
+
+
+def zoomed(mesh, array: str):
+    """The cells next to the collector up to 1.4x the deposit height, and the vertical stretch that shows them
+    as wide as high: a few-um deposit is a line in a 250 um window. None when there is no deposit."""
+    import numpy as np
+
+    xi = np.asarray(mesh.cell_data[array])
+    centres = np.asarray(mesh.cell_centers().points)
+    li = centres[xi > 0.5, 1]
+    if li.size == 0:
+        return None
+    top = 1.4 * float(li.max() + np.sqrt(mesh.area / mesh.n_cells))
+    sub = mesh.extract_cells(np.flatnonzero(centres[:, 1] < top))
+    width = float(np.ptp(mesh.points[:, 0]))
+    stretch = max(1.0, 0.35 * width / top)
+    ranges = list(sub.bounds)
+    sub.points[:, 1] *= stretch          # drawn stretched; the axes keep the true lengths (m) (show_bounds axes_ranges)
+    return sub, stretch, ranges
 
 
 def plot(case_dir, outdir: Path, name: str = NAME, show: bool = False, size=(1400, 900)) -> dict:
@@ -45,15 +67,27 @@ def plot(case_dir, outdir: Path, name: str = NAME, show: bool = False, size=(140
     for array, title in PANELS:
         pl = pv.Plotter(off_screen=not show, window_size=[w, h])
         pl.set_background("white")
-        if mesh is None or array not in mesh.cell_data:
-            msg = f"{array}: {C.NOT_MODELLED}" if mesh is not None else f"{case.name}: no field frames"
+        array, zoom = array.removesuffix(ZOOM), array.endswith(ZOOM)
+        shown, stretch, msg, ranges = mesh, 1.0, None, None
+        if mesh is None:
+            msg = f"{case.name}: no field frames"
+        elif array not in mesh.cell_data:
+            msg = f"{array}: {C.NOT_MODELLED}"
+        elif zoom:
+            z = zoomed(mesh, array)
+            if z is None:
+                msg = f"{array}: no deposit to zoom on"
+            else:
+                shown, stretch, ranges = z
+                title = f"{title} (y x{stretch:.0f})"
+        if msg is not None:
             pl.add_text(msg, position="upper_left", font_size=10, color="black")
             data["notes"].append(msg)
         else:
             vals = np.asarray(mesh.cell_data[array])
             lo, hi = float(vals.min()), float(vals.max())
             clim = (lo, hi) if hi > lo else (lo - 0.5 * max(abs(lo), 1e-12), hi + 0.5 * max(abs(hi), 1e-12))
-            pl.add_mesh(mesh, scalars=array, preference="cell", cmap="viridis", clim=clim, lighting=False,
+            pl.add_mesh(shown, scalars=array, preference="cell", cmap="viridis", clim=clim, lighting=False,
                         scalar_bar_args={"title": title, "color": "black", "vertical": True, "position_x": 0.84,
                                          "position_y": 0.12, "height": 0.72, "width": 0.06, "fmt": "%.4g",
                                          "title_font_size": 14, "label_font_size": 12})
@@ -64,11 +98,12 @@ def plot(case_dir, outdir: Path, name: str = NAME, show: bool = False, size=(140
                 centres["j"] = vec * (0.8 * cell / max(float(np.abs(vec).max()), 1e-30))
                 pl.add_mesh(centres.glyph(orient="j", scale="j", factor=1.0), color="white", lighting=False)
             pl.add_text(f"{case.name}  t = {frames[-1][0]:g} s", position="upper_left", font_size=9, color="black")
-            pl.show_bounds(bounds=mesh.bounds, xtitle="x (um)", ytitle="y (um)", color="black", location="outer",
+            pl.show_bounds(bounds=shown.bounds, axes_ranges=ranges, xtitle="x (m)", ytitle="y (m)", color="black",
+                           location="outer",
                            ticks="outside", font_size=10, use_2d=True)
             pl.view_xy()
             pl.camera.zoom(0.85)
-            data["panels"][array] = {"range": [lo, hi]}
+            data["panels"][array + (ZOOM if zoom else "")] = {"range": [lo, hi], "vertical_stretch": stretch}
         if show:
             plotters.append(pl)
         else:

@@ -8,6 +8,8 @@ values at all gives a panel that says it is not modelled.
         --x current_density_mA_cm2 --y short_capacity_mAh_cm2 --y cell_voltage_final_V --group substrate --logx
 
 ``--where key=value`` keeps only matching rows (repeatable), e.g. ``--where capacity_mAh_cm2=1``.
+Capacity at the short against current density also shows the measured shorts and no-shorts
+(``liplate.plotting.SHORT_OBSERVATIONS``).
 """
 from __future__ import annotations
 
@@ -73,13 +75,16 @@ def plot(csv_path: Path, x: str, ys: list[str], outdir: Path, group: str | None 
             if xs.size == 0:
                 continue
             drawn = True
-            lbl = C.substrate_label(g) if group == "substrate" else (f"{group} = {g}" if group else None)
+            lbl = f"model, {C.substrate_label(g)}" if group == "substrate" else (f"{group} = {g}" if group else None)
             ax.plot(xs, ysel, "o-", color=C.substrate_color(g, gi) if group == "substrate" else f"C{gi}", label=lbl)
+        if y == "short_capacity_mAh_cm2" and x == "current_density_mA_cm2":
+            subs = set(groups) & set(C.SUBSTRATE_ORDER) if group == "substrate" else None
+            data["measured"] = C.P.short_observations_panel(ax, subs or None)
         if not drawn:
             C.note(ax, f"{y}: {C.NOT_MODELLED}")
             data["notes"].append(f"{y}: no values")
-        elif group:
-            ax.legend()
+        if ax.get_legend_handles_labels()[0]:
+            C.legend_below(ax)
         if categorical:
             ax.set_xticks(range(len(cats)), cats, rotation=30, ha="right")
         if logx and not categorical:
@@ -91,7 +96,7 @@ def plot(csv_path: Path, x: str, ys: list[str], outdir: Path, group: str | None 
                 ax.xaxis.set_minor_formatter(NullFormatter())
         if logy and drawn:
             ax.set_yscale("log")
-        ax.set(xlabel=x, ylabel=y)
+        ax.set(xlabel=C.label(x), ylabel=C.label(y))
     if where:
         fig.suptitle(", ".join(where), fontsize=9)
     C.save_figure(fig, outdir, name, data)

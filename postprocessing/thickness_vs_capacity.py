@@ -1,6 +1,6 @@
 """Deposit thickness against plated capacity: model vs the measured cross-sections and Faraday's law.
 
-Faraday thickness h_F = Q V_m / F (4.85 um per mAh/cm^2, BRIEF §2). The measured deposits on
+Faraday thickness h_F = Q V_m / F (4.85 um per mAh/cm^2). The measured deposits (Wang et al. 2022) on
 Li2Te-Cu at 0.5 mA/cm^2 are 4.2 / 13.3 / 23.8 um at 1 / 3 / 5 mAh/cm^2; the lower panel shows the
 deficit h_F - h, which the measurements put at a roughly constant 0.5-1.2 um.
 
@@ -26,7 +26,7 @@ NAME = "thickness_vs_capacity"
 
 def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
     cases = C.load_cases(case_dirs)
-    fig, axes = C.new_figure(ncols=2, width=4.8)
+    fig, axes = C.new_figure(ncols=2, width=4.8, height=4.8)
     ax, axd = axes[0]
     qmax = max([6.0] + [c.value("capacity_mAh_cm2") * 1.1 for c in cases if np.isfinite(c.value("capacity_mAh_cm2"))])
     q = np.linspace(0, qmax, 50)
@@ -34,7 +34,7 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
             label=f"Faraday, {C.FARADAY_UM_PER_MAH_CM2:.2f} µm per mAh/cm$^2$")
     qm, hm = np.array(C.MEASURED_CAPACITY_MAH_CM2), np.array(C.MEASURED_THICKNESS_UM)
     ax.plot(qm, hm, "ks", mfc="none", ms=8, mew=1.5, label=C.MEASURED_SOURCE)
-    axd.plot(qm, C.FARADAY_UM_PER_MAH_CM2 * qm - hm, "ks", mfc="none", ms=8, mew=1.5, label="measured")
+    axd.plot(qm, C.FARADAY_UM_PER_MAH_CM2 * qm - hm, "ks", mfc="none", ms=8, mew=1.5, label=C.MEASURED_SOURCE)
     axd.axhline(0, color="k", ls="--", lw=1)
 
     data = {"faraday_um_per_mAh_cm2": C.FARADAY_UM_PER_MAH_CM2,
@@ -51,7 +51,7 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
             axd.plot(tq, C.FARADAY_UM_PER_MAH_CM2 * tq - th, "-", color=col, lw=1, alpha=0.6)
         if np.isfinite(qs) and np.isfinite(hs):
             ax.errorbar([qs], [hs], yerr=[0 if not np.isfinite(hstd) else hstd], fmt=mk, color=col, ms=6,
-                        label=f"model: {c.label}, {qs:g} mAh/cm$^2$")
+                        label=f"model: {c.label}")      # capacity is the x axis
             axd.plot([qs], [C.FARADAY_UM_PER_MAH_CM2 * qs - hs], mk, color=col, ms=6)
         else:
             data["notes"].append(f"{c.name}: no thickness in summary.json")
@@ -66,8 +66,8 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
            title="Deposit thickness")
     axd.set(xlabel="plated capacity (mAh/cm$^2$)", ylabel="Faraday − deposit (µm)", xlim=(0, qmax),
             title="Deficit against Faraday's law")
-    ax.legend(loc="upper left")
-    axd.legend(loc="upper left")
+    C.legend_below(ax)
+    C.legend_below(axd)
     C.save_figure(fig, outdir, name, data)
     return data
 

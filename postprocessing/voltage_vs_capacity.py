@@ -1,12 +1,14 @@
 """Cell voltage against plated capacity, one panel per collector (Cu, Li2Te-Cu), one line per current density.
 
 The nucleation peak is the most negative voltage of the early transient before the plating
-plateau; it is marked on each curve, with the depth ``nucleation_overpotential_mV`` from
+plateau; it is marked on each curve (▼), with the depth ``nucleation_overpotential_mV`` from
 ``summary.json`` when the model computes it (null today for the sharp-interface model).
 
     .venv/bin/python postprocessing/voltage_vs_capacity.py cases/cu_* cases/li2te_cu_* -o postprocessing/figures
 
-Curves are ``voltage_V`` against ``capacity_mAh_cm2`` from each ``timeseries.csv``.
+Curves are ``voltage_V`` against ``capacity_mAh_cm2`` from each ``timeseries.csv``. The Li2Te-Cu panel also
+shows the measured first-plating voltage at 0.5 mA/cm^2 (18 mV, the cell-voltage magnitude at its peak at the
+start of plating; ☆ at zero capacity), ``liplate.plotting.FIRST_PLATING_VOLTAGE``.
 """
 from __future__ import annotations
 
@@ -54,6 +56,7 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
             C.note(ax, f"no {C.substrate_label(s)} case outputs")
             data["notes"].append(f"no {s} cases")
             continue
+        annotated: set = set()
         for c in sel:
             q, v = c.column("capacity_mAh_cm2"), c.column("voltage_V")
             if q is None or v is None:
@@ -61,14 +64,15 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
                 continue
             j = c.current_density_mA_cm2
             col = cmap(norm(j)) if norm is not None and np.isfinite(j) else "k"
-            qcap = c.value("capacity_mAh_cm2")
-            lbl = f"{j:g} mA/cm$^2$" + (f", {qcap:g} mAh/cm$^2$" if np.isfinite(qcap) else "")
-            ax.plot(q, 1e3 * v, "-", color=col, lw=1.5, label=lbl)
+            flat = c.model == "sharp"
+            lbl = f"{j:g} mA/cm$^2$" + (", flat film" if flat else "")     # 1, 3, 5 mAh/cm^2 share one entry
+            ax.plot(q, 1e3 * v, "--" if flat else "-", color=col, lw=1.5, label=lbl)
             peak = nucleation_peak(q, v)
             eta_n = c.value("nucleation_overpotential_mV")
             if peak is not None:
                 ax.plot(peak[0], 1e3 * peak[1], "v", color=col, ms=7, mec="k", mew=0.6)
-                if np.isfinite(eta_n) and eta_n > 0:
+                if np.isfinite(eta_n) and eta_n > 0 and j not in annotated:   # one label per current
+                    annotated.add(j)
                     ax.annotate(f"η$_n$ = {eta_n:.0f} mV", (peak[0], 1e3 * peak[1]), textcoords="offset points",
                                 xytext=(6, -10), fontsize=8, color=col)
             if c.summary.get("short_circuit"):
@@ -80,7 +84,18 @@ def plot(case_dirs, outdir: Path, name: str = NAME) -> dict:
                                    "peak_capacity_mAh_cm2": None if peak is None else peak[0],
                                    "peak_voltage_V": None if peak is None else peak[1],
                                    "nucleation_overpotential_mV": eta_n})
-        ax.legend(loc="lower right", title="current density")
+        m = C.P.FIRST_PLATING_VOLTAGE
+        if s == m["substrate"]:
+            # the measured first-plating voltage: |V| at its peak at the start of plating (vs the Li counter
+            # electrode, SE ohmic drop included), drawn at zero capacity beside the model's start
+            ax.plot([0.0], [-m["voltage_mV"]], "*", ms=12, color="k", mfc="none", mew=1.3, clip_on=False,
+                    label=f"measured first-plating peak, {m['current_density_mA_cm2']:g} mA/cm$^2$: "
+                          f"{m['voltage_mV']:g} mV")
+            model = [sr for sr in data["series"] if sr["substrate"] == s
+                     and np.isclose(sr["current_density_mA_cm2"], m["current_density_mA_cm2"])]
+            data["measured_first_plating"] = {**m, "source": C.EXPERIMENT, "model_peak_mV": [
+                C.P.first_plating_peak_mV(sr["capacity_mAh_cm2"], sr["voltage_V"]) for sr in model]}
+        C.legend_below(ax, title="current density")
     axes[0][0].set_ylabel("cell voltage vs Li (mV)")
     if all(not np.isfinite(sr["nucleation_overpotential_mV"]) for sr in data["series"]):
         data["notes"].append("nucleation_overpotential_mV " + C.NOT_MODELLED)

@@ -21,6 +21,22 @@ MEASURED_LI2TE_CU_UM = {round(q / C_M2_PER_MAH_CM2): h / M_PER_UM for q, h in ME
 LIPLATE = shutil.which("liplate") or str(Path(os.sys.executable).with_name("liplate"))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``mpi`` skip, with the reason, unless mpi4py loads an MPI library and an mpiexec exists
+    (``make setup-mpi`` or ``make system-deps``); the probe runs only when such a test was collected."""
+    mpi_items = [item for item in items if item.get_closest_marker("mpi")]
+    if not mpi_items:
+        return
+    from liplate.env import mpi_ready, probe
+
+    if mpi_ready():
+        return
+    why = probe(petsc=False).get("mpi4py_error") or "mpi4py not installed"
+    skip = pytest.mark.skip(reason=f"needs mpi4py with an MPI library and mpiexec ({why}; make setup-mpi)")
+    for item in mpi_items:
+        item.add_marker(skip)
+
+
 def toml_value(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"

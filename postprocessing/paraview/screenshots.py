@@ -1,4 +1,4 @@
-"""ParaView screenshots of a liplate case: xi, phi, |j| with streamlines, SEI thickness (pvbatch script).
+"""ParaView screenshots of a liplate case: xi, phi, |j| with streamlines (pvbatch script).
 
 Run with ParaView's own Python (never the venv), through xvfb-run where there is no display:
 
@@ -6,18 +6,27 @@ Run with ParaView's own Python (never the venv), through xvfb-run where there is
         cases/li2te_cu_0p5mA_1mAh/output postprocessing/figures/paraview
 
 It opens ``OUTPUT/fields.pvd`` at its last time and writes one PNG per field present in the
-frames, each with a colour bar (Viridis) and axes graduated in um (the VTU coordinates are um):
+frames, each of the whole domain, with a colour bar (Viridis) whose range covers the field over all
+time steps (so the views of one case compare across time), the xi = 1/2 contour (the Li|SE interface,
+black) where the frames have ``xi``, and axes graduated in metres (the VTU coordinates are SI, as the
+fields, so ParaView's Gradient and Integrate Variables give SI numbers):
 
     paraview_xi.png         phase field xi (1 = lithium, 0 = electrolyte)      array ``xi``
     paraview_phi.png        electrolyte potential phi (V)                       array ``phi_V``
-    paraview_current.png    |j| (A/m^2) with streamlines of j                   ``current_density_magnitude_A_m2``
-    paraview_sei.png        SEI thickness (nm)                                  array ``sei_thickness_nm``
+    paraview_current.png    |j| (A/m^2) with streamlines of j (white)          ``current_density_magnitude_A_m2``
 
-Fields that are absent are skipped with a note. ``IMAGES/paraview_manifest.json`` lists each image,
-its array, the data range mapped to the colour bar and the colour map, so a test can find the
-field's colours in the picture.
+The current is the model's own (face fluxes with its face conductivities, see liplate.io.fields):
+the area integral of the frames' ``reaction_A_m3`` (Filters > Integrate Variables; a thin layer at the
+interface, not drawn here) is the applied current density times the width (A per metre of depth).
+Fields that are absent are skipped with a note. Per-column quantities (SEI thickness) are not screenshot:
+the frames repeat them over every cell of a column, which reads as if they filled the electrolyte; they
+are drawn along the collector instead (``postprocessing/sei.py``). ``IMAGES/paraview_manifest.json`` lists
+each image, its array, the data range mapped to the colour bar (over all time steps) and the colour map,
+so a test can find the field's colours in the picture.
 
-``--state FILE.pvsm`` also saves a ParaView state with one view per field in a single layout; the
+``--state FILE.pvsm`` also saves a ParaView state with one view per field in a single layout, at the
+last time step (the time label follows the animation time); the colour ranges are those of the case it
+was made from (in the GUI, "Rescale to data range over all timesteps" adapts them to another case); the
 reader's file name is written as the bare ``fields.pvd`` (no absolute path). Load it in the GUI with
 File > Load State, "Load State Data File Options: Search files under specified directory", Data
 Directory = a case's ``output/`` directory; or ``LoadState(FILE, data_directory=OUTPUT)`` in pvpython.
@@ -31,11 +40,14 @@ import re
 import sys
 
 from paraview.simple import (  # noqa: F401  (pvbatch provides paraview.simple)
+    AnnotateTime,
     AssignViewToLayout,
     CellDatatoPointData,
     ColorBy,
+    Contour,
     CreateLayout,
     CreateView,
+    GetAnimationScene,
     GetColorTransferFunction,
     GetScalarBar,
     PVDReader,
@@ -44,7 +56,6 @@ from paraview.simple import (  # noqa: F401  (pvbatch provides paraview.simple)
     SaveState,
     Show,
     StreamTracer,
-    Text,
 )
 
 COLORMAP = "Viridis (matplotlib)"
@@ -53,9 +64,9 @@ FIELDS = (
     ("xi", "xi", "xi: phase field (1 = Li, 0 = SE)", "paraview_xi"),
     ("phi", "phi_V", "phi: electrolyte potential (V)", "paraview_phi"),
     ("current", "current_density_magnitude_A_m2", "current density magnitude (A/m²)", "paraview_current"),
-    ("sei", "sei_thickness_nm", "SEI thickness (nm)", "paraview_sei"),
 )
 VECTOR = "current_density_A_m2"
+INTERFACE = ("xi", 0.5)   # the Li|SE interface: contour of the phase field at 1/2
 
 
 def _array_range(source, name):
@@ -64,6 +75,20 @@ def _array_range(source, name):
         return None
     lo, hi = info.GetRange(-1 if info.GetNumberOfComponents() > 1 else 0)
     return float(lo), float(hi)
+
+
+def _ranges_over_time(source, names, times):
+    """{name: (min, max) over every time step} for the arrays present (a frame may lack none of them)."""
+    out = {}
+    for t in times:
+        source.UpdatePipeline(t)
+        for name in names:
+            rng = _array_range(source, name)
+            if rng is None:
+                continue
+            lo, hi = out.get(name, rng)
+            out[name] = (min(lo, rng[0]), max(hi, rng[1]))
+    return out
 
 
 def _style_view(view, size):
@@ -78,12 +103,15 @@ def _style_view(view, size):
     view.Background = [1.0, 1.0, 1.0]
 
 
-def _axes_in_um(display):
+def _axes_in_m(display):
     grid = display.DataAxesGrid
     grid.GridAxesVisibility = 1
-    grid.XTitle = "x (µm)"
-    grid.YTitle = "y (µm)"
+    grid.XTitle = "x (m)"
+    grid.YTitle = "y (m)"
     grid.ZTitle = ""
+    for axis in ("X", "Y"):
+        setattr(grid, f"{axis}AxisNotation", "Scientific")
+        setattr(grid, f"{axis}AxisPrecision", 1)
     for axis in ("X", "Y"):
         setattr(grid, f"{axis}TitleColor", [0.0, 0.0, 0.0])
         setattr(grid, f"{axis}LabelColor", [0.0, 0.0, 0.0])
@@ -104,7 +132,7 @@ def _fit_camera(view, bounds):
     view.CameraParallelScale = 0.5 * max((y1 - y0) * 1.45, (x1 - x0) * 1.45 * h / w)
 
 
-def build_view(reader, key, array, title, size, data_range, time):
+def build_view(reader, key, array, title, size, data_range, time, points=None, interface=None):
     view = CreateView("RenderView")
     _style_view(view, size)
     view.ViewTime = time
@@ -133,11 +161,10 @@ def build_view(reader, key, array, title, size, data_range, time):
     bar.ScalarBarLength = 0.7
     bar.RangeLabelFormat = "%-#.4g"
     disp.SetScalarBarVisibility(view, True)
-    _axes_in_um(disp)
+    _axes_in_m(disp)
     if key == "current" and VECTOR in reader.CellData.keys():
         b = reader.GetDataInformation().GetBounds()
-        pts = CellDatatoPointData(Input=reader)
-        st = StreamTracer(Input=pts, SeedType="Line")
+        st = StreamTracer(Input=points, SeedType="Line")
         st.Vectors = ["POINTS", VECTOR]
         st.SeedType.Point1 = [b[0] + 1e-3 * (b[1] - b[0]), b[3] - 1e-3 * (b[3] - b[2]), 0.0]
         st.SeedType.Point2 = [b[1] - 1e-3 * (b[1] - b[0]), b[3] - 1e-3 * (b[3] - b[2]), 0.0]
@@ -146,8 +173,13 @@ def build_view(reader, key, array, title, size, data_range, time):
         st.MaximumStreamlineLength = 4 * max(b[1] - b[0], b[3] - b[2])
         sd = Show(st, view)
         sd.ColorArrayName = ["POINTS", ""]
-        sd.AmbientColor = sd.DiffuseColor = [0.0, 0.0, 0.0]
+        sd.AmbientColor = sd.DiffuseColor = [1.0, 1.0, 1.0]
         sd.LineWidth = 1.0
+    if interface is not None:
+        cd = Show(interface, view)
+        cd.ColorArrayName = ["POINTS", ""]
+        cd.AmbientColor = cd.DiffuseColor = [0.0, 0.0, 0.0]
+        cd.LineWidth = 2.5
     return view
 
 
@@ -172,21 +204,30 @@ def main(argv=None):
         times = [float(tv)]
     times = times or [0.0]
     t_last = float(times[-1])
+    ranges = _ranges_over_time(reader, [f[1] for f in FIELDS], times)
     reader.UpdatePipeline(t_last)
     arrays = list(reader.CellData.keys())
-    manifest = {"output": a.output, "time_s": t_last, "colormap": COLORMAP,
-                "arrays_in_output": arrays, "images": {}, "skipped": {}}
+    points = CellDatatoPointData(registrationName="point_data", Input=reader)
+    interface = None
+    if INTERFACE[0] in arrays:
+        interface = Contour(registrationName="interface_xi_0.5", Input=points, ContourBy=["POINTS", INTERFACE[0]],
+                            Isosurfaces=[INTERFACE[1]])
+    contour = f"{INTERFACE[0]} = {INTERFACE[1]:g}" if interface else None
+    manifest = {"output": a.output, "time_s": t_last, "colormap": COLORMAP, "coordinates": "m",
+                "colour_range": "all time steps", "contour": contour,
+                "time_steps": len(times), "arrays_in_output": arrays, "images": {}, "skipped": {}}
     views = []
     for key, array, title, stem in FIELDS:
-        rng = _array_range(reader, array)
+        rng = ranges.get(array)
         if rng is None:
             msg = f"array {array!r} not in {os.path.basename(pvd)}: not modelled in these outputs"
             print(f"note: {key}: {msg}; skipped")
             manifest["skipped"][key] = msg
             continue
-        view = build_view(reader, key, array, title, size, rng, t_last)
-        label = Text(registrationName=f"label_{key}")
-        label.Text = f"t = {t_last:g} s"
+        view = build_view(reader, key, array, title, size, rng, t_last, points, interface)
+        # the view's time, not a fixed text: the state shows the time of the frame it displays
+        label = AnnotateTime(registrationName=f"time_{key}")
+        label.Format = "t = {time:g} s"
         ld = Show(label, view)
         ld.Color = [0.0, 0.0, 0.0]
         ld.FontSize = 12
@@ -203,6 +244,9 @@ def main(argv=None):
     with open(os.path.join(a.images, "paraview_manifest.json"), "w") as fh:
         json.dump(manifest, fh, indent=1)
     if a.state:
+        scene = GetAnimationScene()                  # the state opens at the last frame, as the screenshots
+        scene.UpdateAnimationUsingDataTimeSteps()
+        scene.AnimationTime = t_last
         layout = CreateLayout("liplate")
         for i, (_key, view) in enumerate(views):
             AssignViewToLayout(view=view, layout=layout, hint=0)

@@ -7,6 +7,7 @@ allowed, before anything is computed.
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import json
 import math
 import sys
@@ -16,9 +17,12 @@ from typing import Any
 
 from . import __version__
 from .io.summary import read as read_json
-from .parameters import SET_NAMES, Param, load_set, with_override
-from .schema import SECTIONS, Key
-from .units import KINDS, UnitError, to_si
+from .parameters import SET_NAMES, SUBSTRATES, Param, load_set, with_override
+from .parameters.ranges import RANGES
+from .physics.constants import FARADAY
+from .schema import MODEL_INPUTS, REPLACED_BY_KEY, SECTIONS, Key
+from .units import C_M2_PER_MAH_CM2, KINDS, M_PER_UM, UnitError, readable_unit, shown_as, to_si
+from .units import _split as units_split
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -86,6 +90,12 @@ class Case:
     def to_json(self) -> str:
         return json.dumps(self.resolved(), indent=2, sort_keys=False)
 
+    def with_values(self, values: dict[str, Any]) -> Case:
+        """A new case with ``values`` set ({"protocol.current_density": "4 mA/cm^2", ...}: dotted keys,
+        values as in a case file), validated exactly as a file is (:func:`liplate.api.with_values`)."""
+        from .api import with_values
+        return with_values(self, values)
+
 
 def _inputs(resolved: dict[str, Any]) -> dict[str, Any]:
     """The values of a resolved case that can change a result, flat: "section.key" (all but the title)
@@ -130,7 +140,7 @@ def stored_input_changes(path: Case | str | Path) -> list[str]:
 
 def _check_value(where: str, name: str, key: Key, value: Any) -> Any:
     def fail(msg: str):
-        raise CaseError(f"{where}: key '{name}' = {value!r}: {msg}")
+        raise CaseError(f"{where}: key '{name}' = {_shown(value)}: {msg}")
 
     if key.kind == "str":
         if not isinstance(value, str):
@@ -141,13 +151,14 @@ def _check_value(where: str, name: str, key: Key, value: Any) -> Any:
             fail("expected true or false")
         return value
     if key.kind == "choice":
-        if value not in key.choices:
+        if not isinstance(value, str) or value not in key.choices:
             fail(f"allowed: {', '.join(repr(c) for c in key.choices)}"
                  + (did_you_mean(value, key.choices) if isinstance(value, str) else ""))
         return value
     if key.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            fail("expected an integer")
+            fail("expected an integer" + (f" {_allowed(key)[0]}" if key.min is not None or key.max is not None
+                                          else ""))
         number = float(value)
     else:
         if key.default == "auto" and value == "auto":
@@ -155,93 +166,301 @@ def _check_value(where: str, name: str, key: Key, value: Any) -> Any:
         try:
             number = to_si(value, key.kind)
         except UnitError as exc:
-            fail(str(exc))
+            fail(str(exc) + ("; or 'auto'" if key.default == "auto" else ""))
     if not math.isfinite(number):
         fail("must be a finite number")
-    unit = KINDS.get(key.kind, ("",))[0]
-    shown = f"{number:g} {unit}".strip()
-    if key.positive and number <= 0:
-        fail(f"must be > 0 (got {shown})")
-    if key.min is not None and number < key.min:
-        fail(f"must be >= {key.min:g} {unit} (got {shown})".replace("  ", " "))
-    if key.max is not None and number > key.max:
-        fail(f"must be <= {key.max:g} {unit} (got {shown})".replace("  ", " "))
+    low = (key.positive and number <= 0) or (key.min is not None and number < key.min)
+    high = key.max is not None and (number >= key.max if key.max_open else number > key.max)
+    if low or high:
+        allowed, unit = _allowed(key, value)
+        written = _split_unit(value)
+        got = f" (= {shown_as(number, key.kind, unit)})" if unit and written != unit else ""
+        fail(f"must be {allowed}{got}; {key.doc}")
     return int(value) if key.kind == "int" else number
 
 
+def _shown(value: Any) -> str:
+    """A value as the user wrote it (TOML-like), for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _allowed(key: Key, like: Any = None) -> tuple[str, str]:
+    """(">= 10 um and <= 1e+04 um", "um"): a key's bounds, in the unit of ``like`` (the value as written)
+    where that reads well (units.readable_unit), and that unit ("" for ints and when there are no bounds)."""
+    kind = key.kind if key.kind in KINDS else "dimensionless"
+    lo = 0.0 if key.positive and (key.min is None or key.min <= 0) else key.min
+    bounds = [b for b in (lo, key.max) if b is not None]
+    unit = "" if key.kind == "int" else readable_unit(bounds, kind, like)
+
+    def bound(x: float) -> str:
+        return f"{x:g}" if key.kind == "int" else shown_as(x, kind, unit)
+
+    parts = []
+    if lo is not None:
+        parts.append(f"{'>' if lo == 0.0 and key.positive else '>='} {bound(lo)}")
+    if key.max is not None:
+        parts.append(f"{'<' if key.max_open else '<='} {bound(key.max)}")
+    return " and ".join(parts), unit
+
+
+def _split_unit(value: Any) -> str | None:
+    """The unit of a value as written ("mA/cm^2" of "-1 mA/cm^2"), or None."""
+    try:
+        return units_split(value, "")[1] if isinstance(value, str) else None
+    except UnitError:
+        return None
+
+
+def _matches(name: str, patterns, substrate: str | None) -> bool:
+    return any(fnmatch.fnmatchcase(name, pat.replace("{substrate}", substrate or "?")) for pat in patterns)
+
+
+def _condition(name: str, inputs, substrate: str | None):
+    """The :class:`~liplate.schema.When` under which ``name`` has an effect on the model, or None (always)."""
+    for pattern, cond in inputs.conditions.items():
+        if fnmatch.fnmatchcase(name, pattern.replace("{substrate}", substrate or "?")):
+            return cond
+    return None
+
+
+def _getter(given: dict):
+    """get("section.key") -> the value as written in the file, else the schema default."""
+    def get(dotted: str):
+        sname, _, kname = dotted.partition(".")
+        if kname in given.get(sname, {}):
+            return given[sname][kname]
+        return SECTIONS[sname].keys[kname].default
+    return get
+
+
 def validate(data: dict[str, Any], where: str = CASE_FILE) -> tuple[dict, dict]:
-    """Validate a parsed case dict; return (SI sections, parameter sets)."""
+    """Validate a parsed case dict; return (SI sections, parameter sets).
+
+    Every error of the file is collected, then all are raised together as one :class:`CaseError`
+    (one line each, naming the file, the key, the value and what is allowed)."""
+    errors: list[str] = []
+
+    def check(func, *args):
+        try:
+            return func(*args)
+        except CaseError as exc:
+            errors.append(str(exc))
+            return _INVALID
+
     allowed_top = set(SECTIONS) | {"parameters"}
+    given: dict[str, dict] = {}
     for top, value in data.items():
         if top not in allowed_top:
-            raise CaseError(f"{where}: unknown section [{top}]; allowed: {', '.join(sorted(allowed_top))}"
-                            + did_you_mean(top, allowed_top))
-        if not isinstance(value, dict):
-            raise CaseError(f"{where}: '{top}' must be a table [{top}], got {value!r}")
+            errors.append(f"{where}: unknown section [{top}]; allowed: {', '.join(sorted(allowed_top))}"
+                          + did_you_mean(top, allowed_top))
+        elif not isinstance(value, dict):
+            errors.append(f"{where}: '{top}' = {_shown(value)}: must be a table [{top}]")
+        else:
+            given[top] = value
+
+    model = given.get("case", {}).get("model", SECTIONS["case"].keys["model"].default)
+    inputs = MODEL_INPUTS.get(model) if isinstance(model, str) else None
+    substrate = given.get("case", {}).get("substrate")
+    substrate = substrate if substrate in SUBSTRATES else None
+
     sections: dict[str, dict[str, Any]] = {}
     for sname, sec in SECTIONS.items():
-        given = data.get(sname, {})
-        for kname in given:
+        sgiven = given.get(sname, {})
+        for kname in sgiven:
             if kname not in sec.keys:
-                raise CaseError(f"{where}: unknown key '{kname}' in [{sname}]; allowed: "
-                                f"{', '.join(sec.keys)}" + did_you_mean(kname, sec.keys))
+                errors.append(f"{where}: unknown key '{kname}' in [{sname}]; allowed: "
+                              f"{', '.join(sec.keys)}" + did_you_mean(kname, sec.keys))
         out = {}
         for kname, key in sec.keys.items():
-            if kname in given:
-                out[kname] = _check_value(where, f"{sname}.{kname}", key, given[kname])
-            elif key.required:
-                raise CaseError(f"{where}: missing required key '{kname}' in [{sname}] ({key.doc})")
+            dotted = f"{sname}.{kname}"
+            read = inputs is None or _matches(dotted, inputs.keys, substrate)
+            if kname in sgiven:
+                out[kname] = check(_check_value, where, dotted, key, sgiven[kname])
+            elif key.required and read:
+                errors.append(f"{where}: missing required key '{kname}' in [{sname}] ({key.doc})")
+                out[kname] = _INVALID
             elif key.default is None:
                 out[kname] = None
             else:
-                out[kname] = _check_value(f"{where} (default)", f"{sname}.{kname}", key, key.default)
+                out[kname] = _check_value(f"{where} (default)", dotted, key, key.default)
         sections[sname] = out
 
+    # Keys the chosen model never reads would be silently ignored.
+    if inputs is not None:
+        for sname, sgiven in given.items():
+            if sname == "parameters" or sname not in SECTIONS:
+                continue
+            for kname, value in sgiven.items():
+                dotted = f"{sname}.{kname}"
+                if kname not in SECTIONS[sname].keys or sections[sname].get(kname) is _INVALID:
+                    continue
+                if not _matches(dotted, inputs.keys, substrate):
+                    errors.append(f"{where}: key '{dotted}' = {_shown(value)}: has no effect on the {model!r} "
+                                  f"model (it reads {_section_keys(sname, inputs, substrate)}); remove it"
+                                  + _other_models(dotted, substrate))
+                    continue
+                cond = _condition(dotted, inputs, substrate)
+                if cond and not cond.test(_getter(given)):
+                    errors.append(f"{where}: key '{dotted}' = {_shown(value)}: has no effect on the {model!r} "
+                                  f"model unless {cond.text}; remove it")
+        if substrate and substrate not in inputs.substrates:
+            errors.append(f"{where}: key 'case.substrate' = {_shown(substrate)}: the {model!r} model allows "
+                          f"{', '.join(repr(s) for s in inputs.substrates)}: {inputs.substrate_reason}")
+
     params = {name: load_set(name) for name in SET_NAMES}
-    for dotted, value in data.get("parameters", {}).items():
+    for dotted, value in given.get("parameters", {}).items():
         if isinstance(value, dict):  # [parameters.lpscl] sub-table form
             items = [(f"{dotted}.{k}", v) for k, v in value.items()]
         else:
             items = [(dotted, value)]
         for full, val in items:
-            set_name, _, pname = full.partition(".")
-            if set_name not in params:
-                raise CaseError(f"{where}: [parameters] key '{full}': unknown parameter set '{set_name}'; "
-                                f"allowed: {', '.join(SET_NAMES)}" + did_you_mean(set_name, SET_NAMES))
-            if pname not in params[set_name]:
-                raise CaseError(f"{where}: [parameters] key '{full}': set '{set_name}' has no parameter "
-                                f"'{pname}'" + did_you_mean(pname, params[set_name]))
-            p = params[set_name][pname]
-            try:
-                si = to_si(val, p.kind)
-            except UnitError as exc:
-                raise CaseError(f"{where}: [parameters] key '{full}' = {val!r}: {exc}") from None
-            params[set_name][pname] = with_override(p, si)
+            errors.extend(_override(params, full, val, where, inputs, model, substrate, sections, given))
 
-    _derive(sections, params, where)
+    if not errors:
+        check(_derive, sections, params, where, inputs, given)
+    if errors:
+        raise CaseError("\n".join(errors))
     return sections, params
 
 
-def _derive(sections: dict, params: dict, where: str = CASE_FILE) -> None:
-    """Quantities computed from others (documented where computed)."""
+_INVALID = object()   # placeholder of a value that did not validate (its error is already collected)
+
+
+def _section_keys(sname: str, inputs, substrate) -> str:
+    read = [k for k in SECTIONS[sname].keys if _matches(f"{sname}.{k}", inputs.keys, substrate)]
+    return f"[{sname}] {', '.join(read)}" if read else f"nothing in [{sname}]"
+
+
+def _other_models(dotted: str, substrate, parameter: bool = False) -> str:
+    users = [m for m, inp in MODEL_INPUTS.items()
+             if _matches(dotted, inp.parameters if parameter else inp.keys, substrate)]
+    return f" (read by the {' and '.join(repr(m) for m in users)} model{'s' if len(users) > 1 else ''})" \
+        if users else " (no model reads it)"
+
+
+def _override(params, full: str, val: Any, where: str, inputs, model, substrate, sections, given) -> list[str]:
+    """Apply one [parameters] override to ``params``; return its errors."""
+    set_name, _, pname = full.partition(".")
+    head = f"{where}: [parameters] key '{full}' = {_shown(val)}"
+    if set_name not in params:
+        return [f"{where}: [parameters] key '{full}': unknown parameter set '{set_name}'; "
+                f"allowed: {', '.join(SET_NAMES)}" + did_you_mean(set_name, SET_NAMES)]
+    if pname not in params[set_name]:
+        return [f"{where}: [parameters] key '{full}': set '{set_name}' has no parameter "
+                f"'{pname}'; allowed: {', '.join(params[set_name])}" + did_you_mean(pname, params[set_name])]
+    if full in REPLACED_BY_KEY:
+        return [f"{head}: set by the case key {REPLACED_BY_KEY[full]} (which replaces it); write that key instead"]
+    p = params[set_name][pname]
+    try:
+        si = to_si(val, p.kind)
+    except UnitError as exc:
+        return [f"{head}: {exc}"]
+    rng = RANGES.get(full)
+    if rng and rng.violation(si) is not None:
+        kind = p.kind if p.kind in KINDS else "dimensionless"
+        unit = readable_unit([b for b in (rng.min, rng.max) if b is not None], kind, val)
+        got = f" (= {shown_as(si, kind, unit)})" if unit and _split_unit(val) != unit else ""
+        return [f"{head}: {rng.violation(si, unit, lambda x: shown_as(x, kind, unit))}{got}"]
+    errors = []
+    if inputs is not None:
+        if not _matches(full, inputs.parameters, substrate):
+            if set_name in SUBSTRATES and set_name != substrate and _matches(
+                    full, inputs.parameters, set_name):
+                why = f" (a parameter of the {set_name!r} collector; this case has substrate = {substrate!r})"
+            else:
+                why = _other_models(full, substrate, parameter=True)
+            errors.append(f"{head}: has no effect on the {model!r} model; remove it{why}")
+        else:
+            cond = _condition(f"parameters {full}", inputs, substrate)
+            if cond and not cond.test(_getter(given)):
+                errors.append(f"{head}: has no effect on the {model!r} model unless {cond.text}; remove it")
+    params[set_name][pname] = with_override(p, si)
+    return errors
+
+
+def _derive(sections: dict, params: dict, where: str = CASE_FILE, inputs=None, given=None) -> None:
+    """Quantities computed from others (documented where computed), and checks between keys."""
+    reads = (lambda dotted: True) if inputs is None else (lambda dotted: _matches(dotted, inputs.keys, None))
+    given = given or {}
+
+    def shown(dotted: str, si_text: str) -> str:
+        """The value as written in the file, or (a default) in SI."""
+        sname, _, kname = dotted.partition(".")
+        return _shown(given[sname][kname]) if kname in given.get(sname, {}) else f"{si_text} (default)"
+
+    errors = []
     dom = sections["domain"]
     if dom["electrolyte_thickness"] == "auto":
         # Pellet thickness from its mass, density and die area (BRIEF §1): 150 mg, 1.86 g/cm^3, 12 mm.
         area = math.pi * (params["cell"]["die_diameter"].value / 2) ** 2
         dom["electrolyte_thickness"] = params["cell"]["pellet_mass"].value / (
             params["lpscl"]["density"].value * area)
-    if dom["height"] > dom["electrolyte_thickness"]:
-        raise CaseError(f"{where}: key 'domain.height' = {dom['height']:g} m exceeds the SE thickness "
-                        f"{dom['electrolyte_thickness']:g} m")
+    height = shown("domain.height", f"{dom['height'] / M_PER_UM:g} um")
+    if reads("domain.height") and dom["height"] > dom["electrolyte_thickness"]:
+        errors.append(f"{where}: key 'domain.height' = {height}: "
+                      f"must be <= the SE thickness domain.electrolyte_thickness = "
+                      f"{dom['electrolyte_thickness'] / M_PER_UM:.4g} um (the window is part of the pellet)")
     num = sections["numerics"]
     if num["dt_min"] > num["dt_initial"] or num["dt_initial"] > num["dt_max"]:
-        raise CaseError(f"{where}: numerics must satisfy dt_min <= dt_initial <= dt_max "
-                        f"(got {num['dt_min']:g} s, {num['dt_initial']:g} s, {num['dt_max']:g} s)")
+        values = ", ".join(shown(f"numerics.{k}", f"{num[k]:g} s") for k in ("dt_min", "dt_initial", "dt_max"))
+        errors.append(f"{where}: keys 'numerics.dt_min', 'numerics.dt_initial', 'numerics.dt_max' = {values}: "
+                      "must be dt_min <= dt_initial <= dt_max")
+    prot = sections["protocol"]
+    if reads("protocol.capacity") and prot["capacity"] is not None:
+        # The counter electrode is a Li foil: it cannot give more Li than it holds.
+        q_counter = params["cell"]["counter_li_thickness"].value / params["li"]["molar_volume"].value * FARADAY
+        if prot["capacity"] > q_counter:
+            foil_um = params["cell"]["counter_li_thickness"].value / M_PER_UM
+            errors.append(f"{where}: key 'protocol.capacity' = {shown('protocol.capacity', '')}: must be <= "
+                          f"{q_counter / C_M2_PER_MAH_CM2:.3g} mAh/cm^2, the Li of the counter electrode "
+                          f"(cell.counter_li_thickness = {foil_um:g} um)")
+        pf = sections.get("phasefield", {})
+        if reads("phasefield.fine_layer_height") and pf.get("fine_layer_height") is not None:
+            if pf["fine_cell_height"] > pf["fine_layer_height"] or pf["fine_layer_height"] > dom["height"]:
+                values = ", ".join(shown(k, f"{v / M_PER_UM:g} um") for k, v in (
+                    ("phasefield.fine_cell_height", pf["fine_cell_height"]),
+                    ("phasefield.fine_layer_height", pf["fine_layer_height"]), ("domain.height", dom["height"])))
+                errors.append(f"{where}: keys 'phasefield.fine_cell_height', 'phasefield.fine_layer_height', "
+                              f"'domain.height' = {values}: must be fine_cell_height <= fine_layer_height <= height")
+            h_faraday = prot["capacity"] * params["li"]["molar_volume"].value / FARADAY
+            if h_faraday >= dom["height"]:
+                errors.append(f"{where}: key 'domain.height' = {height}: "
+                              f"must exceed the deposit, {h_faraday / M_PER_UM:.3g} um of Li for protocol.capacity = "
+                              f"{shown('protocol.capacity', '')} (the deposit grows inside the window)")
+    k = sections.get("kmc", {})
+    if reads("kmc.ratio_min") and k.get("mode") == "sweep" and k["ratio_min"] > k["ratio_max"]:
+        values = ", ".join(shown(f"kmc.{n}", f"{k[n]:g}") for n in ("ratio_min", "ratio_max"))
+        errors.append(f"{where}: keys 'kmc.ratio_min', 'kmc.ratio_max' = {values}: must be ratio_min <= ratio_max")
+    if errors:
+        raise CaseError("\n".join(errors))
     # Stack pressure and temperature of the protocol are the ones used for the cell.
     params["cell"]["stack_pressure"] = Param(sections["protocol"]["stack_pressure"], "Pa", "pressure",
                                              "case protocol.stack_pressure")
     params["cell"]["temperature"] = Param(sections["protocol"]["temperature"], "K", "temperature",
                                           "case protocol.temperature")
+
+
+def read_toml(source: Path, error=None) -> dict[str, Any]:
+    """Parse a TOML file (case or sweep) with one-line errors: not readable, not UTF-8, not TOML.
+
+    A UTF-8 byte-order mark (written by some Windows editors) is accepted and ignored."""
+    error = error or CaseError
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise error(f"{source}: cannot be read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise error(f"{source}: not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line} (offset {exc.start}); "
+                    "save the file as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{source}: not valid TOML: {exc}") from None
 
 
 def load_case(path: str | Path) -> Case:
@@ -255,9 +474,10 @@ def load_case(path: str | Path) -> Case:
     if not source.is_file():
         raise CaseError(f"'{path}' has no {CASE_FILE}: a case directory holds a case.toml "
                         "(see cases/li2te_cu_0p5mA_1mAh/case.toml)")
-    try:
-        data = tomllib.loads(source.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise CaseError(f"{source}: not valid TOML: {exc}") from None
+    data = read_toml(source)
+    out = path / "output"
+    if out.exists() and not out.is_dir():
+        raise CaseError(f"{out}: exists and is not a directory; liplate writes the results of {source} there: "
+                        "rename or remove it")
     sections, params = validate(data, where=str(source))
     return Case(path=path, source_file=source, sections=sections, params=params, raw=data)

@@ -1,12 +1,34 @@
-"""Command line: ``liplate run | check | params | sweep | kmc``. No physics here."""
+"""Command line: ``liplate run | check | params | sweep | kmc | new | schema | info``. No physics here."""
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
 
+def _busy(case_dir: str) -> str | None:
+    """The lock message if another process is writing ``case_dir/output`` (checked before the slow imports,
+    so that a second run refuses at once; run_case takes the lock itself for the whole run)."""
+    from .io.lock import DirLock, LockHeld
+    from .parallel import launched_by_mpi
+
+    out = Path(case_dir) / "output"
+    if not out.is_dir() or launched_by_mpi():  # under mpiexec the ranks would race for it: run_case locks once
+        return None
+    try:
+        DirLock(out).acquire().release()
+    except LockHeld as exc:
+        return f"{case_dir}: {exc}"
+    except OSError:
+        pass  # a read-only case, say: run_case decides
+    return None
+
+
 def _cmd_run(args) -> int:
+    if (busy := _busy(args.case)) is not None:
+        print(f"liplate: error: {busy}", file=sys.stderr)
+        return 2
     from .case import CaseError
     from .simulation import run_case
 
@@ -16,6 +38,9 @@ def _cmd_run(args) -> int:
     except CaseError as exc:
         print(f"liplate: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # outputs cannot be written at all (a read-only or full disk): one line, no traceback
+        print(f"liplate: error: {args.case}: cannot write its outputs: {exc}", file=sys.stderr)
+        return 1
     from .parallel import is_root
     if is_root():
         out = Path(args.case) / "output"
@@ -42,8 +67,9 @@ def _cmd_check(args) -> int:
         print(case.to_json())
     else:
         p = case["protocol"]
+        to = f" to {p['capacity'] / 3.6e4:g} mAh/cm^2" if p["capacity"] is not None else ""  # kMC: no capacity
         print(f"{args.case}: ok (model {case.model}, substrate {case.substrate}, "
-              f"{p['current_density'] / 10:g} mA/cm^2 to {p['capacity'] / 3.6e4:g} mAh/cm^2)")
+              f"{p['current_density'] / 10:g} mA/cm^2{to})")
     return 0
 
 
@@ -90,8 +116,45 @@ def _cmd_kmc(args) -> int:
         print(f"liplate: error: {args.case}: [case] model = {case.model!r}; 'liplate kmc' runs cases with "
               "model = 'kmc'", file=sys.stderr)
         return 2
-    run_kmc_case(case)
+    from .io.lock import DirLock, LockHeld, NotADirectory
+    try:
+        lock = DirLock(case.output_dir, command=f"liplate kmc {args.case}").acquire()
+    except (LockHeld, NotADirectory) as exc:
+        print(f"liplate: error: {args.case}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        from .io.atomic import write_json
+        write_json(case.output_dir / "case_resolved.json", case.resolved())
+        run_kmc_case(case)
+    finally:
+        lock.release()
     print(f"results in {case.output_dir}/")
+    return 0
+
+
+def _cmd_new(args) -> int:
+    from .api import new_case
+    from .case import CaseError
+
+    try:
+        dest = new_case(args.dir, args.source, title=args.title)
+    except CaseError as exc:
+        print(f"liplate: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{dest}: a new case from {args.source} (no outputs); edit {dest}/case.toml, then: liplate run {dest}")
+    return 0
+
+
+def _cmd_schema(args) -> int:
+    from .schema_json import dumps, markdown
+
+    print(markdown() if args.markdown else dumps(), end="")
+    return 0
+
+
+def _cmd_info(args) -> int:
+    from .env import describe
+    print(describe())
     return 0
 
 
@@ -128,19 +191,43 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     s.set_defaults(func=_cmd_sweep)
 
+    n = sub.add_parser("new", help="copy a case directory without its outputs, with a fresh title")
+    n.add_argument("dir", help="the new case directory (must not exist, or be empty)")
+    n.add_argument("--from", dest="source", required=True, metavar="CASE",
+                   help="case to copy, e.g. cases/cu_0p5mA_1mAh")
+    n.add_argument("--title", help="[case] title of the copy (default: '<dir name> (from <case name>)')")
+    n.set_defaults(func=_cmd_new)
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of case.toml (for editors), or the case reference")
+    sc.add_argument("--markdown", action="store_true", help="print docs/case_reference.md instead")
+    sc.set_defaults(func=_cmd_schema)
+
     k = sub.add_parser("kmc", help="run a kinetic Monte Carlo case (model = 'kmc')")
     k.add_argument("case")
     k.set_defaults(func=_cmd_kmc)
+
+    i = sub.add_parser("info", help="which parallel pieces (MPI, PETSc, ParaView) are installed and what each enables")
+    i.set_defaults(func=_cmd_info)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .api import configure_run_environment
+
+    configure_run_environment()   # OMP_NUM_THREADS=1 unless set: before NumPy/FiPy load (import liplate sets none)
+    from .parallel import MPIUnavailable, comm_info, launched_by_mpi
+
     args = build_parser().parse_args(argv)
     try:
+        if launched_by_mpi() and importlib.util.find_spec("mpi4py") is None:
+            comm_info()             # over several ranks without mpi4py: stop before anything is written
         return args.func(args)
-    except KeyboardInterrupt:
+    except MPIUnavailable as exc:
+        print(f"liplate: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:
         print("liplate: interrupted; outputs written so far are kept (resume with --resume)", file=sys.stderr)
-        return 130
+        return 128 + getattr(exc, "signum", 2)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,23 +4,33 @@
 ``case_resolved.json`` (every value SI with unit and source), ``run.log``, ``fields.pvd`` +
 ``fields_NNNN.vtu``, ``timeseries.csv``, ``checkpoint.npz`` (restart point) and, last,
 ``summary.json``. Every file is written atomically. A case whose ``summary.json`` says
-``completed`` is not recomputed unless ``force``.
+``completed`` is not recomputed unless ``force``, and is returned only if ``case_resolved.json``
+shows the same inputs (an unreadable one fails closed).
+
+One process at a time: ``output/.liplate.lock`` is locked (flock) for the whole run. A run stopped
+from outside ends cleanly: a full disk gives status ``write_failed``, SIGINT/SIGTERM ``interrupted``;
+both are written to ``run.log`` and (if it fits) ``summary.json``, and ``--resume`` continues from the
+last checkpoint. Without a checkpoint, a plain run and ``--resume`` both start the case over.
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
-import shutil
+import signal
 import sys
+import threading
 from pathlib import Path
 
-from . import __version__
+from . import __version__, citations
 from .case import Case, CaseError, load_case, stored_input_changes
 from .env import git_revision
 from .io import checkpoint as ckpt
 from .io import summary as summ
 from .io import timeseries
-from .io.atomic import write_text
-from .io.fields import FieldWriter
+from .io.atomic import write_json
+from .io.fields import FieldWriter, write_interface_frame
+from .io.lock import DirLock, LockHeld, NotADirectory, clear_dir
 from .models.base import StepFailed
 from .parallel import comm_info, is_root
 from .physics.constants import FARADAY
@@ -31,11 +41,28 @@ from .units import A_M2_PER_MA_CM2, C_M2_PER_MAH_CM2, M_PER_UM
 
 log = logging.getLogger("liplate")
 
+#: statuses of a run that stopped before its end for a reason outside the computation; both continue with
+#: ``--resume`` from the last checkpoint (a sweep resumes them too)
+WRITE_FAILED = "write_failed"     # an output could not be written: disk full, quota, I/O error
+INTERRUPTED = "interrupted"       # SIGINT (Ctrl-C) or SIGTERM (a batch system's time limit)
+RESUMABLE = (WRITE_FAILED, INTERRUPTED)
+#: files a run writes first; if any is present, output/ holds an earlier run
+_RUN_FILES = ("case_resolved.json", "run.log", "timeseries.csv", "summary.json", "fields.pvd")
+
+
+class _LogFile(logging.FileHandler):
+    """``run.log``: a record that cannot be written (a full disk) is dropped quietly; the terminal still
+    shows every warning and error, and logging's own traceback would bury them."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
 def _setup_logging(logfile: Path | None, verbose: bool) -> list[logging.Handler]:
     handlers: list[logging.Handler] = []
     log.setLevel(logging.INFO)
     if logfile is not None:
-        fh = logging.FileHandler(logfile, mode="a")
+        fh = _LogFile(logfile, mode="a")
         fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         handlers.append(fh)
     sh = logging.StreamHandler(sys.stderr)
@@ -48,8 +75,70 @@ def _setup_logging(logfile: Path | None, verbose: bool) -> list[logging.Handler]
 
 
 def clear_outputs(outdir: Path) -> None:
-    if outdir.is_dir():
-        shutil.rmtree(outdir)
+    """Delete everything in ``outdir`` but its lock file (which the running process holds)."""
+    clear_dir(outdir)
+
+
+def _holds_a_run(outdir: Path) -> bool:
+    return outdir.is_dir() and any((outdir / name).exists() for name in _RUN_FILES)
+
+
+def _os_error(exc: OSError) -> str:
+    """"<file>: No space left on device" for a failed write."""
+    what = exc.strerror or str(exc)
+    hint = " (the disk is full)" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+    return f"{exc.filename}: {what}{hint}" if exc.filename else f"{what}{hint}"
+
+
+def _how_to_continue(case: Case, checkpoint_charge: float | None) -> str:
+    if checkpoint_charge is None:
+        return f"no restart point was written yet: `liplate run {case.path}` starts the case over"
+    return (f"the last checkpoint (at {checkpoint_charge / C_M2_PER_MAH_CM2:.4g} mAh/cm^2) is intact: continue with "
+            f"`liplate run --resume {case.path}`")
+
+
+def _on_root(write) -> None:
+    """Run ``write()`` on rank 0; an OSError there (a full disk) is raised on every rank, so that all ranks
+    stop together instead of the others waiting for rank 0 in the next collective."""
+    error = None
+    if is_root():
+        try:
+            write()
+        except OSError as exc:
+            error = exc
+    if comm_info()[0] > 1:
+        from mpi4py import MPI
+        error = MPI.COMM_WORLD.bcast(error, root=0)
+    if error is not None:
+        raise error
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM delivered to a run, raised like Ctrl-C so that the run records it and stops."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.signal_name = signal.Signals(signum).name
+
+
+@contextlib.contextmanager
+def _signals_as_interrupts():
+    """While a run steps, SIGTERM stops it the way Ctrl-C does (recorded in run.log and summary.json).
+    Only in the main thread, and only where nobody else installed a handler."""
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Interrupted(signum)
+
+    signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def provenance(case: Case) -> dict:
@@ -72,37 +161,104 @@ def run_case(path, force: bool = False, resume: bool = False, progress: bool | N
     """Run the case in directory ``path``; return its summary dict.
 
     Raises :class:`CaseError` for invalid input (nothing written); a completed case returns its stored
-    summary unless ``force``.
+    summary unless ``force``. The output directory is locked for the whole call (:mod:`liplate.io.lock`):
+    a second run of the same case at the same time raises :class:`OutputLocked` at once.
     """
     case = path if isinstance(path, Case) else load_case(path)
+    lock = _lock_output(case)
+    try:
+        return _run_locked(case, force, resume, progress, verbose)
+    finally:
+        if lock is not None:
+            lock.release(remove_dir_if_unused=True)
+
+
+class OutputLocked(CaseError):
+    """Another process is writing this case's output directory."""
+
+
+def _lock_output(case: Case) -> DirLock | None:
+    """Lock ``case.output_dir`` on rank 0 (all ranks learn the outcome); raise a CaseError if it cannot be.
+
+    Where this user cannot write (a read-only copy of a case), there is no lock and nothing to protect:
+    a completed run is still returned, and anything that would write fails with its OSError.
+    """
+    lock, error = None, None
+    if is_root():
+        lock = DirLock(case.output_dir, command="liplate run " + str(case.path))
+        try:
+            lock.acquire()
+        except LockHeld as exc:
+            error = OutputLocked(f"{case.path}: {exc}")
+        except NotADirectory as exc:
+            error = CaseError(f"{case.path}: {exc}")
+        except OSError as exc:
+            lock = None
+            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                error = exc
+    if comm_info()[0] > 1:
+        from mpi4py import MPI
+        error = MPI.COMM_WORLD.bcast(error, root=0)
+    if error is not None:
+        raise error
+    return lock
+
+
+def _stored_inputs_problem(case: Case) -> str | None:
+    """Why the run stored in ``output/`` cannot be matched to this case: its ``case_resolved.json`` is
+    unreadable (fail closed), or its inputs differ (one line per difference). None if they agree."""
+    resolved = case.output_dir / "case_resolved.json"
+    if not isinstance(summ.read(resolved), dict):
+        return (f"{case.output_dir.name}/{resolved.name} is missing or unreadable, so nothing shows which inputs "
+                "the stored run used")
+    changes = stored_input_changes(case)
+    return "its inputs differ:\n  " + "\n  ".join(changes) if changes else None
+
+
+def _run_locked(case: Case, force: bool, resume: bool, progress: bool | None, verbose: bool) -> dict:
     out = case.output_dir
     summary_path = out / "summary.json"
     if summ.is_complete(summary_path) and not force:
-        changes = stored_input_changes(case)
-        if changes:
-            raise CaseError(f"{case.path}: {out.name}/ holds a completed run of different inputs (a newer liplate or "
-                            "an edited case.toml); its results do not answer this case:\n  " + "\n  ".join(changes)
-                            + "\nrerun with --force to replace them, or copy the case to a new directory to keep both")
+        problem = _stored_inputs_problem(case)
+        if problem:
+            raise CaseError(f"{case.path}: {out.name}/ holds a completed run that cannot be returned as this "
+                            f"case's result: {problem}\nrerun with --force to replace it (a newer liplate or an "
+                            "edited case.toml changes the inputs), or copy the case to a new directory to keep both")
         log.info("%s is already completed; returning the stored summary (use --force to redo)", case.path)
         return summ.read(summary_path)
     checkpoint_path = out / ckpt.CHECKPOINT
+    restart = None       # checkpoint contents to resume from
+    note = None          # why this run starts from the beginning although output/ holds an earlier one
+    clear = force        # delete the earlier outputs (once the model is built: bad input deletes nothing)
     if force:
-        if is_root():
-            clear_outputs(out)
+        pass
+    elif checkpoint_path.is_file():
+        if not resume:
+            raise CaseError(f"{case.path}: {out.name}/ holds an unfinished run; continue it with --resume "
+                            "or start over with --force")
+        problem = _stored_inputs_problem(case)
+        if problem:
+            raise CaseError(f"{case.path}: the unfinished run in {out.name}/ cannot be resumed for this case "
+                            f"(if it was started from other inputs, resuming would mix them): {problem}\nstart "
+                            "over with --force")
+        try:
+            restart = ckpt.load(checkpoint_path)
+        except ckpt.CheckpointError as exc:
+            raise CaseError(f"{case.path}: cannot resume: {exc}\nstart over with --force (the run restarts "
+                            "from the beginning)") from exc
+    elif _holds_a_run(out):
+        # Stopped (killed, interrupted, failed) before its first restart point: nothing to continue from.
+        earlier = (summ.read(summary_path) or {}).get("status") or "unfinished"
+        note = (f"{out.name}/ holds an earlier run ({earlier}) with no checkpoint to continue from: starting "
+                "the case over from the beginning")
+        clear = True
     elif resume:
-        if not checkpoint_path.is_file():
-            raise CaseError(f"{case.path}: nothing to resume (no {out.name}/{ckpt.CHECKPOINT}); "
-                            "run without --resume")
-        changes = stored_input_changes(case)
-        if changes:
-            raise CaseError(f"{case.path}: the unfinished run in {out.name}/ was started from different inputs; "
-                            "resuming would mix them:\n  " + "\n  ".join(changes)
-                            + "\nstart over with --force")
-    elif checkpoint_path.is_file() or (out / "timeseries.csv").is_file():
-        raise CaseError(f"{case.path}: {out.name}/ holds an unfinished run; continue it with --resume "
-                        "or start over with --force")
+        note = f"nothing to resume (no {out.name}/{ckpt.CHECKPOINT}): starting from the beginning"
     if case.model == "kmc":
         from .kmc import run_kmc_case
+        if clear:
+            clear_outputs(out)
+        write_json(out / "case_resolved.json", case.resolved())   # what the stored-input check compares
         return run_kmc_case(case)
     size, _ = comm_info()
     from .models import PARALLEL_MODELS
@@ -124,18 +280,23 @@ def run_case(path, force: bool = False, resume: bool = False, progress: bool | N
     except ValueError as exc:
         raise CaseError(f"{case.source_file}: {exc}") from exc
     if is_root():
+        if clear:
+            clear_outputs(out)
         out.mkdir(parents=True, exist_ok=True)
-        write_text(out / "case_resolved.json", case.to_json() + "\n")
+        write_json(out / "case_resolved.json", case.resolved())
     handlers = _setup_logging(out / "run.log" if is_root() else None, verbose)
     try:
-        return _run(case, model, resume, progress)
+        if note:
+            log.warning("%s: %s", case.path, note)
+        with _signals_as_interrupts():
+            return _run(case, model, restart, progress)
     finally:
         for h in handlers:
             log.removeHandler(h)
             h.close()
 
 
-def _run(case: Case, model, resume: bool, progress: bool | None) -> dict:
+def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dict:
     out = case.output_dir
     root = is_root()
     log.info("liplate %s: case %s (model %s, substrate %s)", __version__, case.path, case.model, case.substrate)
@@ -145,10 +306,14 @@ def _run(case: Case, model, resume: bool, progress: bool | None) -> dict:
     writer = FieldWriter(out, x_edges, y_edges) if root else None
     rows: list[dict] = []
     state = None
-    if resume:
-        model_state, stepper_dict, rows = ckpt.load(out / ckpt.CHECKPOINT)
-        model.set_state(model_state)
-        state = StepperState(**stepper_dict)
+    if restart is not None:
+        model_state, stepper_dict, rows = restart
+        try:
+            model.set_state(model_state)
+            state = StepperState(**stepper_dict)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CaseError(f"{case.path}: cannot resume: {out / ckpt.CHECKPOINT} does not hold a state of this "
+                            f"model ({type(exc).__name__}: {exc})\nstart over with --force") from exc
         if writer:
             from .io.fields import read_pvd
             if writer.pvd_path.is_file():
@@ -169,21 +334,24 @@ def _run(case: Case, model, resume: bool, progress: bool | None) -> dict:
     def write_frame(st, obs):
         fields = model.cell_fields()
         profile = model.interface_profile()
-        if writer:
+
+        def write():
             writer.write(st.frame, st.time, fields)
             timeseries.write(out / "timeseries.csv", rows)
             if profile is not None:
-                n = len(profile["x_um"])
-                table = [{"time_s": st.time, **{k: float(v[i]) for k, v in profile.items()}} for i in range(n)]
-                write_text(out / "interface.csv", timeseries.to_csv(table, required=("time_s", "x_um")))
+                write_interface_frame(out / "interface.csv", st.frame, st.time, profile)
+        _on_root(write)
 
     def write_checkpoint(st):
         snap = st.as_dict()
         snap["wall_time"] = stepper.elapsed()
         state_arrays = model.get_state()
-        if root:
+
+        def write():
             ckpt.save(out / ckpt.CHECKPOINT, state_arrays, snap, rows)
             timeseries.write(out / "timeseries.csv", rows)
+        _on_root(write)
+        last_checkpoint[0] = st.charge
 
     bar = _progress_bar(case, progress) if root else None
 
@@ -197,6 +365,8 @@ def _run(case: Case, model, resume: bool, progress: bool | None) -> dict:
                       progress=show)
     status = summ.COMPLETED
     error = None
+    interrupt = None
+    last_checkpoint = [state.charge if state is not None else None]   # charge of the last restart point
     try:
         if state is None:
             state = StepperState(dt=case["numerics"]["dt_initial"])
@@ -209,13 +379,31 @@ def _run(case: Case, model, resume: bool, progress: bool | None) -> dict:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         log.error("run failed: %s", error)
         state = state or StepperState()
+    except OSError as exc:
+        # A full disk (or a quota, or an I/O error): the file being written was left as it was (atomic
+        # writes), so the last checkpoint is whole and the run continues from it once space is free.
+        status, error = WRITE_FAILED, f"could not write {_os_error(exc)}"
+        log.error("run stopped: %s; %s", error, _how_to_continue(case, last_checkpoint[0]))
+        state = state or StepperState()
+    except KeyboardInterrupt as exc:
+        interrupt = exc
+        name = getattr(exc, "signal_name", "SIGINT")
+        status, error = INTERRUPTED, f"interrupted by {name}"
+        log.error("run %s at t = %.6g s; %s", error, state.time if state else 0.0,
+                  _how_to_continue(case, last_checkpoint[0]))
+        state = state or StepperState()
     finally:
         if bar is not None:
             bar.close()
-    try:
-        obs = model.observables()
-    except (StepFailed, SolveFailed, LinearSolveFailed):
-        obs = rows[-1] if rows else {}
+    if status in RESUMABLE and hasattr(stepper, "segment_start"):
+        state.wall_time = stepper.elapsed()
+    if status in RESUMABLE:
+        obs = rows[-1] if rows else {}   # the model may be part-way through a step: report the last full one
+    else:
+        try:
+            obs = model.observables()
+        except (StepFailed, SolveFailed, LinearSolveFailed):
+            obs = rows[-1] if rows else {}
     voltages = [r.get("voltage_V") for r in rows]
     extra = {
         "current_density_mA_cm2": j_app / A_M2_PER_MA_CM2,
@@ -230,15 +418,29 @@ def _run(case: Case, model, resume: bool, progress: bool | None) -> dict:
         "provenance": provenance(case),
     }
     if obs.get("eta_nucleation_V") is not None:
-        extra["nucleation_overpotential_mV"] = summ.nucleation_overpotential_mV(voltages)
+        extra.update(summ.nucleation_overpotential_mV([r.get("capacity_mAh_cm2") for r in rows], voltages))
     if obs.get("short_circuit"):
         extra["short_capacity_mAh_cm2"] = state.charge / C_M2_PER_MAH_CM2
+    # key and DOI per reference (the full entries are in liplate/references.bib, `liplate params --bibtex`)
+    extra["citations"] = [{k: c.get(k) for k in ("key", "doi", "used_for")} for c in citations.used_by(case)]
     summary = summ.build(status, case, obs, extra)
     if root:
-        timeseries.write(out / "timeseries.csv", rows)
-        summ.write(out / "summary.json", summary)
-        if status == summ.COMPLETED:
-            (out / ckpt.CHECKPOINT).unlink(missing_ok=True)
+        try:
+            if status != WRITE_FAILED:
+                timeseries.write(out / "timeseries.csv", rows)
+            summ.write(out / "summary.json", summary)
+            if status == summ.COMPLETED:
+                (out / ckpt.CHECKPOINT).unlink(missing_ok=True)
+        except OSError as exc:
+            # Not even the summary fits: the run is not complete, whatever it computed; say so in the log.
+            if status == summ.COMPLETED:
+                status = WRITE_FAILED
+            summary.update(status=status, error=(summary.get("error") or "")
+                           + f"{'; ' if summary.get('error') else ''}could not write {_os_error(exc)}")
+            log.error("%s: status %s not recorded in %s/summary.json: %s; %s", case.path, status, out.name,
+                      summary["error"], _how_to_continue(case, last_checkpoint[0]))
+    if interrupt is not None:
+        raise interrupt
     log.info("%s: %s after %d steps, %.1f s; thickness %.4g um", case.path, status, state.steps,
              state.wall_time, summary.get("thickness_mean_um") or float("nan"))
     return summary

@@ -19,7 +19,12 @@ How the work is spread (see docs/sweeps.md, "Design"):
   time a case finishes, so killing the sweep loses nothing finished.
 - Failure isolation: a point whose values do not validate is recorded as ``invalid`` without
   running; a solver failure (``failed``), a crash (``crashed``) or a timeout (``timeout``) is
-  recorded with its error, and the sweep goes on.
+  recorded with its error, and the sweep goes on. A case being written by another process
+  (``liplate run``) is recorded as ``locked``; one stopped by a full disk (``write_failed``) or a
+  signal (``interrupted``) resumes at the next sweep run; one whose checkpoint is damaged, or whose
+  ``case_resolved.json`` is unreadable, starts over.
+- One sweep per directory at a time (``.liplate-sweep.lock`` next to the sweep file). A full disk
+  while ``results.csv`` is rewritten is a warning; the next update (or the end) tries again.
 """
 from __future__ import annotations
 
@@ -37,6 +42,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+from .io.lock import SWEEP_LOCK_NAME, DirLock, LockHeld, NotADirectory
 from .sweep_expand import Point, Sweep, SweepError, load_sweep
 
 CASE_LOG = "sweep.log"  # per case, next to case.toml: everything the case printed (warnings, tracebacks)
@@ -45,7 +51,9 @@ _MPI_ENV_PREFIXES = ("OMPI_", "PMIX_", "PMI_", "PRTE_", "HYDRA_", "I_MPI_", "MPI
 _PARENT_ENV = "LIPLATE_SWEEP_PARENT"
 
 FINAL_OK = "completed"
-BAD = ("failed", "invalid", "crashed", "timeout", "error")
+BAD = ("failed", "invalid", "crashed", "timeout", "error", "locked", "write_failed", "interrupted")
+#: a case stopped from outside (a full disk, a signal): continued from its checkpoint, not started over
+RESUMABLE = ("write_failed", "interrupted")
 
 
 # --- the child that runs cases ----------------------------------------------------------------
@@ -179,7 +187,7 @@ def serve() -> int:
     saved_err = os.dup(2)
     os.dup2(2, 1)
     from .case import CaseError
-    from .simulation import run_case
+    from .simulation import OutputLocked, run_case
 
     _warm_up()
     answer.write(json.dumps({"ready": True}) + "\n")
@@ -195,6 +203,8 @@ def serve() -> int:
                 summary = run_case(job["dir"], force=job["force"], resume=job["resume"], progress=False)
                 record = {"status": summary.get("status") or "error", "error": summary.get("error"),
                           "summary": summary}
+            except OutputLocked as exc:  # another process (a `liplate run` of this case) is writing it
+                record = {"status": "locked", "error": str(exc), "summary": None}
             except CaseError as exc:
                 record = {"status": "invalid", "error": str(exc), "summary": None}
             except KeyboardInterrupt:
@@ -261,10 +271,7 @@ def _rank() -> int:
 
 def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
     """Write the point's case.toml; decide whether to skip, run, resume or redo it."""
-    from .case import stored_input_changes
-    from .io import summary as summ
     from .io.atomic import write_text
-    from .io.checkpoint import CHECKPOINT
     from .sweep_expand import check_point
 
     case_dir = sweep.runs_dir / point.name
@@ -285,33 +292,63 @@ def _plan(sweep: Sweep, point: Point, force: bool) -> dict:
         entry.update(status="invalid", error=error, action="none")
         return entry
     out = case_dir / "output"
+    lock = None
+    if out.is_dir():
+        # Nobody else may be writing this case while it is planned (and perhaps deleted) here.
+        try:
+            lock = DirLock(out, command="liplate sweep (planning)").acquire()
+        except LockHeld as exc:
+            entry.update(status="locked", error=f"{rel}: {exc}", action="none")
+            return entry
+    try:
+        _plan_output(entry, case_dir, out, changed, force)
+    finally:
+        if lock is not None:
+            lock.release()
+    return entry
+
+
+def _plan_output(entry: dict, case_dir: Path, out: Path, changed: bool, force: bool) -> None:
+    """Set ``entry``'s action (skip, run, resume, force) from what ``out`` holds."""
+    from .case import stored_input_changes
+    from .io import checkpoint as ckpt
+    from .io import summary as summ
+
     stored = summ.read(out / "summary.json")
     completed = bool(stored) and stored.get("status") == summ.COMPLETED
+    checkpoint = (out / ckpt.CHECKPOINT).is_file()
     if changed and out.is_dir():
         # The stored run answers an old question; remove it now, so that an interrupted sweep cannot
-        # later mistake it for the result of the new case.toml.
+        # later mistake it for the result of the new case.toml. (Its lock file goes too; the lock is held
+        # until _plan releases it, and a process that opens the old file sees it has gone: io/lock.py.)
         import shutil
         shutil.rmtree(out)
         entry.update(note="case.toml changed since the last run (base or [common] edited): old output "
                      "deleted, run again", action="run")
     elif force:
         entry["action"] = "force" if out.is_dir() else "run"
-    elif (completed or (out / CHECKPOINT).is_file()) and (moved := stored_input_changes(case_dir)):
+    elif (completed or checkpoint) and not isinstance(summ.read(out / "case_resolved.json"), dict):
+        # Fail closed: without the stored inputs nothing shows that the stored run answers this case.
+        entry.update(note="output/case_resolved.json missing or unreadable, so the stored run cannot be matched "
+                     "to this case: run again", action="force")
+    elif (completed or checkpoint) and (moved := stored_input_changes(case_dir)):
         # Same case.toml, but what it resolves to moved (a newer liplate's defaults or parameter sets):
         # neither the stored result nor the checkpoint belongs to this case any more.
         entry.update(note="stored run of different inputs (" + "; ".join(moved[:2]) + "): run again",
                      action="force")
     elif completed:
         entry.update(status=FINAL_OK, summary=stored, action="skip")
-    elif stored:  # failed before: start over
-        entry["action"] = "force"
-    elif (out / CHECKPOINT).is_file():
-        entry["action"] = "resume"
-    elif (out / "timeseries.csv").is_file():
+    elif checkpoint and (not stored or stored.get("status") in RESUMABLE):
+        # Killed, interrupted or stopped by a full disk: continue from the checkpoint if it reads back whole.
+        damaged = ckpt.problem(out / ckpt.CHECKPOINT)
+        if damaged:
+            entry.update(note=f"{damaged}: started over", action="force")
+        else:
+            entry["action"] = "resume"
+    elif stored or (out / "timeseries.csv").is_file():  # failed before, or stopped before a checkpoint
         entry["action"] = "force"
     else:
         entry["action"] = "run"
-    return entry
 
 
 def _physics(case_text: str) -> dict | None:
@@ -369,7 +406,7 @@ def results_rows(entries: list[dict]) -> tuple[list[str], list[dict]]:
         flat: dict[str, Any] = {}
         _flat("", e.get("summary") or {}, flat)
         for k, v in flat.items():
-            if k in ("status", "error"):
+            if k in ("status", "error") or k.startswith("citations"):
                 continue
             row[k] = v
             if k not in SUMMARY_KEYS and k not in extra:
@@ -480,22 +517,58 @@ def estimated_cost(case: dict) -> float:
         return 0.0
 
 
+class SweepEntries(list):
+    """The sweep's entries (one dict per case); ``results_written`` is False if ``results.csv`` and
+    ``results.json`` could not be brought up to date at the end (a full disk)."""
+
+    results_written = True
+
+
+def _save_results(sweep: Sweep, entries: list[dict], started: str, size: int) -> bool:
+    """Rewrite results.csv/json; on a write error (a full disk) warn and return False: the sweep goes on
+    (every case keeps its own outputs) and the next update tries again."""
+    try:
+        write_results(sweep, entries, started, size)
+        return True
+    except OSError as exc:
+        print(f"liplate: warning: sweep: could not update {sweep.root}/results.csv and results.json "
+              f"({exc}); the sweep goes on, each case keeps its own outputs, and the next update tries again",
+              file=sys.stderr, flush=True)
+        return False
+
+
 def run_sweep(sweep: Sweep, force: bool = False, quiet: bool = False, executor=None, workers: int = 0,
-              size: int = 1, engine: Engine | None = None) -> list[dict]:
+              size: int = 1, engine: Engine | None = None) -> SweepEntries:
     """Run every point of ``sweep`` (rank 0): ``workers`` executor slots plus this process's own child
-    (``engine``, a new one if not given; closed at the end either way)."""
+    (``engine``, a new one if not given; closed at the end either way).
+
+    One sweep at a time per sweep directory: a second one raises :class:`SweepError` naming the first.
+    """
+    lock = DirLock(sweep.root, command=f"liplate sweep {sweep.file}", name=SWEEP_LOCK_NAME)
+    try:
+        lock.acquire()
+    except (LockHeld, NotADirectory) as exc:
+        raise SweepError(f"{sweep.file}: another sweep is running here: {exc}") from None
+    try:
+        return _run_sweep(sweep, force, quiet, executor, workers, size, engine)
+    finally:
+        lock.release()
+
+
+def _run_sweep(sweep: Sweep, force: bool, quiet: bool, executor, workers: int, size: int,
+               engine: Engine | None) -> SweepEntries:
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     root_abs = str(sweep.root.resolve())
-    entries = [_plan(sweep, p, force) for p in sweep.points]
+    entries = SweepEntries(_plan(sweep, p, force) for p in sweep.points)
     # Longest first (LPT): the last cases to start are short ones, so the ranks finish close together.
     todo = deque(sorted((i for i, e in enumerate(entries) if e["action"] in ("run", "force", "resume")),
                         key=lambda i: (-entries[i]["cost"], i)))
     skipped = sum(e["action"] == "skip" for e in entries)
-    invalid = [e for e in entries if e["status"] == "invalid"]
+    invalid = [e for e in entries if e["action"] == "none"]   # invalid, or locked by another process
     slots = workers + 1
     prog = Progress(len(entries), len(todo) + len(invalid), slots, quiet)
     prog.say(f"sweep: {sweep.file}: {len(entries)} cases; {skipped} already completed (skipped), "
-             f"{len(invalid)} invalid, {len(todo)} to run on {slots} process{'es' if slots > 1 else ''} "
+             f"{len(invalid)} invalid or locked, {len(todo)} to run on {slots} process{'es' if slots > 1 else ''} "
              f"({size} MPI rank{'s' if size > 1 else ''}); results in {sweep.root}/results.csv")
     redone = sum(bool(e["note"]) for e in entries)
     if redone:
@@ -503,7 +576,7 @@ def run_sweep(sweep: Sweep, force: bool = False, quiet: bool = False, executor=N
                  "their old outputs were deleted and they run again")
     for e in invalid:
         prog.finished(e)
-    write_results(sweep, entries, started, size)
+    results_ok = _save_results(sweep, entries, started, size)
 
     def job(i: int) -> dict:
         e = entries[i]
@@ -518,7 +591,8 @@ def run_sweep(sweep: Sweep, force: bool = False, quiet: bool = False, executor=N
                  finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
         prog.running -= 1
         prog.finished(e)
-        write_results(sweep, entries, started, size)
+        nonlocal results_ok
+        results_ok = _save_results(sweep, entries, started, size)
 
     engine = engine or Engine()
     local: int | None = None
@@ -551,6 +625,11 @@ def run_sweep(sweep: Sweep, force: bool = False, quiet: bool = False, executor=N
             prog.tick()
     finally:
         engine.close()
+    if not results_ok and not _save_results(sweep, entries, started, size):
+        entries.results_written = False
+        print(f"liplate: error: sweep: {sweep.root}/results.csv and results.json are not up to date (could not "
+              f"write them); free some space and run `liplate sweep {sweep.file}` again: finished cases are "
+              "skipped and the tables rewritten", file=sys.stderr, flush=True)
     failed = [e for e in entries if e["status"] != FINAL_OK]
     prog.say(f"sweep: finished: {len(entries) - len(failed)}/{len(entries)} completed, {len(failed)} not "
              f"({', '.join(sorted({e['status'] for e in failed}))}) in {_hms(time.monotonic() - prog.t0)}; "
@@ -561,7 +640,23 @@ def run_sweep(sweep: Sweep, force: bool = False, quiet: bool = False, executor=N
 
 
 def _exit_code(entries: list[dict]) -> int:
-    return 0 if all(e["status"] == FINAL_OK for e in entries) else 1
+    ok = all(e["status"] == FINAL_OK for e in entries) and getattr(entries, "results_written", True)
+    return 0 if ok else 1
+
+
+def _load_and_run(args, engine: Engine, **kw) -> int:
+    """Rank 0: load the sweep file and run it; the exit code (2 for a bad file or a sweep already running)."""
+    try:
+        sweep = load_sweep(args.file)
+        return _exit_code(run_sweep(sweep, force=args.force, quiet=args.quiet, engine=engine, **kw))
+    except SweepError as exc:
+        engine.kill()
+        print(f"liplate: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # the case files cannot be written (a read-only or full disk): one line, no traceback
+        engine.kill()
+        print(f"liplate: error: {args.file}: cannot write the sweep's case files: {exc}", file=sys.stderr)
+        return 1
 
 
 def main(args) -> int:
@@ -573,13 +668,7 @@ def main(args) -> int:
     engine.start()
     size = comm_info()[0] if launched_by_mpi() else 1
     if size == 1:
-        try:
-            sweep = load_sweep(args.file)
-        except SweepError as exc:
-            engine.kill()
-            print(f"liplate: error: {exc}", file=sys.stderr)
-            return 2
-        return _exit_code(run_sweep(sweep, force=args.force, quiet=args.quiet, engine=engine))
+        return _load_and_run(args, engine)
 
     from mpi4py import MPI
     from mpi4py.futures import MPICommExecutor
@@ -588,15 +677,7 @@ def main(args) -> int:
     # backoff: idle ranks poll for work every 10 ms instead of every 1 ms (cases take seconds to hours).
     with MPICommExecutor(MPI.COMM_WORLD, root=0, backoff=0.01) as executor:
         if executor is not None:  # rank 0; the other ranks serve run_job until it leaves this block
-            try:
-                sweep = load_sweep(args.file)
-            except SweepError as exc:
-                engine.kill()
-                print(f"liplate: error: {exc}", file=sys.stderr)
-                code = 2
-            else:
-                code = _exit_code(run_sweep(sweep, force=args.force, quiet=args.quiet, executor=executor,
-                                            workers=size - 1, size=size, engine=engine))
+            code = _load_and_run(args, engine, executor=executor, workers=size - 1, size=size)
     return code
 
 

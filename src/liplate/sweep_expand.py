@@ -43,9 +43,9 @@ from pathlib import Path
 from typing import Any
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    import tomllib  # noqa: F401 (liplate.sweep reads case files with it)
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # noqa: F401
 
 SWEEP_KEYS = ("base", "runs", "title", "timeout", "common", "product", "zip", "cases")
 MAX_NAME = 120
@@ -175,20 +175,21 @@ def _axis_lists(table: dict[str, Any], where: str) -> dict[str, list]:
     return out
 
 
-def load_sweep(file: str | Path) -> Sweep:
-    """Read and expand a sweep file; raise :class:`SweepError` for anything wrong with the file itself.
+def load_sweep(file: str | Path, check: bool = True) -> Sweep:
+    """Read and expand a sweep file; raise :class:`SweepError` for anything wrong with it.
 
-    Values are not checked here (a bad value fails its own case only): see :func:`check_point`.
+    With ``check`` (the default) the case of every point is validated exactly as a case file is, and
+    all errors of all points are raised together (:func:`check_points`): a sweep with one bad value is
+    rejected before anything is written. ``check=False`` only expands.
     """
     file = Path(file)
     if file.is_dir():
         file = file / "sweep.toml"
     if not file.is_file():
         raise SweepError(f"sweep file '{file}' does not exist")
-    try:
-        data = tomllib.loads(file.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise SweepError(f"{file}: not valid TOML: {exc}") from None
+    from .case import read_toml
+
+    data = read_toml(file, SweepError)
     where = str(file)
     for key in data:
         if key not in SWEEP_KEYS:
@@ -205,10 +206,7 @@ def load_sweep(file: str | Path) -> Sweep:
     base_file = base_dir / "case.toml"
     if not base_file.is_file():
         raise SweepError(f"{where}: base = {data['base']!r}: no case.toml in '{base_dir}'")
-    try:
-        base = tomllib.loads(base_file.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise SweepError(f"{base_file}: not valid TOML: {exc}") from None
+    base = read_toml(base_file, SweepError)
 
     timeout_s = None
     if data.get("timeout") is not None:
@@ -287,8 +285,37 @@ def load_sweep(file: str | Path) -> Sweep:
     if not isinstance(runs, str) or not runs:
         raise SweepError(f"{where}: runs = {runs!r}: expected a directory name")
     title = data.get("title", "")
-    return Sweep(file=file, base_dir=base_dir, base=base, runs_dir=file.parent / runs, common=common,
-                 points=points, title=str(title), timeout_s=timeout_s, axes=axis_paths)
+    sweep = Sweep(file=file, base_dir=base_dir, base=base, runs_dir=file.parent / runs, common=common,
+                  points=points, title=str(title), timeout_s=timeout_s, axes=axis_paths)
+    if check:
+        check_points(sweep)
+    return sweep
+
+
+def check_points(sweep: Sweep) -> None:
+    """Validate the case of every point as a case file is validated; raise one :class:`SweepError` listing
+    every error of every point (an error shared by all points once), before anything is written."""
+    from .case import CaseError, validate
+
+    where = str(sweep.file)
+    by_message: dict[str, list[str]] = {}
+    for point in sweep.points:
+        try:
+            validate(sweep.case_dict(point), where=where)
+        except CaseError as exc:
+            for line in str(exc).splitlines():
+                message = line[len(where) + 2:] if line.startswith(where + ": ") else line
+                by_message.setdefault(message, []).append(point.name)
+    if not by_message:
+        return
+    lines = []
+    n = len(sweep.points)
+    for message, names in by_message.items():
+        if len(names) == n and n > 1:
+            lines.append(f"{where}: every point: {message}")
+        else:
+            lines.extend(f"{where}: point '{name}': {message}" for name in names)
+    raise SweepError("\n".join(lines))
 
 
 def _table(data: dict, key: str, where: str) -> dict:

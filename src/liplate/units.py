@@ -6,6 +6,7 @@ This is the only place liplate converts units. Everything downstream is SI
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 import pint
@@ -59,10 +60,37 @@ class UnitError(ValueError):
     """A value could not be read as a quantity of the expected kind."""
 
 
+# One quantity is one number and one unit. pint multiplies juxtaposed numbers ("0.5 mA/cm^2 2" is 1 mA/cm^2)
+# and reads a comma as juxtaposition ("1,5 mA/cm^2" is 15 mA/cm^2): both are rejected before pint sees them.
+_NUMBER = r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|(?i:nan|inf(?:inity)?)\b)"
+_QUANTITY = re.compile(rf"\s*(?P<number>{_NUMBER})(?P<unit>.*)", re.DOTALL)
+# Digits allowed in a unit: exponents (m^2, m**-3, m^0.5) and a leading "1/" (1/s, 1/mm^2).
+_EXPONENT = re.compile(r"(\^|\*\*)\s*(\(\s*[+-]?\d+(\.\d+)?\s*\)|[+-]?\d+(\.\d+)?)")
+_RECIPROCAL = re.compile(r"(^|[\s(*/])1\s*/")
+
+
+def _split(text: str, example: str) -> tuple[float, str]:
+    """(number, unit text) of ``text``; :class:`UnitError` unless it is one number and at most one unit."""
+    if "," in text:
+        raise UnitError(f"{text!r}: write the decimal separator as '.', not ',' (one number and one unit, "
+                        f"e.g. {example!r})")
+    m = _QUANTITY.fullmatch(text)
+    if m is None:
+        raise UnitError(f"{text!r} does not start with a number; write one number and one unit, e.g. {example!r}")
+    unit = _RECIPROCAL.sub(r"\1", _EXPONENT.sub("^x", m.group("unit")))
+    if re.search(r"\d", unit):
+        raise UnitError(f"{text!r} holds more than one number; write one number and one unit, e.g. {example!r}")
+    return float(m.group("number")), m.group("unit").strip()
+
+
 @lru_cache(maxsize=256)
-def _parse(text: str) -> pint.Quantity:
-    cleaned = text.replace("µ", "u").replace("μ", "u").strip()
-    return ureg.Quantity(cleaned)
+def _parse(number: float, unit: str) -> pint.Quantity:
+    # Number and unit apart, so that offset units work ("25 degC" is 298.15 K; pint's parser would
+    # multiply 25 by degC and refuse).
+    cleaned = unit.replace("µ", "u").replace("μ", "u").strip()
+    if cleaned.startswith("/"):       # "1e-3 /s"
+        cleaned = "1" + cleaned
+    return ureg.Quantity(number, cleaned or "dimensionless")
 
 
 def to_si(value: object, kind: str) -> float:
@@ -83,8 +111,9 @@ def to_si(value: object, kind: str) -> float:
         else:
             raise UnitError(f"{value!r} has no unit; expected a {kind.replace('_', ' ')} such as {example!r}")
     elif isinstance(value, str):
+        number, unit = _split(value, example)
         try:
-            q = _parse(value)
+            q = _parse(number, unit)
         except Exception as exc:  # pint raises several unrelated types
             raise UnitError(f"{value!r} is not a quantity pint can read ({exc.__class__.__name__}); "
                             f"write e.g. {example!r}") from None
@@ -109,6 +138,51 @@ def to_si(value: object, kind: str) -> float:
 
 def si_unit(kind: str) -> str:
     return KINDS[kind][0]
+
+
+def _si_of(kind: str) -> str:
+    if kind == "angle":
+        return "deg"
+    if kind == "energy_eV":
+        return "eV"
+    return KINDS[kind][0] if kind in KINDS else ""
+
+
+def readable_unit(numbers, kind: str, like: object = None) -> str:
+    """A unit to show SI values of ``kind`` in: that of ``like`` (what the user wrote, so that for
+    "-1 mA/cm^2" the bound 1000 A/m^2 shows as 100 mA/cm^2), else that of the kind's example ("um" for
+    lengths), else SI; the first in which every nonzero number lies in [1e-3, 1e5)."""
+    si = _si_of(kind)
+    candidates = []
+    if isinstance(like, str):
+        try:
+            candidates.append(_split(like, "")[1])
+        except UnitError:
+            pass
+    if kind in KINDS and " " in KINDS[kind][1]:
+        candidates.append(KINDS[kind][1].split(" ", 1)[1])
+    for unit in candidates:
+        try:
+            shown = [_convert(x, si, unit) for x in numbers]
+        except Exception:  # noqa: S112 - a unit pint cannot convert to: try the next
+            continue
+        if unit and all(m == 0 or 1e-3 <= abs(m) < 1e5 for m in shown):
+            return unit
+    return si
+
+
+def _convert(number: float, si: str, unit: str) -> float:
+    target = unit.replace("µ", "u").replace("μ", "u")
+    return float(ureg.Quantity(number, si or "dimensionless").to("1" + target if target.startswith("/")
+                                                                   else target).magnitude)
+
+
+def shown_as(number: float, kind: str, unit: str | None = None) -> str:
+    """An SI value of ``kind`` in ``unit`` (default SI), for messages: '100 mA/cm^2'."""
+    si = _si_of(kind)
+    if unit and unit != si:
+        return f"{_convert(number, si, unit):.6g} {unit}"
+    return f"{number:g} {si}".strip()
 
 
 # Practical-unit helpers for reports (SI inside, these only at the output boundary).

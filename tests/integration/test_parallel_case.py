@@ -1,17 +1,15 @@
 """One case domain-decomposed over 2 MPI ranks (PETSc) gives the serial summary within 1e-3."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from liplate.env import has_petsc
+from liplate.env import has_petsc, mpiexec
 from liplate.simulation import run_case
 
-pytestmark = [pytest.mark.mpi,
-              pytest.mark.skipif(shutil.which("mpiexec") is None, reason="mpiexec not installed"),
+pytestmark = [pytest.mark.mpi,                  # skipped without mpi4py + MPI + mpiexec (conftest)
               pytest.mark.skipif(not has_petsc(), reason="petsc4py not importable (make system-deps)")]
 
 KEYS = ("thickness_mean_um", "faraday_thickness_um", "capacity_mAh_cm2", "cell_voltage_final_V",
@@ -20,7 +18,7 @@ KEYS = ("thickness_mean_um", "faraday_thickness_um", "capacity_mAh_cm2", "cell_v
 
 def _mpirun(d, ranks=2):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMP_NUM_THREADS="1")
-    return subprocess.run(["mpiexec", "-n", str(ranks), sys.executable, "-m", "liplate.cli", "run", str(d), "-q"],
+    return subprocess.run([mpiexec(), "-n", str(ranks), sys.executable, "-m", "liplate.cli", "run", str(d), "-q"],
                           capture_output=True, text=True, timeout=300, env=env)
 
 

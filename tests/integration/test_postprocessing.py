@@ -74,7 +74,7 @@ def assert_not_blank(path: Path) -> None:
 def test_every_figure_is_written_and_not_blank(figures):
     out, report = figures
     assert not report["missing"]
-    expected = {"thickness_vs_capacity.png", "voltage_vs_capacity.png", "focusing.png", "sei.png",
+    expected = {"thickness_vs_capacity.png", "voltage_vs_capacity.png", "focusing.png", "sei.png", "cross_section.png",
                 "reference_voltage_vs_current.png", "quicklook_li2te_cu_0p5mA_1mAh.png", "quicklook_cu_0p5mA_1mAh.png"}
     assert expected <= set(report["figures"])
     for name in report["figures"]:
@@ -112,6 +112,81 @@ def test_voltage_figure_draws_the_timeseries(figures, cases):
     for c in map(C.CaseOutput, cases):
         assert _close(by_case[c.name]["voltage_V"], c.timeseries["voltage_V"])
         assert _close(by_case[c.name]["capacity_mAh_cm2"], c.timeseries["capacity_mAh_cm2"])
+
+
+def test_voltage_figure_shows_the_measured_first_plating_voltage_beside_the_model(figures, cases):
+    from liplate.plotting import first_plating_peak_mV
+
+    out, _ = figures
+    d = json.loads((out / "voltage_vs_capacity.json").read_text())
+    m = d["measured_first_plating"]
+    assert (m["substrate"], m["current_density_mA_cm2"], m["voltage_mV"]) == ("li2te_cu", 0.5, 18.0)
+    li = C.CaseOutput(cases[0])
+    assert m["model_peak_mV"] == [pytest.approx(first_plating_peak_mV(li.timeseries["capacity_mAh_cm2"],
+                                                                      li.timeseries["voltage_V"]))]
+
+
+def test_first_plating_peak_is_the_first_maximum_of_the_voltage_magnitude():
+    from liplate.plotting import first_plating_peak_mV
+
+    q = [0.0, 0.1, 0.2, 0.3, 0.4]
+    assert first_plating_peak_mV(q, [0.0, -0.020, -0.015, -0.016, -0.017]) == pytest.approx(20.0)   # a dip
+    assert first_plating_peak_mV(q, [0.0, -0.010, -0.011, -0.012, -0.013]) == pytest.approx(13.0)   # rising
+
+
+def test_cross_sections_share_one_scale_and_hold_the_plated_lithium(figures, cases):
+    out, _ = figures
+    d = json.loads((out / "cross_section.json").read_text())
+    assert {p["case"] for p in d["panels"]} == {c.name for c in cases}
+    assert len({p["height_um"] for p in d["panels"]}) == 1
+    for p in d["panels"]:
+        s = C.CaseOutput(cases[0].parent / p["case"]).summary
+        width = p["x_range_um"][1] - p["x_range_um"][0]
+        # lithium area in the window / width = mean deposit thickness (xi integrates to the film)
+        assert p["li_area_um2"] / width == pytest.approx(s["thickness_mean_um"], rel=0.05)
+        assert d["height_um"] < 10 * s["thickness_mean_um"]     # zoomed on the deposit, not the 250 um window
+
+
+def test_sei_is_drawn_along_the_collector_from_the_per_column_profile(figures, cases):
+    import pandas as pd
+
+    out, _ = figures
+    d = json.loads((out / "sei.json").read_text())
+    assert d["profiles"]
+    for prof in d["profiles"]:
+        iface = pd.read_csv(next(c for c in cases if c.name == prof["case"]) / "output" / "interface.csv")
+        last = iface[iface["time_s"] == iface["time_s"].max()].sort_values("x_um")
+        assert _close(prof["x_um"], last["x_um"]) and _close(prof["values"], last[prof["column"]])
+
+
+def test_legends_sit_outside_the_data(cases, tmp_path):
+    """Legends are placed below their axes: no legend box overlaps the plotting area."""
+    import matplotlib.pyplot as plt
+
+    from postprocessing import sei, thickness_vs_capacity, voltage_vs_capacity
+
+    checked = 0
+    for module in (thickness_vs_capacity, voltage_vs_capacity, sei):
+        orig = C.save_figure
+
+        def keep(fig, outdir, name, data, formats=("png",)):
+            fig.canvas.draw()
+            nonlocal checked
+            for ax in fig.axes:
+                leg = ax.get_legend()
+                if leg is None:
+                    continue
+                box, area = leg.get_window_extent(), ax.get_window_extent()
+                assert box.y1 <= area.y0 + 1, f"{name}: a legend overlaps the axes"
+                checked += 1
+            plt.close(fig)
+
+        C.save_figure = keep
+        try:
+            module.plot(cases, tmp_path)
+        finally:
+            C.save_figure = orig
+    assert checked >= 4
 
 
 def test_focusing_figure_draws_the_collector_row_of_the_last_frame(figures, cases):
@@ -166,7 +241,9 @@ def test_scripts_cope_with_outputs_that_lack_fields_and_columns(tmp_path, cases)
                                 with_quicklook=False)
     assert not report["missing"]
     sei = json.loads((tmp_path / "fig" / "sei.json").read_text())
-    assert len(sei["notes"]) == 2 and all(C.NOT_MODELLED in n for n in sei["notes"])
+    assert len(sei["notes"]) == 3 and all(C.NOT_MODELLED in n for n in sei["notes"])
+    xs = json.loads((tmp_path / "fig" / "cross_section.json").read_text())
+    assert xs["notes"] == ["no field frames"]
     foc = json.loads((tmp_path / "fig" / "focusing.json").read_text())
     assert any("no current density field" in n for n in foc["notes"])
 
@@ -209,8 +286,8 @@ def test_paraview_screenshots_show_the_fields_and_the_state_loads(cases, tmp_pat
         if key == "phi":  # linear in y across the window: the picture spans the whole map
             lo, hi = np.percentile(t[on_map], [2, 98])
             assert hi - lo > 0.8, f"phi colours span only {lo:.2f}..{hi:.2f} of the map"
-    for key in ("xi", "sei"):
-        assert key in man["images"] or C.NOT_MODELLED in man["skipped"][key]
+    assert "xi" in man["images"] or C.NOT_MODELLED in man["skipped"]["xi"]
+    assert "sei" not in man["images"]      # a per-column quantity: drawn along the collector, not over the SE
 
     # The state file holds no absolute path and loads against a data directory.
     text = state.read_text()

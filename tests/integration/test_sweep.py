@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from liplate.env import mpiexec
 from liplate.sweep import main as sweep_main
 
 BASE = """\
@@ -62,13 +62,13 @@ def run(f: Path, force: bool = False) -> int:
 
 def test_sweep_gathers_results_and_a_rerun_skips_them(tmp_path):
     f = make_sweep(tmp_path, '[product]\n"protocol.current_density" = ["0.5 mA/cm^2", "1 mA/cm^2"]\n'
-                             '"case.substrate" = ["cu", "li2te_cu"]\n')
+                             '"protocol.stack_pressure" = ["5 MPa", "13 MPa"]\n')
     assert run(f) == 0
     table = rows(tmp_path)
     assert len(table) == 4
     assert {r["status"] for r in table} == {"completed"}
     first = table[0]
-    assert first["protocol.current_density"] == "0.5 mA/cm^2" and first["case.substrate"] == "cu"
+    assert first["protocol.current_density"] == "0.5 mA/cm^2" and first["protocol.stack_pressure"] == "5 MPa"
     assert float(first["current_density_mA_cm2"]) == pytest.approx(0.5)
     from liplate.io.summary import SUMMARY_KEYS
     assert set(SUMMARY_KEYS) <= set(first)
@@ -113,24 +113,19 @@ def test_sweep_gathers_results_and_a_rerun_skips_them(tmp_path):
     assert not list((tmp_path / "runs").glob("*/output"))                # stale results are gone
 
 
-def test_a_broken_case_is_recorded_and_the_others_finish(tmp_path):
+def test_a_sweep_with_an_invalid_point_is_rejected_before_anything_is_written(tmp_path, capsys):
+    # Every point is validated when the sweep file is read (liplate.sweep_expand.check_points); failures
+    # while running (a crash, a hung case) still cost only their case: see the test below.
     f = make_sweep(tmp_path, '[[cases]]\n"protocol.current_density" = "1 mA/cm^2"\n'
-                             '[[cases]]\nname = "negative"\n"protocol.current_density" = "-1 mA/cm^2"\n'
-                             '[[cases]]\nname = "crashes"\n"numerics.max_sweeps" = 1\n"numerics.tolerance" = 1e-30\n'
-                             '"numerics.dt_min" = "5 s"\n'
-                             '[[cases]]\n"case.substrate" = "cu"\n')
-    assert run(f) == 1
-    by = {r["case"]: r for r in rows(tmp_path)}
-    assert len(by) == 4
-    assert by["negative"]["status"] == "invalid" and "must be > 0" in by["negative"]["error"]
-    assert by["crashes"]["status"] in ("failed", "error") and by["crashes"]["error"]
-    assert by["current_density_1mA_per_cm2"]["status"] == "completed"
-    assert by["substrate_cu"]["status"] == "completed"
-    assert not (tmp_path / "runs" / "negative" / "output").exists()      # never started
+                             '[[cases]]\nname = "negative"\n"protocol.current_density" = "-1 mA/cm^2"\n')
+    assert run(f) == 2
+    err = capsys.readouterr().err
+    assert f"{f}: point 'negative': key 'protocol.current_density' = '-1 mA/cm^2': must be > 0" in err
+    assert not (tmp_path / "runs").exists() and not (tmp_path / "results.csv").exists()
 
 
 def test_killed_sweep_loses_nothing_finished(tmp_path):
-    f = make_sweep(tmp_path, '[product]\n"case.seed" = [0, 1, 2, 3]\n')
+    f = make_sweep(tmp_path, '[product]\n"output.timeseries_every" = [1, 2, 3, 4]\n')
     proc = subprocess.Popen([sys.executable, "-m", "liplate.sweep", str(f), "-q"], start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -156,14 +151,13 @@ def test_killed_sweep_loses_nothing_finished(tmp_path):
     assert [r["status"] for r in rows(tmp_path)] == ["completed"] * 4
 
 
-@pytest.mark.mpi
-@pytest.mark.skipif(shutil.which("mpiexec") is None, reason="needs mpiexec")
+@pytest.mark.mpi                            # skipped without mpi4py + MPI + mpiexec (conftest)
 def test_sweep_over_two_ranks(tmp_path):
     f = make_sweep(tmp_path, '[product]\n"protocol.current_density" = ["0.5 mA/cm^2", "1 mA/cm^2"]\n'
-                             '"case.substrate" = ["cu", "li2te_cu"]\n')
+                             '"protocol.stack_pressure" = ["5 MPa", "13 MPa"]\n')
     liplate = Path(sys.executable).with_name("liplate")
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMP_NUM_THREADS="1")
-    out = subprocess.run(["mpiexec", "-n", "2", str(liplate), "sweep", str(f)], env=env, capture_output=True,
+    out = subprocess.run([mpiexec(), "-n", "2", str(liplate), "sweep", str(f)], env=env, capture_output=True,
                          text=True, timeout=240)
     assert out.returncode == 0, out.stdout + out.stderr
     table = rows(tmp_path)
@@ -177,7 +171,7 @@ def test_a_crashed_or_stuck_case_process_costs_only_its_case(tmp_path):
     from liplate.sweep import CASE_LOG, Engine, _plan
     from liplate.sweep_expand import load_sweep
 
-    f = make_sweep(tmp_path, '[common]\n"numerics.dt_max" = "20 s"\n[product]\n"case.seed" = [0, 1]\n')
+    f = make_sweep(tmp_path, '[common]\n"numerics.dt_max" = "20 s"\n[product]\n"output.timeseries_every" = [1, 2]\n')
     s = load_sweep(f)
     first, second = (_plan(s, p, force=False)["dir"] for p in s.points)
     job = {"cwd": str(tmp_path), "force": False, "resume": False, "timeout_s": None}

@@ -1,13 +1,23 @@
 """Butler-Volmer kinetics (physics/kinetics.py): the fused value-and-slope evaluation used in the phase
-field's Newton loop is the pair of the separate functions, and the slope is the derivative."""
+field's Newton loop is the pair of the separate functions, and the slope is the derivative; the small-signal
+interface resistance is the slope of the inverse; the calibrated j0 enters every Li|LPSCl interface as one
+value; and the model's own small-signal response (liplate.calibration.small_signal) on a flat film is the
+analytic Butler-Volmer + SEI linearisation, on Cu islands larger (BRIEF §2)."""
+import math
+import shutil
+
 import numpy as np
 import pytest
+from conftest import REPO
 
+from liplate import calibration, parameters
+from liplate.physics.constants import FARADAY, GAS_CONSTANT
 from liplate.physics.kinetics import (
     butler_volmer,
     butler_volmer_slope,
     butler_volmer_with_slope,
     overpotential_for_current,
+    small_signal_interface_resistance,
 )
 
 J0, ALPHA, T = 20.0, 0.5, 298.0
@@ -32,3 +42,67 @@ def test_inverse_round_trip():
     for j in (-30.0, -1.0, 0.5, 5.0, 80.0):
         eta = overpotential_for_current(j, J0, ALPHA, T)
         assert butler_volmer(eta, J0, ALPHA, T) == pytest.approx(j, rel=1e-10)
+
+
+def test_small_signal_resistance_is_the_slope_of_the_inverse():
+    """R(j) = d eta / d j at the operating point (+ R_SEI); RT/(F j0) in the linear limit."""
+    r_sei = 0.3e-4
+    for j in (1e-6, 5.0, 40.0):
+        h = 1e-4 * max(j, 1.0)
+        fd = -(overpotential_for_current(j + h, J0, ALPHA, T)
+               - overpotential_for_current(j - h, J0, ALPHA, T)) / (2 * h)
+        assert small_signal_interface_resistance(j, J0, ALPHA, T, r_sei) == pytest.approx(fd + r_sei, rel=1e-6)
+    assert small_signal_interface_resistance(1e-9, J0, ALPHA, T) == pytest.approx(GAS_CONSTANT * T / (FARADAY * J0))
+
+
+def test_one_exchange_current_density_for_every_li_lpscl_interface():
+    """The calibrated j0 (python -m liplate.calibration kinetics) is one value: working interface, Li counter
+    electrode and Li+ reduction on the bare collectors (the same Li+ + e- -> Li step)."""
+    values = {k: parameters.load_set(k.split(".")[0])[k.split(".")[1]].value for k in calibration.TIED_J0_KEYS}
+    assert len(set(values.values())) == 1, values
+    assert "calibrated on the first-plating voltage" in parameters.load_set("lpscl")["exchange_current_density"].source
+
+
+@pytest.fixture(scope="module")
+def first_plating_runs(tmp_path_factory):
+    """The shipped 0.5 mA/cm^2 cases through the first-plating window (0.1 mAh/cm^2, ~2 s each)."""
+    window = calibration.metrics.FIRST_PLATING_CHARGE / calibration.C_M2_PER_MAH_CM2
+    out = {}
+    for name, extra in (("li2te_cu_0p5mA_1mAh", {}), ("cu_0p5mA_1mAh", {}),
+                        ("li2te_cu_0p5mA_1mAh", {"nucleation.progressive": False})):
+        dest = tmp_path_factory.mktemp("ss") / name
+        shutil.copytree(REPO / "cases" / name, dest, ignore=shutil.ignore_patterns("output", "runs"))
+        over = {"protocol.capacity": f"{window!r} mAh/cm^2", "output.frames": 1, **extra}
+        out[name + ("_film_only" if extra else "")] = calibration.run(calibration.write_variant(dest, dest, over))
+    return out
+
+
+def test_model_small_signal_of_a_flat_film_is_butler_volmer_plus_sei(first_plating_runs):
+    """Flat Li2Te-Cu film after 0.1 mAh/cm^2, with the bare-collector deposition switched off: the film (2.3 um)
+    still leaves a little bare Li2Te-Cu in the collector row, where the nucleation gate (eta_n = 3.6 mV) is half
+    open at |eta| ~ 3.4 mV and adds a parallel path (-1.6 % on R with it on, docs/phasefield.md)."""
+    r = first_plating_runs["li2te_cu_0p5mA_1mAh_film_only"]
+    m, case = r.model, r.case
+    assert m.observables()["wetted_fraction"] == 1.0
+    ss = calibration.small_signal(m, case["protocol"]["current_density"])
+    sei = m.sei_thickness_mean() / case.p("sei.effective_conductivity")
+    analytic = small_signal_interface_resistance(case["protocol"]["current_density"],
+                                                 case.p("lpscl.exchange_current_density"),
+                                                 case.p("lpscl.transfer_coefficient"),
+                                                 case["protocol"]["temperature"], sei)
+    assert ss["working_interface"] == pytest.approx(analytic, rel=0.01)
+    # counter electrode: the same interface without SEI; the ohmic part: the uniform pellet L / sigma
+    assert ss["counter"] == pytest.approx(analytic - sei, rel=0.01)
+    assert abs(ss["constriction"]) < 0.01 * ss["bulk"]
+    assert ss["cell"] == pytest.approx(ss["working_interface"] + ss["counter"] + ss["ohmic"], rel=1e-9)
+    # the perturbation left the state as it was
+    assert m.observables()["voltage_V"] == pytest.approx(r.rows[-1]["voltage_V"], rel=1e-12)
+
+
+def test_interfacial_resistance_is_higher_on_cu(first_plating_runs):
+    """BRIEF §2: interfacial resistance markedly higher on Cu: the current crosses only the islands."""
+    res = {k: calibration.small_signal(r.model, r.case["protocol"]["current_density"])
+           for k, r in first_plating_runs.items()}
+    cu, te = res["cu_0p5mA_1mAh"], res["li2te_cu_0p5mA_1mAh"]
+    assert cu["working_interface"] + cu["constriction"] > 1.5 * te["working_interface"]
+    assert math.isfinite(cu["constriction"]) and cu["constriction"] > te["constriction"]

@@ -92,3 +92,228 @@ def test_input_changes_names_what_can_change_a_result_and_nothing_else():
     assert input_changes(base, resolved(extra={"new": 1})) == ["numerics.new: (not set) -> 1"]
     many = resolved(extra={f"k{i}": i for i in range(10)})
     assert input_changes(base, many, limit=3)[-1] == "... and 7 more"
+
+
+# --- every parameter has a physical range -------------------------------------------------------------------
+
+
+def test_every_parameter_of_every_set_has_a_range_that_holds_its_value():
+    from liplate.parameters import all_sets
+    from liplate.parameters.ranges import RANGES
+
+    names = {f"{s}.{n}": p for s, ps in all_sets().items() for n, p in ps.items()}
+    assert sorted(set(names) - set(RANGES)) == [], "parameters without a range in parameters/ranges.py"
+    assert sorted(set(RANGES) - set(names)) == [], "ranges of parameters that do not exist"
+    for dotted, p in names.items():
+        assert RANGES[dotted].violation(p.value, p.unit) is None, f"{dotted} = {p.value:g} {p.unit} out of range"
+        assert RANGES[dotted].reason
+
+
+@pytest.mark.parametrize("dotted,value,fragment", [
+    ("li.molar_volume", "-1.3e-5 m^3/mol", ">= 6.5e-06 m^3/mol"),
+    ("lpscl.conductivity", "0 S/m", "> 0 S/m and <= 10 S/m"),
+    ("lpscl.exchange_current_density", "-5 mA/cm^2", "> 0 mA/cm^2"),
+    ("sei.tafel_transfer_coefficient", "1", "< 1"),
+])
+def test_a_parameter_override_outside_its_range_is_an_error(case_dir, dotted, value, fragment):
+    with pytest.raises(CaseError) as err:
+        load_case(case_dir(**{f"parameters__{dotted}": value}))
+    assert f"key '{dotted}' = '{value}'" in str(err.value) and fragment in str(err.value)
+
+
+# --- keys and their ranges -------------------------------------------------------------------------------------
+
+
+def test_every_default_lies_in_its_range_and_every_bounded_key_says_why():
+    from liplate.case import _check_value
+    from liplate.schema import SECTIONS
+
+    for sname, sec in SECTIONS.items():
+        for kname, key in sec.keys.items():
+            if key.default is not None:
+                _check_value("schema", f"{sname}.{kname}", key, key.default)
+            assert key.doc, f"{sname}.{kname} has no doc"
+
+
+def test_all_errors_of_a_file_are_reported_at_once(case_dir):
+    d = case_dir(protocol__current_density="1,5 mA/cm^2", protocol__temperature="500 K", domain__width="1 nm",
+                 output__frames=100000, **{"parameters__lpscl.conductivity": "0 S/m"})
+    with pytest.raises(CaseError) as err:
+        load_case(d)
+    lines = str(err.value).splitlines()
+    assert len(lines) == 5
+    assert all(line.startswith(f"{d / 'case.toml'}: ") for line in lines)
+    for key in ("protocol.current_density", "protocol.temperature", "domain.width", "output.frames",
+                "lpscl.conductivity"):
+        assert sum(f"key '{key}'" in line for line in lines) == 1
+
+
+def test_a_utf8_byte_order_mark_is_accepted(case_dir):
+    d = case_dir()
+    text = (d / "case.toml").read_bytes()
+    (d / "case.toml").write_bytes(b"\xef\xbb\xbf" + text)
+    assert load_case(d)["protocol"]["current_density"] == pytest.approx(5.0)
+
+
+def test_offset_temperatures_convert(case_dir):
+    assert load_case(case_dir(protocol__temperature="25 degC"))["protocol"]["temperature"] == pytest.approx(298.15)
+
+
+# --- the keys each model reads (schema.MODEL_INPUTS) are the keys its code reads -----------------------------
+
+
+class _Recorder(dict):
+    """A dict that records which of its keys are read (``prefix.key``)."""
+
+    def __init__(self, data, prefix, log):
+        super().__init__(data)
+        self.prefix, self.log = prefix, log
+
+    def __getitem__(self, k):
+        self.log.add(f"{self.prefix}.{k}")
+        return super().__getitem__(k)
+
+    def get(self, k, default=None):
+        if k in self:
+            self.log.add(f"{self.prefix}.{k}")
+        return super().get(k, default)
+
+    def __iter__(self):          # dict(recorder) reads every key
+        for k in super().__iter__():
+            self.log.add(f"{self.prefix}.{k}")
+            yield k
+
+
+def _traced(case):
+    keys, params = set(), set()
+    case.sections = {s: _Recorder(v, s, keys) for s, v in case.sections.items()}
+    case.params = {s: _Recorder(v, s, params) for s, v in case.params.items()}
+    return case, keys, params
+
+
+def _run_traced(case_dir_path, tmp_path):
+    """Load a case, run its model as liplate run does (model, stepper; kMC: its runner), return what it read."""
+    case, keys, params = _traced(load_case(case_dir_path))
+    if case.model == "kmc":
+        from liplate.kmc import run_kmc_case
+        run_kmc_case(case)
+    else:
+        from liplate.models import build_model
+        from liplate.stepping import Stepper
+
+        model = build_model(case)
+        Stepper(model, case).run()
+        model.observables(), model.cell_fields(), model.interface_profile()
+    return case, keys, params
+
+
+SMALL_PF = {"case__model": "phasefield", "domain__width": "60 um", "domain__height": "40 um", "domain__cells_x": 6,
+            "domain__cells_y": 24, "protocol__capacity": "0.01 mAh/cm^2", "phasefield__fine_layer_height": "10 um",
+            "nucleation__nucleus_half_width": "6 um", "output__frames": 1}
+CONFIGS = {
+    "sharp": [{"output__frames": 1, "protocol__capacity": "0.05 mAh/cm^2"},
+              {"output__frames": 1, "protocol__capacity": "0.05 mAh/cm^2", "physics__nernst_planck": True,
+               "domain__electrolyte_thickness": "0.5 mm"}],
+    "phasefield": [dict(SMALL_PF, case__substrate="cu"),
+                   dict(SMALL_PF, substrate__contact_angle="30 deg", nucleation__density="1e9 1/m^2",
+                        substrate__exchange_current_density="10 mA/cm^2")],
+    "kmc": [{"case__model": "kmc", "case__substrate": "cu", "kmc__atoms": 50, "kmc__lattice_sites": 50,
+             "kmc__snapshots": 1},
+            {"case__model": "kmc", "case__substrate": "li2te_cu", "kmc__mode": "sweep", "kmc__atoms": 30,
+             "kmc__lattice_sites": 30, "kmc__ratio_points": 2}],
+}
+#: parameters read while the case loads (case._derive), before the model is built
+READ_AT_LOAD = {"cell.pellet_mass", "cell.die_diameter", "lpscl.density"}
+
+
+@pytest.mark.parametrize("model", sorted(CONFIGS))
+def test_each_model_reads_exactly_the_keys_it_declares(model, tmp_path):
+    """Run each model on small cases, recording every case key and parameter its code reads. Whatever it
+    reads must be declared in schema.MODEL_INPUTS (else a user setting it would be told it has no effect),
+    and whatever is declared, with its condition holding in that case, must be read (else a key with no
+    effect would be accepted)."""
+    import fnmatch
+
+    from conftest import small_case, write_case
+
+    from liplate.case import _condition, _getter
+    from liplate.parameters import all_sets
+    from liplate.schema import MODEL_INPUTS, SECTIONS
+
+    inputs = MODEL_INPUTS[model]
+    every_key = {f"{s}.{k}" for s, sec in SECTIONS.items() for k in sec.keys}
+    every_param = {f"{s}.{n}" for s, ps in all_sets().items() for n in ps}
+    for i, over in enumerate(CONFIGS[model]):
+        data = small_case(**over)
+        if model == "kmc":
+            for section in ("domain", "numerics", "output"):
+                data.pop(section)
+            data["protocol"].pop("capacity")
+        d = write_case(tmp_path / f"c{i}", data)
+        case, keys, params = _run_traced(d, tmp_path)
+        sub = case.substrate
+        read_keys = {k for k in keys if k.partition(".")[0] in SECTIONS} - {"case.title", "case.model"}
+        auto_thickness = "electrolyte_thickness" not in data.get("domain", {})
+        read_params = params | (READ_AT_LOAD if auto_thickness else set())
+        get = _getter(data)
+
+        def declared(name, patterns, sub=sub):
+            return any(fnmatch.fnmatchcase(name, p.replace("{substrate}", sub)) for p in patterns)
+
+        def effective(name, patterns, prefix="", sub=sub, get=get):
+            cond = _condition(prefix + name, inputs, sub)
+            return declared(name, patterns) and (cond is None or cond.test(get))
+
+        assert sorted(k for k in read_keys if not declared(k, inputs.keys)) == [], f"config {i}"
+        assert sorted(p for p in params if not declared(p, inputs.parameters)) == [], f"config {i}"
+        # 'case.*' and the model's own sections are copied whole (phasefield._section): read means copied
+        unread_keys = {k for k in every_key if effective(k, inputs.keys)} - read_keys - {"case.title", "case.model"}
+        assert sorted(unread_keys) == [], f"config {i}: declared and in effect, but not read"
+        unread = {p for p in every_param if effective(p, inputs.parameters, "parameters ")} - read_params
+        assert sorted(unread) == [], f"config {i}: declared and in effect, but not read"
+
+
+#: a case setting that makes each condition of the sharp model false
+_FALSE = {"physics.creep = true": {"physics__creep": False}, "physics.sei = true": {"physics__sei": False},
+          "physics.nernst_planck = true": {}, "domain.electrolyte_thickness = 'auto'":
+          {"domain__electrolyte_thickness": "0.5 mm"}}
+
+
+def test_what_the_sharp_model_reads_only_under_a_condition_has_no_effect_otherwise(case_dir):
+    """For every conditional input of the sharp model: with its condition false, changing the value (by 1.5x,
+    past validation) leaves every observable of a short run unchanged, to the last bit."""
+    import fnmatch
+    from dataclasses import replace
+
+    from liplate.models import build_model
+    from liplate.parameters import all_sets
+    from liplate.schema import MODEL_INPUTS
+    from liplate.stepping import Stepper
+
+    def observe(case):
+        model = build_model(case)
+        Stepper(model, case).run()
+        return model.observables()
+
+    base = {"output__frames": 1, "protocol__capacity": "0.02 mAh/cm^2"}
+    every_param = [f"{s}.{n}" for s, ps in all_sets().items() for n in ps]
+    checked = 0
+    for pattern, cond in MODEL_INPUTS["sharp"].conditions.items():
+        d = case_dir(f"c{checked}", **base, **_FALSE[cond.text])
+        reference = observe(load_case(d))
+        if pattern.startswith("parameters "):
+            names = [p for p in every_param if fnmatch.fnmatchcase(p, pattern[len("parameters "):])]
+            names = [p for p in names if p not in READ_AT_LOAD]       # used by case._derive only
+        else:
+            names = [pattern]
+        for name in names:
+            case = load_case(d)
+            set_name, _, key = name.partition(".")
+            if pattern.startswith("parameters "):
+                case.params[set_name][key] = replace(case.params[set_name][key],
+                                                     value=1.5 * case.params[set_name][key].value + 1e-9)
+            else:
+                case.sections[set_name][key] = 1.5 * case.sections[set_name][key]
+            assert observe(case) == reference, f"{name} changes the result although {cond.text} is false"
+            checked += 1
+    assert checked >= 10

@@ -166,7 +166,6 @@ model = "kmc"
 seed = 4
 [protocol]
 current_density = "0.5 mA/cm^2"
-capacity = "1 mAh/cm^2"
 [kmc]
 {kmc}
 """)

@@ -59,3 +59,38 @@ def test_penetration_depth_film_vs_spike():
     spike[:8, 1] = 1.0
     # top of the spike at 8, mean thickness (3 + 3 + 3 + 8)/4 = 4.25
     assert metrics.penetration_depth(spike, y_faces, dy) == pytest.approx(8 - 4.25)
+
+
+def test_first_plating_peak_and_overshoot_of_a_nucleation_transient():
+    """A chronopotentiogram with a nucleation dip: |V| rises to its peak, relaxes to a plateau, then creeps up
+    (SEI): the peak is the largest |V| in the first-plating window, the plateau the lowest |V| after it."""
+    from liplate.metrics import FIRST_PLATING_CHARGE, first_plating_voltage
+
+    w = FIRST_PLATING_CHARGE
+    q = np.array([0.0, 0.05, 0.1, 0.2, 0.4, 0.7, 1.0, 3.0]) * w
+    v = -np.array([0.0, 0.015, 0.020, 0.017, 0.014, 0.0142, 0.0145, 0.030])   # plating: V < 0
+    peak, plateau = first_plating_voltage(q, v)
+    assert peak == pytest.approx(0.020)
+    assert plateau == pytest.approx(0.014)
+    # the t = 0 row (no current) and rows past the window do not count, whatever their voltage
+    assert first_plating_voltage(q, v, window=0.06 * w) == (pytest.approx(0.015), pytest.approx(0.015))
+
+
+def test_first_plating_without_a_peak_has_no_overshoot():
+    """|V| rising through the whole window (a film that only thickens its SEI): peak at the window's end,
+    overshoot 0; no row in the window gives None."""
+    from liplate.metrics import FIRST_PLATING_CHARGE, first_plating_voltage
+
+    q = np.linspace(0.0, 2.0, 21) * FIRST_PLATING_CHARGE
+    v = -(0.012 + 1e-4 * q / FIRST_PLATING_CHARGE)
+    peak, plateau = first_plating_voltage(q, v)
+    assert peak == plateau == pytest.approx(0.012 + 1e-4)
+    assert first_plating_voltage([0.0, 2 * FIRST_PLATING_CHARGE], [0.0, -0.01]) == (None, None)
+
+
+def test_summary_reports_peak_and_overshoot_in_mV():
+    from liplate.io.summary import nucleation_overpotential_mV
+
+    out = nucleation_overpotential_mV([0.0, 0.01, 0.03, 0.06, None, 0.5], [0.0, -0.016, -0.0168, -0.0155, -0.1, -0.01])
+    assert out["nucleation_overpotential_mV"] == pytest.approx(16.8)
+    assert out["nucleation_overshoot_mV"] == pytest.approx(1.3)

@@ -19,7 +19,7 @@ else:  # pragma: no cover
 BASE = """\
 [case]
 substrate = "li2te_cu"
-model = "sharp"
+model = "phasefield"
 
 [protocol]
 current_density = "0.5 mA/cm^2"
@@ -135,12 +135,33 @@ def test_names_are_filesystem_friendly():
     assert len(long) <= 120
 
 
-def test_invalid_value_is_found_per_point(sweep_file):
+def test_invalid_values_reject_the_sweep_naming_file_point_key_and_value(sweep_file):
+    """Every point is validated at load, as a case file is: all errors at once, nothing written."""
     from liplate.sweep_expand import check_point
 
-    s = load_sweep(sweep_file('[product]\n"protocol.current_density" = ["1 mA/cm^2", "-1 mA/cm^2"]\n'))
+    text = ('[product]\n"protocol.current_density" = ["1 mA/cm^2", "-1 mA/cm^2", "1,5 mA/cm^2"]\n'
+            '[[cases]]\nname = "hot"\n"protocol.temperature" = "500 K"\n')
+    f = sweep_file(text)
+    with pytest.raises(SweepError) as err:
+        load_sweep(f)
+    lines = str(err.value).splitlines()
+    assert len(lines) == 3 and all(line.startswith(f"{f}: point '") for line in lines)
+    assert "'current_density_-1mA_per_cm2': key 'protocol.current_density' = '-1 mA/cm^2': must be > 0" in lines[0]
+    assert "'1,5 mA/cm^2'" in lines[1] and "decimal separator" in lines[1]
+    assert "'hot': key 'protocol.temperature' = '500 K'" in lines[2] and "< 453.69 K" in lines[2]
+    assert not (f.parent / "runs").exists()
+    s = load_sweep(f, check=False)                                 # expansion alone still works
     assert check_point(s, s.points[0], "x") is None
     assert "must be > 0" in check_point(s, s.points[1], "x")
+
+
+def test_an_error_of_every_point_is_reported_once(sweep_file):
+    f = sweep_file('[common]\n"domain.grading" = 1.2\n[product]\n"case.seed" = [0, 1, 2]\n')
+    with pytest.raises(SweepError) as err:
+        load_sweep(f)
+    assert str(err.value).splitlines() == [f"{f}: every point: key 'domain.grading' = 1.2: has no effect on the "
+                                           "'phasefield' model (it reads [domain] width, height, cells_x, cells_y, "
+                                           "electrolyte_thickness); remove it (read by the 'sharp' model)"]
 
 
 def test_estimated_cost_orders_cases_longest_first():
@@ -158,14 +179,11 @@ def test_estimated_cost_orders_cases_longest_first():
 
 @pytest.mark.parametrize("sweep_file", sorted((REPO / "cases").glob("*/sweep.toml")), ids=lambda p: p.parent.name)
 def test_shipped_sweep_files_expand_and_validate(sweep_file):
-    """Every sweep file in cases/ loads, and each of its points is a valid case, except the points of the
-    deliberately broken demo (which must have at least one invalid point)."""
-    from liplate.sweep_expand import check_point
-
+    """Every sweep file in cases/ loads and each of its points is a valid case, except the deliberately
+    broken demo, which is rejected as a whole."""
+    if "broken" in sweep_file.parent.name:
+        with pytest.raises(SweepError, match="point 'negative_current'"):
+            load_sweep(sweep_file)
+        return
     sweep = load_sweep(sweep_file)
     assert sweep.points
-    errors = [check_point(sweep, p, where=p.name) for p in sweep.points]
-    if "broken" in sweep_file.parent.name:
-        assert any(errors)
-    else:
-        assert not any(errors), [e for e in errors if e]

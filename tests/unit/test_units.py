@@ -21,7 +21,8 @@ def test_practical_units_convert_to_si(text, kind, si):
 
 @pytest.mark.parametrize("value,kind,fragment", [
     ("5 mV", "length", "expected a length"),
-    ("abc", "length", "not a quantity"),
+    ("abc", "length", "does not start with a number"),
+    ("2 blorps", "length", "not a quantity"),
     ("nan um", "length", "not a finite number"),
     (3, "length", "has no unit"),
     (True, "pressure", "boolean"),

@@ -2,8 +2,10 @@
 
 The VTU geometry is the structured cell grid of :class:`liplate.mesh.Geometry` (not FiPy's
 periodic vertex numbering, which wraps the last column onto the first); cells are ordered x
-fastest, as FiPy numbers them. Lengths are written in micrometres so that ParaView's axes and
-rulers read in um; the field arrays stay SI (their names carry the unit).
+fastest, as FiPy numbers them. Coordinates are SI metres, as every field array (A/m^2, A/m^3, V, m),
+so that ParaView's filters compute in one unit system: Gradient of ``phi_V`` is V/m, and Integrate
+Variables over a 2D frame gives area integrals in m^2 (``reaction_A_m3`` integrates to A per metre of
+depth, i.e. the applied current density times the width). Array names carry their unit.
 """
 from __future__ import annotations
 
@@ -13,8 +15,6 @@ from xml.sax.saxutils import quoteattr
 import numpy as np
 
 from .atomic import atomic_path, write_text
-
-LENGTH_SCALE_UM = 1e6
 
 
 def grid_points_and_quads(x_edges: np.ndarray, y_edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -36,7 +36,7 @@ class FieldWriter:
         self.outdir = Path(outdir)
         self.stem = stem
         pts, quads = grid_points_and_quads(np.asarray(x_edges), np.asarray(y_edges))
-        self.points = pts * LENGTH_SCALE_UM
+        self.points = pts                      # metres (SI, as the fields)
         self.quads = quads
         self.ncells = len(quads)
         self.frames: list[tuple[float, str]] = []
@@ -87,3 +87,22 @@ def read_pvd(path: Path) -> list[tuple[float, Path]]:
 
     root = ET.parse(path).getroot()
     return [(float(d.get("timestep")), Path(path).parent / d.get("file")) for d in root.iter("DataSet")]
+
+
+def write_interface_frame(path: Path, frame: int, time: float, profile: dict[str, np.ndarray]) -> None:
+    """Add frame ``frame``'s interface profile to ``interface.csv`` (long format: one row per frame and column).
+
+    Columns ``frame``, ``time_s``, then the profile's (``x_um``, ...). Rows of frames >= ``frame`` already in
+    the file (a run killed after its last checkpoint and resumed from it) are replaced, so the file holds each
+    frame once, in order; the file is rewritten atomically, never left half-written.
+    """
+    from .timeseries import read, to_csv
+
+    path = Path(path)
+    rows = [r for r in read(path) if r.get("frame") is not None and r["frame"] < frame] if path.is_file() else []
+    for r in rows:
+        r["frame"] = int(r["frame"])
+    n = len(profile["x_um"])
+    rows += [{"frame": int(frame), "time_s": float(time), **{k: float(v[i]) for k, v in profile.items()}}
+             for i in range(n)]
+    write_text(path, to_csv(rows, required=("frame", "time_s", "x_um")))

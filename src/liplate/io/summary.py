@@ -13,25 +13,29 @@ SUMMARY_KEYS = (
     "focusing_factor_mean", "plating_pressure_peak_MPa", "critical_flaw_depth_um",
     "penetration_depth_um", "short_circuit", "short_capacity_mAh_cm2",
     "sei_thickness_mean_nm", "li_lost_to_sei_mAh_cm2", "cell_voltage_final_V",
-    "nucleation_overpotential_mV", "cells", "steps", "wall_time_s",
+    "nucleation_overpotential_mV", "nucleation_overshoot_mV", "cells", "steps", "wall_time_s",
 )
 
+#: ``status`` values: ``completed``; ``failed`` (the numerics gave up; ``error`` says why); ``write_failed``
+#: (an output could not be written, e.g. a full disk) and ``interrupted`` (SIGINT/SIGTERM), both continued
+#: with ``liplate run --resume`` from the last checkpoint. Only ``completed`` is a result.
 COMPLETED = "completed"
 
 
-def nucleation_overpotential_mV(voltages: list[float]) -> float | None:
-    """Peak of the nucleation transient as read off a plating curve: the depth of the first voltage
-    minimum below the plateau that follows it, |V_peak| - |V_trough after the peak| (mV).
+def nucleation_overpotential_mV(capacities_mAh_cm2: list, voltages: list) -> dict:
+    """``nucleation_overpotential_mV`` (magnitude of the cell voltage at its peak in the first-plating transient,
+    vs the Li counter electrode, SE ohmic drop included: the paper's definition, BRIEF §2) and
+    ``nucleation_overshoot_mV`` (that peak minus the plateau that follows), from the time-series rows
+    (liplate.metrics.first_plating_voltage: both read within the first 0.1 mAh/cm^2). None where no row is
+    in that window."""
+    from ..metrics import first_plating_voltage
+    from ..units import C_M2_PER_MAH_CM2
 
-    Returns None when the curve has no such dip (monotone curves give 0 with no peak).
-    """
-    v = [x for x in voltages if x is not None]
-    if len(v) < 3:
-        return None
-    i_peak = min(range(len(v)), key=lambda i: v[i])        # most negative voltage while plating
-    after = v[i_peak:]
-    trough = max(after)                                     # least negative after the peak
-    return 1000.0 * (trough - v[i_peak])
+    rows = [(q, v) for q, v in zip(capacities_mAh_cm2, voltages, strict=True) if q is not None and v is not None]
+    peak, plateau = first_plating_voltage([q * C_M2_PER_MAH_CM2 for q, _ in rows], [v for _, v in rows])
+    if peak is None:
+        return {"nucleation_overpotential_mV": None, "nucleation_overshoot_mV": None}
+    return {"nucleation_overpotential_mV": 1e3 * peak, "nucleation_overshoot_mV": 1e3 * (peak - plateau)}
 
 
 def build(status: str, case, observables: dict, extra: dict) -> dict:
@@ -49,10 +53,12 @@ def write(path: Path, summary: dict) -> None:
 
 
 def read(path: Path) -> dict | None:
+    """The JSON object stored at ``path``, or None if it is missing, unreadable or not a JSON object."""
     try:
-        return json.loads(Path(path).read_text())
+        data = json.loads(Path(path).read_text())
     except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None
 
 
 def is_complete(path: Path) -> bool:

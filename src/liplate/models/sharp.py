@@ -179,16 +179,32 @@ class SharpInterfaceModel(Model):
         }
 
     def cell_fields(self) -> dict[str, np.ndarray]:
+        """Fields of the current solution, SI (lengths in m): the current as the solver carries it.
+
+        ``current_density_A_m2``: cell-centred -sigma grad(phi) built from the face fluxes of the
+        two-point scheme (:meth:`_face_currents`); ``current_density_y_lower_face_A_m2``: the vertical
+        current density through each cell's lower face (the Li|SE interface for the bottom row), so that
+        the sum over a row times dx is the current through that horizontal line (= j_app W in every row:
+        no charge is consumed inside the SE); ``reaction_A_m3``: Li+ consumed per volume, the interface
+        current j(x) / dy_0 in the bottom row, which is how the solver applies it (an implicit source in
+        that row, physics/potential.py), zero elsewhere: its area integral is j_app W.
+        """
         sol = self._ensure_solution(self._j_app or self.case["protocol"]["current_density"])
-        current = self._cell_current(sol)
-        ny = self.geom.ny
-        film = np.tile(self.thickness, ny)              # thickness of the film below each column
+        nx, ny = self.geom.nx, self.geom.ny
+        jx_faces, jy_faces = self._face_currents(sol)
+        jx = 0.5 * (jx_faces + np.roll(jx_faces, 1, axis=1))
+        jy = 0.5 * (jy_faces[1:] + jy_faces[:-1])
+        current = np.column_stack([jx.ravel(), jy.ravel()])
+        reaction = np.zeros((ny, nx))
+        reaction[0] = sol.j / self.geom.dy()[0]
         return {
             "phi_V": sol.phi,
             "current_density_A_m2": current,
             "current_density_magnitude_A_m2": np.hypot(current[:, 0], current[:, 1]),
-            "film_thickness_um": film / M_PER_UM,
-            "sei_thickness_nm": np.tile(self.film.sei_thickness, ny) * 1e9,
+            "current_density_y_lower_face_A_m2": jy_faces[:-1].ravel(),
+            "reaction_A_m3": reaction.ravel(),
+            "film_thickness_m": np.tile(self.thickness, ny),          # thickness of the film below each column
+            "sei_thickness_m": np.tile(self.film.sei_thickness, ny),
         }
 
     def interface_profile(self) -> dict[str, np.ndarray]:
@@ -197,25 +213,24 @@ class SharpInterfaceModel(Model):
         return {"x_um": x / M_PER_UM, "current_density_A_m2": sol.j, "eta_V": sol.eta,
                 "thickness_um": self.thickness / M_PER_UM, "sei_thickness_nm": self.film.sei_thickness * 1e9}
 
-    def _cell_current(self, sol) -> np.ndarray:
-        """Cell-centred current density -sigma grad(phi) (A/m^2, (ncells, 2)) from face fluxes.
+    def _face_currents(self, sol) -> tuple[np.ndarray, np.ndarray]:
+        """Current densities (A/m^2) through the faces, as the two-point flux scheme carries them.
 
-        Each component is the mean of the fluxes through the cell's two faces; on the boundary rows the
-        known fluxes are used (the interface current j(x) below, the applied current above), which a
-        cell-centred gradient of phi would miss.
+        ``jx[j, i]``: through the face between columns i and i+1 (periodic); ``jy[k, i]``: through the
+        lower face of row k (k = ny: the top of the window), positive upwards. The boundary faces carry
+        the known fluxes: the interface current j(x) below (plating: downwards), the applied current above.
         """
         nx, ny = self.geom.nx, self.geom.ny
         phi = sol.phi.reshape(ny, nx)
         dx = self.geom.dx
         yc = np.cumsum(self.geom.dy()) - self.geom.dy() / 2
-        jx_faces = -self.sigma * (np.roll(phi, -1, axis=1) - phi) / dx          # face i+1/2, periodic
-        jx = 0.5 * (jx_faces + np.roll(jx_faces, 1, axis=1))
-        jy_faces = np.empty((ny + 1, nx))
-        jy_faces[0] = -sol.j                                                    # plating: current flows down
-        jy_faces[-1] = -self._j_app
-        jy_faces[1:-1] = -self.sigma * (phi[1:] - phi[:-1]) / np.diff(yc)[:, None]
-        jy = 0.5 * (jy_faces[1:] + jy_faces[:-1])
-        return np.column_stack([jx.ravel(), jy.ravel()])
+        jx = -self.sigma * (np.roll(phi, -1, axis=1) - phi) / dx
+        jy = np.empty((ny + 1, nx))
+        jy[0] = -sol.j
+        jy[-1] = -self._j_app
+        jy[1:-1] = -self.sigma * (phi[1:] - phi[:-1]) / np.diff(yc)[:, None]
+        return jx, jy
+
 
 def deposit_parameters(case) -> DepositParameters:
     """The flat-film budget's parameters from the case (with its overrides and switches)."""

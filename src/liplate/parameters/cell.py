@@ -10,9 +10,10 @@ PARAMETERS = {
     "counter_li_thickness": Param(70e-6, "m", "length",
                                   "~70 um of usable Li in the ~100 um Li foil counter electrode [Wang2022]"),
     "counter_exchange_current_density": Param(
-        320.0, "A/m^2", "current_density",
+        38.1, "A/m^2", "current_density",
         "derived: equal to lpscl.exchange_current_density, the Li|LPSCl counter electrode being the same "
-        "interface"),
+        "interface (set with it by python -m liplate.calibration kinetics; its own interphase is lumped into "
+        "this effective j0)"),
     "stack_pressure": Param(13e6, "Pa", "pressure", "~13 MPa [Wang2022]"),
     "temperature": Param(298.0, "K", "temperature", "room temperature [Wang2022]"),
 }

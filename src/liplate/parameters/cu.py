@@ -17,8 +17,15 @@ PARAMETERS = {
         2.5e7, "1/m^2", "number_density_area",
         "calibrated on the Li islands on Cu after 1 mAh/cm^2 at 0.5 mA/cm^2, 100-200 um across in top-down images "
         "[Wang2022]: one nucleus per (200 um)^2, 200 um mean spacing"),
+    "contact_angle": Param(
+        81.0, "degree", "angle",
+        "calibrated on the width of the Li islands on Cu after 1 mAh/cm^2 at 0.5 mA/cm^2, 100-200 um across in "
+        "top-down images [Wang2022]: the DFT energies [Wang2022] cannot fix it (dE_Cu = 0.008 +- 0.03 eV gives "
+        "0-22 deg through the adhesion mapping of liplate.physics.wetting, complete to partial wetting); "
+        "on the present model 70-100 deg give mean widths of 204-97 um (cases/cu_contact_angle_sweep), 81 deg "
+        "gives 125 um and is kept"),
     "bare_exchange_current_density": Param(
-        320.0, "A/m^2", "current_density",
+        38.1, "A/m^2", "current_density",
         "assumed: Li+ reduction on the bare collector equals lpscl.exchange_current_density (the same "
         "Li+ + e- -> Li step; whether the product nucleates is decided by the nucleation gate)"),
 }

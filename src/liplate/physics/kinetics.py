@@ -50,3 +50,11 @@ def overpotential_for_current(j, j0, alpha, temperature) -> float:
 def charge_transfer_resistance(j0, temperature) -> float:
     """Linear-kinetics area resistance RT/(F j0) (ohm m^2)."""
     return GAS_CONSTANT * temperature / (FARADAY * j0)
+
+
+def small_signal_interface_resistance(j, j0, alpha, temperature, r_sei=0.0) -> float:
+    """Area resistance (ohm m^2) of a uniform Li|SE interface at the operating point j (A/m^2): the inverse
+    Butler-Volmer slope at eta(j) in series with the SEI's R_SEI = delta/sigma_SEI,
+    R = -1 / (dj/deta)|_eta(j) + R_SEI  (-> RT/(F j0) + R_SEI as j -> 0)."""
+    eta = overpotential_for_current(j, j0, alpha, temperature)
+    return -1.0 / float(butler_volmer_slope(eta, j0, alpha, temperature)) + r_sei

@@ -106,6 +106,10 @@ def place_nuclei(width, count, seed, min_spacing_fraction=0.5, max_tries=100000)
 # density sqrt(n2) (the convention of nucleus_count above): the window of width W holds
 # N(t) = floor(W sqrt(n2(t))) nuclei, n2(t) = the integral of J over time and the bare collector.
 
+#: Smallest contact angle of a sub-grid cap nucleus (deg): complete wetting has no barrier; 1 deg caps coalesce
+#: into a layer at once (numerical stand-in for layer-by-layer growth, models/phasefield/model.py)
+THETA_NUCLEUS_MIN = 1.0
+
 #: Double-layer capacitance of the collector|SE interface (F/m^2). Before the first nucleus the charge passed
 #: has nowhere else to go: it charges the interface and sets how fast eta rises to the nucleation onset.
 #: 10 uF/cm^2, the order of a compact (Helmholtz) double layer at a metal electrode (Bard & Faulkner,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ... import metrics
 from ...physics import creep as creep_mod
 from ...physics import nucleation as nuc
 from ...physics import phasefield as pf
@@ -130,11 +131,11 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         #: classical progressive nucleation with sub-grid nuclei (nucleation.py); else seeded nuclei + the gate
         self.classical = ncfg["source"] == "classical"
         self.progressive = bool(ncfg["progressive"]) and not self.classical
-        if self.classical and not 0.0 < self.theta < 180.0:
-            raise ValueError(f"[nucleation] source = 'classical' needs a contact angle strictly between 0 and 180 "
-                             f"deg ([substrate] contact_angle = {self.theta:g} deg): a cap nucleus has no finite "
-                             "shape at 0 or 180 deg; use source = 'parameters' with initial_film_thickness")
-        self.nuclei = nuc.CollectorNuclei(self.width, self.nx, self.theta)
+        # a cap nucleus needs 0 < theta < 180 deg; complete wetting (theta = 0, e.g. Li2Te-Cu from the adhesion
+        # mapping) has no nucleation barrier at all: its nuclei are taken as 1 deg caps (f = 2e-8, a layer one
+        # cell wide within microseconds), the wall condition keeps theta itself
+        self.theta_nuclei = min(max(self.theta, nuc.THETA_NUCLEUS_MIN), 180.0 - nuc.THETA_NUCLEUS_MIN)
+        self.nuclei = nuc.CollectorNuclei(self.width, self.nx, self.theta_nuclei)
         self.q_dl = 0.0                    # double-layer charge minus the Li of new nuclei at birth (C/m^2)
         self._sub_dt = None                # sub-step of the nucleation transient carried between steps (s)
         self._nuc_len = np.zeros(self.nx)  # free surface of the sub-grid nuclei over each collector cell (m)
@@ -197,7 +198,7 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         # -- bookkeeping ----------------------------------------------------------------------------
         self.time = 0.0
         self.charge = 0.0                  # passed charge per collector area (C/m^2)
-        self.voltage_peak = 0.0            # most negative cell voltage seen (nucleation transient)
+        self.voltage_peak = 0.0            # most negative cell voltage of the first-plating transient
         self._j_app = 0.0
         self._sink = np.zeros(self.ny * self.nx)          # A/m^3, last accepted
         self._delta = np.zeros(self.ny * self.nx)
@@ -343,8 +344,9 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
             self._delta = self._delta_function(np.asarray(self.xi.value))
         self.time += dt
         self.charge += j_app * dt
-        v = self._voltage_parts()["voltage_V"]
-        self.voltage_peak = min(self.voltage_peak, v)
+        if self.charge <= metrics.FIRST_PLATING_CHARGE * (1.0 + 1e-9):
+            # the first-plating transient (metrics.first_plating_voltage): most negative cell voltage in its window
+            self.voltage_peak = min(self.voltage_peak, self._voltage_parts()["voltage_V"])
         self.timing["other"] += _time.perf_counter() - t0
         return StepReport(sweeps=sweep, residual=max(d_xi, d_phi), linear_iterations=lin_its,
                           info={"d_xi": d_xi, "d_phi_V": d_phi})

@@ -106,8 +106,8 @@ class NucleationMixin:
         sink_nuc = p["n0"] + p["n1"] * dphi[:nb]
         sink_cap = p["c0"] + p["c1"] * dphi[:nb]
         eta = -phi[:nb]
-        b_old = nuc.barrier_over_kt(-self._phi_old[:nb], self.theta, self.gamma, self.vm, self.temperature)
-        b_new = nuc.barrier_over_kt(eta, self.theta, self.gamma, self.vm, self.temperature)
+        b_old = nuc.barrier_over_kt(-self._phi_old[:nb], self.theta_nuclei, self.gamma, self.vm, self.temperature)
+        b_new = nuc.barrier_over_kt(eta, self.theta_nuclei, self.gamma, self.vm, self.temperature)
         bare = (1.0 - pf.interp(np.clip(self._grid(self.xi.value)[0], 0.0, 1.0))) * (1.0 - self._nuc_cov)
         rate = nuc.attachment_prefactor(self.j0_sub) * np.exp(-b_new)
         new = self.nuclei.expected_new(dt, rate * bare)
@@ -155,7 +155,7 @@ class NucleationMixin:
                 if single.size:
                     X, Y = np.meshgrid(self.x_centres, self.y_centres)
                     for c in single:
-                        x2 = pf.add_cap(x2, v2, X, Y, (c + 0.5) * self.dx, float(area[c]), self.theta,
+                        x2 = pf.add_cap(x2, v2, X, Y, (c + 0.5) * self.dx, float(area[c]), self.theta_nuclei,
                                         self.ell_y, self.width)
                 layer = area.copy()
                 layer[single] = 0.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import metrics
+from ...physics import phasefield as pf
 from ...physics import wetting
 from ...physics.constants import FARADAY
 from ...physics.kinetics import overpotential_for_current
@@ -42,12 +43,68 @@ class ObservablesMixin:
                 "eta_ohmic_V": eta_ohmic, "eta_counter_V": eta_ce, "eta_interface_mean_V": eta_mean}
 
     def interface_current(self):
-        """(local interfacial current density j_BV (A/m^2), interface measure |grad xi| dV (m^2)) per cell."""
-        eta = -np.asarray(self.phi.value)
-        j, _ = self._interface_bv(eta, self._series_resistance())
+        """(local interfacial current density j_BV (A/m^2), interface measure |grad xi| dV (m^2)) per cell.
+
+        Before the first step (t = 0, no current has flowed: phi = 0 and no interface measure stored yet) it is
+        the distribution the applied current takes on the initial deposit at switch-on
+        (:meth:`switch_on_potential`), so that row 0 of timeseries.csv has focusing factors, as the sharp model's.
+        """
         xi = np.asarray(self.xi.value)
-        weight = self._delta * self.volumes * ((xi > 0.05) & (xi < 0.95))
+        phi, _sink, _j_app = self._reported_state()
+        delta = self._delta_function(xi) if self._before_first_step() else self._delta
+        j, _ = self._interface_bv(-phi, self._series_resistance())
+        weight = delta * self.volumes * ((xi > 0.05) & (xi < 0.95))
         return j, weight
+
+    def _before_first_step(self) -> bool:
+        return self.time == 0.0 and self._j_app == 0.0
+
+    def _reported_state(self) -> tuple[np.ndarray, np.ndarray, float]:
+        """(phi (V), sink S (A/m^3), applied current density (A/m^2)) that the reports describe: the last step's;
+        before the first step, the switch-on state at the case's current (:meth:`switch_on_potential`)."""
+        if not self._before_first_step():
+            return np.asarray(self.phi.value), self._sink, self._j_app
+        phi = self.switch_on_potential()
+        sink, _ = self._sinks(np.asarray(self.xi.value), phi)
+        return phi, sink, self.case["protocol"]["current_density"]
+
+    def switch_on_potential(self) -> np.ndarray:
+        """Potential (V) of the initial deposit at the case's applied current, the state at t = 0+.
+
+        Newton on div(sigma(xi) grad phi) = S(phi) with xi held (the potential part of a step's sweeps, to the
+        same tolerance ``sweep_tolerance_phi``), from phi = 0. The model's state is left as it was; the result is
+        kept until the first step (xi does not change before it).
+        """
+        cached = getattr(self, "_switch_on_phi", None)
+        if cached is not None and self._before_first_step():
+            return cached
+        j_app = self.case["protocol"]["current_density"]
+        xi = np.array(self.xi.value)
+        sigma_cell = self.ionic_conductivity(xi)
+        saved = np.array(self.phi.value)
+        if self.assembly == "fipy":                         # the top flux, as _advance sets it on that path
+            top = np.zeros((2, self.mesh.numberOfFaces))
+            top[1, self._top] = j_app / self.sigma
+            self._top_grad.setValue(top)
+        phi_it = np.zeros_like(saved)
+        try:
+            for _ in range(self.max_sweeps):
+                s0, s1 = self._sinks(xi, phi_it)
+                phi_new, _its = self._solve_phi(sigma_cell, s0, s1, phi_it, j_app)
+                done = float(np.max(np.abs(phi_new - phi_it))) < self.cfg["sweep_tolerance_phi"]
+                phi_it = np.array(phi_new)
+                if done:
+                    break
+        finally:
+            self.phi.setValue(saved)
+        self._switch_on_phi = phi_it
+        return phi_it
+
+    def ionic_conductivity(self, xi) -> np.ndarray:
+        """Cell ionic conductivity sigma_SE [(1 - h) + eps h] (S/m), h = h(xi): the sigma of the potential
+        equation (Li is an ion blocker; package docstring)."""
+        h = pf.interp(np.clip(np.asarray(xi), 0.0, 1.0))
+        return self.sigma * ((1.0 - h) + self.eps * h)
 
     def interface_profile(self) -> dict[str, np.ndarray]:
         """Per column: interface-weighted mean interfacial current density (0 where the column has no
@@ -57,7 +114,7 @@ class ObservablesMixin:
         jw = self._grid(j * weight).sum(axis=0)
         wsum = w.sum(axis=0)
         j_local = np.divide(jw, wsum, out=np.zeros_like(jw), where=wsum > 0)
-        deposition = self._grid(self._sink * self.volumes).sum(axis=0) / self.dx   # A per m^2 of collector
+        deposition = self._grid(self._reported_state()[1] * self.volumes).sum(axis=0) / self.dx  # A/m^2 of collector
         xi2 = self._grid(self.xi.value)
         out = {"x_um": self.x_centres / M_PER_UM, "current_density_A_m2": j_local,
                "deposition_current_density_A_m2": deposition,
@@ -77,7 +134,6 @@ class ObservablesMixin:
         j, weight = self.interface_current()
         j_app = self._j_app or self.case["protocol"]["current_density"]
         ff_peak, ff_mean = metrics.focusing_factors(j, weight, j_app)
-        v = parts["voltage_V"]
         plated = self.plated_charge() / C_M2_PER_MAH_CM2
         return {
             "time_s": self.time,
@@ -86,7 +142,9 @@ class ObservablesMixin:
             **parts,
             "eta_sei_V": self._eta_sei(j, weight),
             "voltage_peak_V": self.voltage_peak,
-            "nucleation_overpotential_mV": 1e3 * (v - self.voltage_peak) if self.time > 0 else 0.0,
+            # the paper's nucleation (peak) overpotential so far: |V| at its peak in the first-plating window
+            # (liplate.metrics.first_plating_voltage; the summary reads it from the time series)
+            "nucleation_overpotential_mV": -1e3 * self.voltage_peak,
             "thickness_mean_um": t_mean / M_PER_UM,
             "thickness_std_um": t_std / M_PER_UM,
             "faraday_thickness_um": self.charge * self.vm / FARADAY / M_PER_UM,
@@ -130,18 +188,70 @@ class ObservablesMixin:
         tot = float(np.sum(jw))
         return -float(np.sum(jw * j * r) / tot) if tot != 0 else 0.0
 
+    def face_currents(self, phi=None, j_app=None) -> tuple[np.ndarray, np.ndarray]:
+        """Current densities (A/m^2) through the faces, as the potential equation carries them.
+
+        Two-point fluxes with the model's own face conductivities (the distance-weighted harmonic mean of
+        sigma(xi) of the two cells, FVOperator.face_harmonic, as in the potential solve) on the current xi and
+        phi; the top faces carry the applied current as the solve's Neumann condition (sigma_top / sigma_SE
+        j_app), the collector faces none (nucleation there is part of the sink). ``jx[k, i]``: through the face
+        between columns i and i+1 of row k (periodic), positive to +x; ``jy[k, i]``: through the lower face of
+        row k (k = ny: the top of the window), positive upwards (plating: negative). With the sink S of the
+        step, the net inflow of every cell equals S dV to the potential solve's tolerance. ``phi`` and ``j_app``
+        default to the reported state's (:meth:`_reported_state`).
+        """
+        if phi is None or j_app is None:
+            phi_r, _sink, j_r = self._reported_state()
+            phi = phi_r if phi is None else phi
+            j_app = j_r if j_app is None else j_app
+        nx, ny, op = self.nx, self.ny, self.op
+        sigma_cell = self.ionic_conductivity(self.xi.value)
+        phi = np.asarray(phi)
+        i, j = op.i, op.j
+        area = op.areas[op.inner]
+        # current (A per m of depth) from cell i to cell j through each inner face
+        flow = -op.face_harmonic(sigma_cell) * op.geo[op.inner] * (phi[j] - phi[i])
+        ri, ci = np.divmod(i, nx)
+        rj, cj = np.divmod(j, nx)
+        jx = np.zeros((ny, nx))
+        jy = np.zeros((ny + 1, nx))
+        vertical = ri != rj                                  # faces between rows
+        lower_is_i = ri < rj
+        sign = np.where(lower_is_i, 1.0, -1.0)               # upwards = from the lower cell to the upper
+        jy[np.maximum(ri, rj)[vertical], ci[vertical]] = (sign * flow / area)[vertical]
+        lateral = ~vertical
+        left_is_i = (cj - ci) % nx == 1                      # i is the left cell of the face (periodic)
+        left = np.where(left_is_i, ci, cj)
+        jx[ri[lateral], left[lateral]] = (np.where(left_is_i, 1.0, -1.0) * flow / area)[lateral]
+        jy[ny] = -self._grid(sigma_cell)[-1] / self.sigma * j_app
+        return jx, jy
+
     def cell_fields(self) -> dict[str, np.ndarray]:
-        phi = self.phi
-        sigma = np.asarray(self._sigma_cell.value)
-        grad = np.asarray(phi.grad.value).T
-        current = -sigma[:, None] * grad
+        """VTU fields, SI (lengths in m). The current is the model's own (:meth:`face_currents`):
+
+        ``current_density_A_m2``, the cell-centred vector, each component the mean of the current densities
+        through the cell's two faces across it; ``current_density_y_lower_face_A_m2``, the vertical current
+        density through each cell's lower face (summed over a row times dx: the current through that
+        horizontal line, j_app W above the deposit); ``reaction_A_m3``, the Li+ sink S of the potential
+        equation of the last step (A/m^3: deposition on the Li|SE interface plus nucleation on the bare
+        collector; its area integral is j_app W). Before the first step (t = 0: the initial frame) the fields are
+        those of the switch-on state at the case's current (:meth:`switch_on_potential`), as the sharp model's.
+        """
+        phi, sink, j_app = self._reported_state()
+        jx_f, jy_f = self.face_currents(phi, j_app)
+        jx = 0.5 * (jx_f + np.roll(jx_f, 1, axis=1))
+        jy = 0.5 * (jy_f[1:] + jy_f[:-1])
+        current = np.column_stack([jx.ravel(), jy.ravel()])
+        phi = np.array(phi)
         return {
             "xi": np.array(self.xi.value),
-            "phi_V": np.array(phi.value),
+            "phi_V": phi,
             "current_density_A_m2": current,
             "current_density_magnitude_A_m2": np.hypot(current[:, 0], current[:, 1]),
-            "overpotential_V": -np.array(phi.value),
-            "reaction_A_m3": self._sink.copy(),
-            "sei_thickness_nm": np.tile(self.sei_thickness, self.ny) * 1e9,
-            "collector_sei_thickness_nm": np.tile(self.collector_sei, self.ny) * 1e9,
+            "current_density_y_lower_face_A_m2": jy_f[:-1].ravel(),
+            "reaction_A_m3": np.array(sink),
+            "ionic_conductivity_S_m": self.ionic_conductivity(self.xi.value),
+            "overpotential_V": -phi,
+            "sei_thickness_m": np.tile(self.sei_thickness, self.ny),
+            "collector_sei_thickness_m": np.tile(self.collector_sei, self.ny),
         }

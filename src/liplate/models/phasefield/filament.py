@@ -1,0 +1,302 @@
+"""Li filaments from the SE's surface flaws: a step hook of the phase-field model (docs/penetration.md).
+
+The resolved window carries the deposit; the filaments are a reduced model on top of it
+(physics/filament.py):
+
+- the SE's surface flaws are drawn once, with the case's seed, along the window (physics/flaws.py); each sits
+  in one collector column, at the Li|SE interface of that column (the SE surface the deposit pushes up);
+- each accepted step, the hook reads the step's interfacial current per column (interface-weighted mean of
+  ``model.interface_current()``, as ``interface_profile``), takes its charge-transfer overpotential
+  (Butler-Volmer inverse, as physics/fracture.py) and, for every closed flaw in a column that plates, the Li
+  pressure p = min(F |eta| / V_m, creep limit); a flaw opens when p sqrt(pi a) >= K_IC;
+- an opened flaw is a Li-filled crack of length l (starting at a) beyond the deposit front, whose crack front
+  runs ahead (eq. 6 of physics/filament.py) and whose Li fills at the Faraday rate of the current it collects
+  (eq. 8), its far field the column's current decaying to the applied one over the island spacing (eq. 9);
+  the tallest filament takes its current first, shorter ones what is left of the patch's current (screening);
+  a short is the Li reaching the counter electrode (l >= the pellet thickness);
+- charge: the 2D window stands for a W x W patch of collector (W its width). A filament's Li (m^3) is taken
+  from the deposit in the columns within its capture radius (xi scaled down there), V / W per unit depth, so
+  that deposit + SEI + roughness fill + filaments = passed charge (``plated_charge`` with the filaments).
+
+:func:`attach` installs the hook and, without editing the model's files, extends the model's
+``observables``, ``cell_fields``, ``plated_charge``, ``get_state`` and ``set_state`` on the instance. The
+integrator may replace that by explicit calls (docs/penetration.md, "Wiring").
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ... import metrics
+from ...physics import filament as fl
+from ...physics import flaws as flaws_mod
+from ...physics.constants import FARADAY
+from ...physics.creep import CreepLaw
+from ...physics.kinetics import overpotential_for_current
+from ...units import C_M2_PER_MAH_CM2, M_PER_UM
+from ..filament_config import PENETRATION_SECTION
+
+
+def penetration_config(case) -> dict:
+    """The [penetration] section with defaults, 'auto' resolved from physics.flaws.PARAMETERS (SI)."""
+    from .model import _section
+
+    cfg = _section(case, PENETRATION_SECTION)
+    for key, param in (("flaw_depth_scale", "depth_scale"), ("largest_flaw_depth", "largest_flaw_depth"),
+                       ("flaw_density", "areal_density")):
+        if cfg[key] == "auto":
+            cfg[key] = flaws_mod.PARAMETERS[param].value
+    return cfg
+
+
+class FilamentHook:
+    """``hook(model, dt)``: flaws, their opening and the filaments of one phase-field window."""
+
+    def __init__(self, model, cfg: dict):
+        case = model.case
+        self.cfg = cfg
+        self.pellet_area = math.pi * case.p("cell.die_diameter") ** 2 / 4.0
+        self.stats = flaws_mod.statistics(cfg["flaw_depth_scale"], cfg["largest_flaw_depth"], cfg["flaw_density"],
+                                          self.pellet_area)
+        self.flaws = flaws_mod.draw(self.stats, model.width, int(case["case"]["seed"]),
+                                    weakest_of_area=self.pellet_area if cfg["weakest_flaw"] else None)
+        self.columns = self.flaws.columns(model.nx)
+        self.state = fl.FilamentState.closed(self.flaws.count)
+        self.k_ic = case.p("lpscl.fracture_toughness")
+        # plane-strain modulus E / (1 - nu^2) taken as E (no Poisson ratio of LPSCl in the parameter sets; nu ~ 0.3
+        # would raise it by 10 %, the creep-limited pressure by ~6 %)
+        self.modulus = case.p("lpscl.youngs_modulus")
+        self.law = (CreepLaw.from_parameters(case.params["li"]) if cfg["creep_limit"] else None)
+        self.flaw_width = None if cfg["flaw_width"] == "auto" else float(cfg["flaw_width"])
+        self.radius = float(cfg["filament_radius"])
+        self.thickness = float(case["domain"]["electrolyte_thickness"])   # pellet: deposit front -> counter electrode
+        self.patch_area = model.width ** 2
+        self.current_share = np.zeros(self.flaws.count)      # share of the patch's current each filament carried
+        self.pressure = np.zeros(self.flaws.count)           # Li pressure in each flaw, last step (Pa)
+        self.k_ratio = np.zeros(self.flaws.count)            # p sqrt(pi a) / K_IC, last step
+        self.short_charge: float | None = None               # passed charge at the short (C/m^2)
+        self._budget = 0.0                                   # Li (m^2 per depth) the filaments may still take
+        self.owed = np.zeros(self.flaws.count)               # filament Li not yet taken off the deposit (m^2/depth)
+
+    # -- the step ----------------------------------------------------------------------------------------------
+    def column_current(self, model) -> np.ndarray:
+        """Interface-weighted mean interfacial current density per column (A/m^2; 0 where no Li|SE interface)."""
+        j, weight = model.interface_current()
+        w = model._grid(weight)
+        jw = model._grid(j * weight).sum(axis=0)
+        wsum = w.sum(axis=0)
+        return np.divide(jw, wsum, out=np.zeros_like(jw), where=wsum > 0)
+
+    def __call__(self, model, dt: float) -> None:
+        st = self.state
+        if st.short_time is not None or self.flaws.count == 0:
+            return
+        j_col = np.maximum(self.column_current(model), 0.0)
+        j = j_col[self.columns]
+        eta = np.array([overpotential_for_current(float(x), model.j0, model.alpha, model.temperature) for x in j])
+        p = fl.flaw_pressure(eta, j, self.flaws.depth, self.law, model.temperature, model.vm, self.modulus,
+                             width=self.flaw_width)
+        p = np.where(j > 0, p, 0.0)
+        self.pressure = p
+        self.k_ratio = fl.stress_intensity(p, self.flaws.depth) / self.k_ic
+        section = math.pi * self.radius ** 2
+        newly = (~st.opened) & (j > 0) & fl.opens(p, self.flaws.depth, self.k_ic)
+        for k in np.flatnonzero(newly):
+            st.opened[k] = True
+            st.opened_at[k] = model.time + dt
+            # the flaw's own Li (already in the SE's roughness: the model's roughness fill) is the first a of
+            # the filament; li_volume and charge count the Li added after the opening
+            st.li_length[k] = self.flaws.depth[k]
+        self.current_share[:] = 0.0
+        j_app = model._j_app
+        # period of the focusing pattern: the island spacing on the collector (the window if one island or none)
+        n_islands, _ = metrics.islands(model._grid(model.xi.value)[0], model.dx, min_cells=2)
+        period = model.width / max(n_islands, 1)
+        # Screening (Laplacian growth): the taller filament takes the current of its capture area first, a shorter
+        # one only what is left of the patch's current j_app W^2 (ties: the deeper flaw first)
+        remaining = self.patch_area * j_app
+        order = sorted(np.flatnonzero(st.opened), key=lambda i: (-st.li_length[i], -self.flaws.depth[i]))
+        for k in order:
+            st.crack_length[k] = max(st.crack_length[k],
+                                     fl.crack_front(st.li_length[k], p[k], self.k_ic, self.thickness))
+            far = (lambda ell, jk=j[k]: fl.far_field_current(ell, jk, j_app, period)) if j_app > 0 else j[k]
+            j_start = float(far(st.li_length[k])) if callable(far) else float(far)
+            limit = max(remaining, 0.0) / max(j_start, 1e-30)
+            g = fl.grow(st.li_length[k], dt, far, self.radius, model.vm, self.thickness,
+                        crack_length=st.crack_length[k], capture_limit=limit)
+            added = section * (g.length - st.li_length[k])
+            st.li_length[k] = g.length
+            st.li_volume[k] += added
+            st.charge[k] += g.charge
+            self.owed[k] += added / model.width
+            if dt > 0 and j_app > 0:
+                self.current_share[k] = g.charge / dt / (j_app * self.patch_area)
+                remaining -= g.charge / dt
+            if g.crossed_after is not None and st.short_time is None:
+                st.short_time = model.time + g.crossed_after
+                self.short_charge = model.charge + j_app * g.crossed_after
+        # The filaments' Li is charge that did not plate on the deposit: it is taken off the deposit's top, out of
+        # the Li this step adds net (the passed charge beyond what pays for the seeded nuclei, a numerical device),
+        # so the deposit never shrinks because of them; what cannot be taken yet stays owed (counted in the balance)
+        paid_from = max(model.charge, model.initial_charge())
+        self._budget = max(model.charge + j_app * dt - paid_from, 0.0) * model.vm / FARADAY * model.width
+        for k in np.flatnonzero(self.owed > 0):
+            self.owed[k] = max(self.owed[k] - self._take_li(model, k, self.owed[k] * model.width) / model.width, 0.0)
+
+    def _take_li(self, model, k: int, volume: float) -> float:
+        """Move up to ``volume`` (m^3 of the W x W patch) of Li from the deposit around flaw k into its filament.
+
+        The current the filament collects would otherwise have plated on the deposit within its capture radius
+        (widened to the window if those columns hold too little Li): the Li is taken off the top of those columns
+        (the interface moves down, as growth moves it up), shared in proportion to each column's deposition
+        current of the step, at most half of a column's Li. Returns the volume taken."""
+        if volume <= 0:
+            return 0.0
+        per_depth = volume / model.width                   # m^2 per unit depth of the 2D window
+        xi = model._grid(np.clip(np.array(model.xi.value), 0.0, 1.0))
+        vol = model._grid(model.volumes)
+        li_col = (xi * vol).sum(axis=0)
+        radius = math.sqrt(float(fl.capture_area(max(self.state.li_length[k], self.flaws.depth[k]), self.radius))
+                           / math.pi)
+        dist = np.abs(model.x_centres - self.flaws.x[k])
+        dist = np.minimum(dist, model.width - dist)
+        near = dist <= max(radius, 0.5 * model.dx)
+        if 0.5 * li_col[near].sum() < per_depth:
+            near = np.ones(model.nx, dtype=bool)
+        deposition = np.maximum(model._grid(model._sink * model.volumes).sum(axis=0), 0.0) * near
+        weight = deposition if deposition.sum() > 0 else li_col * near
+        if weight.sum() <= 0:
+            return 0.0
+        per_depth = min(per_depth, self._budget)
+        share = np.minimum(per_depth * weight / weight.sum(), 0.5 * li_col)
+        take = float(share.sum())
+        if take <= 0:
+            return 0.0
+        for i in np.flatnonzero(share > 0):
+            remaining = share[i]
+            for row in range(model.ny - 1, -1, -1):         # from the top of the column down
+                cell = xi[row, i] * vol[row, i]
+                if cell <= 0:
+                    continue
+                d = min(cell, remaining)
+                xi[row, i] -= d / vol[row, i]
+                remaining -= d
+                if remaining <= 0:
+                    break
+        model.xi.setValue(xi.ravel())
+        self._budget -= take
+        return take * model.width
+
+    # -- reporting ----------------------------------------------------------------------------------------------
+    def filament_volume_per_depth(self, width: float) -> float:
+        """Li in the filaments, m^2 per unit depth of the window (the 2D accounting of plated_charge)."""
+        return float(np.sum(self.state.li_volume)) / width
+
+    def observables(self, model) -> dict:
+        st = self.state
+        opened = st.opened
+        li = float(np.sum(st.li_volume)) / self.patch_area * FARADAY / model.vm / C_M2_PER_MAH_CM2
+        active = self.pressure > 0
+        short = st.short_time is not None
+        return {
+            "penetration_depth_um": float(np.max(st.li_length[opened])) / M_PER_UM if opened.any() else 0.0,
+            "crack_length_max_um": float(np.max(st.crack_length[opened])) / M_PER_UM if opened.any() else 0.0,
+            "filaments_open": int(np.count_nonzero(opened)),
+            "filament_li_mAh_cm2": li,
+            "flaw_count": self.flaws.count,
+            "flaw_depth_max_um": float(np.max(self.flaws.depth)) / M_PER_UM if self.flaws.count else 0.0,
+            "flaw_pressure_max_MPa": float(np.max(self.pressure)) / 1e6 if active.any() else 0.0,
+            "flaw_stress_intensity_ratio_max": float(np.max(self.k_ratio)) if self.flaws.count else 0.0,
+            "short_circuit": short,
+            "short_time_s": st.short_time,
+            "short_capacity_mAh_cm2": self.short_charge / C_M2_PER_MAH_CM2 if short else None,
+        }
+
+    def cell_fields(self, model) -> dict[str, np.ndarray]:
+        """Per cell: deepest flaw of the column (um), Li length of the column's filament (um), and 'filament' = 1
+        in the cells between the column's deposit front and the filament's tip (clipped at the window top)."""
+        nx, ny = model.nx, model.ny
+        depth = flaws_mod.depth_per_column(self.flaws, nx)
+        length = np.zeros(nx)
+        if self.flaws.count:
+            np.maximum.at(length, self.columns, np.where(self.state.opened, self.state.li_length, 0.0))
+        xi = model._grid(np.array(model.xi.value))
+        front = (np.clip(xi, 0.0, 1.0) * model.dy[:, None]).sum(axis=0)      # deposit thickness per column
+        y = model.y_centres[:, None]
+        drawn = (length[None, :] > 0) & (y >= front[None, :]) & (y <= front[None, :] + length[None, :])
+        return {"flaw_depth_um": np.tile(depth / M_PER_UM, ny),
+                "filament_length_um": np.tile(length / M_PER_UM, ny),
+                "filament": drawn.astype(float).ravel()}
+
+    def get_state(self) -> dict[str, np.ndarray]:
+        out = {f"filament_{k}": v for k, v in self.state.as_arrays().items()}
+        out["filament_short_charge"] = np.array([np.nan if self.short_charge is None else self.short_charge])
+        out["filament_owed"] = self.owed.copy()
+        return out
+
+    def set_state(self, arrays: dict) -> None:
+        if "filament_li_length" not in arrays:
+            return
+        self.state = fl.FilamentState.from_arrays({k[len("filament_"):]: v for k, v in arrays.items()
+                                                   if k.startswith("filament_")
+                                                   and k not in ("filament_short_charge", "filament_owed")})
+        self.owed = np.array(arrays["filament_owed"], dtype=float)
+        q = float(np.asarray(arrays["filament_short_charge"])[0])
+        self.short_charge = None if math.isnan(q) else q
+
+
+def attach(model, case=None) -> FilamentHook | None:
+    """Install the filament hook on a PhaseFieldModel when [penetration] enabled = true (else None).
+
+    Adds the hook to ``model.step_hooks`` and extends, on this instance only, ``plated_charge`` (+ filament
+    Li), ``observables`` (penetration keys; the cell voltage with the pellet resistance the filaments remove,
+    0 V once shorted), ``cell_fields`` (flaw/filament fields) and ``get_state`` / ``set_state``.
+    """
+    cfg = penetration_config(case if case is not None else model.case)
+    if not cfg["enabled"]:
+        return None
+    hook = FilamentHook(model, cfg)
+    model.step_hooks.append(hook)
+    model.filaments = hook
+    plated, observables, fields = model.plated_charge, model.observables, model.cell_fields
+    get_state, set_state = model.get_state, model.set_state
+
+    def plated_charge():
+        held = hook.filament_volume_per_depth(model.width) - float(np.sum(hook.owed))
+        return plated() + held / model.width * FARADAY / model.vm
+
+    def observables_with_filaments():
+        obs = observables()
+        extra = hook.observables(model)
+        j_app = model._j_app
+        if extra["short_circuit"]:
+            # an electronic short through the Li: the cell voltage collapses (resistance of the Li neglected)
+            obs["voltage_V"] = 0.0
+        elif j_app:
+            removed = j_app * float(np.sum(hook.current_share * hook.state.li_length)) / model.sigma
+            obs["voltage_V"] = obs["voltage_V"] + removed
+            obs["eta_ohmic_V"] = obs["eta_ohmic_V"] + removed
+        obs.update(extra)
+        return obs
+
+    def cell_fields():
+        out = fields()
+        out.update(hook.cell_fields(model))
+        return out
+
+    def get_state_with():
+        s = get_state()
+        s.update(hook.get_state())
+        return s
+
+    def set_state_with(state):
+        set_state(state)
+        hook.set_state(state)
+
+    model.plated_charge = plated_charge
+    model.observables = observables_with_filaments
+    model.cell_fields = cell_fields
+    model.get_state = get_state_with
+    model.set_state = set_state_with
+    return hook

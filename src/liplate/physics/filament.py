@@ -1,0 +1,315 @@
+"""Lithium filaments through the SE: initiation in a surface flaw and propagation across the pellet (pure functions).
+
+Two separate steps, as Ning et al. observed in Li | Li6PS5Cl | Li by operando tomography [Ning2021]:
+a flaw at the plating interface opens (initiation), then a crack runs across the pellet ahead of the lithium,
+which fills it from behind; the cell shorts when the lithium reaches the counter electrode.
+
+1. Initiation (a flaw of depth a under the Li|SE interface)
+-----------------------------------------------------------
+Lithium plated into a flaw is confined. Plating can press it up to the pressure at which the driving force is
+spent, V_m p = F |eta| (Monroe & Newman's stress term; physics/fracture.py)::
+
+    p_drive = F |eta| / V_m                                                                      (1)
+
+but the confined lithium also creeps out of the flaw through its mouth [Klinsmann2019; BarrosoLuque2020], so
+the pressure is only what it takes to push out the Li plated in it. Slot of depth a and gap w (per unit
+length along the mouth), Li plating on both walls at the local current density j, power-law creep
+gamma_dot = B tau^n (physics/creep.py eq. 2). The Li plated between the bottom (s = 0) and s flows through
+the section at s::
+
+    q(s) = 2 j V_m s / F                                                                          (2)
+
+A power-law fluid between no-slip walls a gap w apart carries q = B G^n w^(n+2) / ((n+2) 2^(n+1)) under the
+pressure gradient G = -dp/ds (physics/creep.py eq. 3). So G(s) = [(n+2) 2^(n+1) q(s) / (B w^(n+2))]^(1/n) and
+the overpressure at the bottom, with the deposit at the mouth taken as the reference, is the integral of G::
+
+    p_creep(a, w, j) = n/(n+1) a^(1+1/n) [ (n+2) 2^(n+2) j V_m / (F B w^(n+2)) ]^(1/n)            (3)
+
+(p along the flaw: p_creep (1 - (s/a)^(1+1/n)); the criterion below uses the bottom value, where the crack
+tip is.) The flaw holds p = min(p_drive, p_creep): where creep empties the flaw at a lower pressure, the
+pressure stays there; where it cannot, plating stalls at p_drive. With no creep (B = 0), p = p_drive.
+
+The gap of a *sharp* flaw (a crack) is not a free parameter: it is the crack's own elastic opening under the
+pressure, the mouth opening of an edge crack of depth a loaded by p on its faces,
+w = beta p a / E' with beta = 4 x 1.454 (Tada, Paris & Irwin, The Stress Analysis of Cracks Handbook,
+edge crack in a half plane) and E' the plane-strain modulus. Put into (3), p_creep(w(p)) = p has the
+closed form::
+
+    p_sharp = [ D(a, j) (beta a / E')^(-(n+2)/n) ]^(n / (2n+2)),
+    D(a, j) = n/(n+1) a^(1+1/n) [ (n+2) 2^(n+2) j V_m / (F B) ]^(1/n)                             (4)
+
+For Li at 298 K (n = 6.6), j = 50 A/m^2 and a = 10 um this is ~110 MPa: creep barely limits a sharp crack,
+while a blunt pore (w ~ a) is emptied at ~1-2 MPa and never opens. p_sharp grows as j^(1/(2n+2)) only.
+
+The flaw opens (Griffith; geometry factor 1 as physics/fracture.py) when::
+
+    p sqrt(pi a) >= K_IC                                                                        (5)
+
+(K_IC / sqrt(pi a) = 130 MPa at a = 1 um, 41 MPa at 10 um.)
+
+2. Propagation: crack front ahead, Li filling from behind
+--------------------------------------------------------
+Crack front. Li at pressure p fills the first l of a crack of length c >= l. The stress intensity of a crack
+loaded on part of its faces (Tada et al., crack loaded over a central part of its length; geometry factor 1
+as in (5))::
+
+    K(c, l) = p sqrt(pi c) (2/pi) arcsin(l / c)                                                   (6)
+
+decreases with c at fixed l (K -> 2 p l / sqrt(pi c)), so the crack is arrested at K(c, l) = K_IC: a front
+that runs ahead of the Li, c ~ 4 p^2 l^2 / (pi K_IC^2) for c >> l (at p = 100 MPa the crack crosses the
+0.71 mm pellet once ~50 um of it is filled). The Li fills it from behind and never overtakes it (l <= c).
+
+Li filling. The filament is a Li needle, radius r, length l beyond the deposit front, at the collector's
+potential (Li conducts electrons 1e7 x better than the SE conducts ions). In the SE's ionic field it is a
+grounded conductor on the grounded deposit, so it collects the ionic flux of a far-field current density
+j_far over the area of its electrostatic capture: for a half prolate spheroid (semi-axes l, r) on a grounded
+plane in a uniform field, the flux through its surface is j_far pi r^2 / N, N the depolarisation factor
+along its axis (N = 1/3 for a hemisphere: a boss collects three times its footprint; slender needles:
+pi r^2 / N -> pi l^2 / (ln(2 l / r) - 1))::
+
+    A_cap(l) = pi r^2 / N(l / r)                                                                  (7)
+
+All of that current plates in the filament (it is the Li|SE interface closest to the counter electrode), so
+the Li advances at the Faraday rate of the focused current::
+
+    pi r^2 dl/dt = j_far A_cap(l) V_m / F          (A_cap <= the collector area the filament can draw on) (8)
+
+which runs away (dl/dt ~ l^2 / ln l): the filament takes a finite time to cross. The charge it holds is
+F pi r^2 l / V_m, taken from the plating elsewhere (the Li balance is: deposit + SEI + filament = passed).
+
+The far field j_far is the column's focused current near the deposit; a periodic pattern of wavelength Lambda
+(the islands) perturbs a potential field only within ~Lambda / 2 pi of it, so the tip of a longer filament sees
+the applied current (eq. 9, :func:`far_field_current`).
+
+Series resistance. The current a filament collects crosses only the SE above its tip, L - l instead of L, so
+the pellet's area resistance L / sigma drops by f l / sigma (f the share of the current the filament
+carries); when the Li reaches the counter electrode (l >= L) it is an electronic short.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .constants import FARADAY
+from .creep import CreepLaw
+from .fracture import plating_pressure
+
+#: mouth opening of an edge crack of depth a in a half plane under uniform face pressure p: 4 x 1.454 p a / E'
+#: (Tada, Paris & Irwin, The Stress Analysis of Cracks Handbook)
+EDGE_CRACK_MOUTH_OPENING = 4.0 * 1.454
+
+
+# -- 1. initiation ---------------------------------------------------------------------------------------------
+
+def creep_limited_pressure(depth, width, current_density, law: CreepLaw, temperature: float, molar_volume: float):
+    """Overpressure (Pa) at the bottom of a slot flaw (depth a, gap w, m) needed to push out by creep the Li
+    plated on its walls at ``current_density`` (A/m^2): eq. (3). inf without creep, 0 without current."""
+    n = law.exponent
+    b = law.shear_coefficient(temperature) if law.rate_ref > 0 else 0.0
+    a = np.asarray(depth, dtype=float)
+    w = np.asarray(width, dtype=float)
+    j = np.abs(np.asarray(current_density, dtype=float))
+    if b == 0.0:
+        return np.where(j > 0, np.inf, 0.0) + 0.0 * a * w
+    flux = (n + 2.0) * 2.0 ** (n + 2.0) * j * molar_volume / (FARADAY * b)
+    return n / (n + 1.0) * a ** (1.0 + 1.0 / n) * (flux / w ** (n + 2.0)) ** (1.0 / n)
+
+
+def crack_mouth_opening(pressure, depth, plane_strain_modulus: float):
+    """Mouth opening (m) of an edge crack of ``depth`` (m) pressed open by ``pressure`` (Pa) on its faces."""
+    return EDGE_CRACK_MOUTH_OPENING * np.asarray(pressure, dtype=float) * np.asarray(depth, dtype=float) \
+        / plane_strain_modulus
+
+
+def sharp_flaw_creep_pressure(depth, current_density, law: CreepLaw, temperature: float, molar_volume: float,
+                              plane_strain_modulus: float):
+    """Creep-limited pressure (Pa) of a crack whose gap is its own elastic opening, eq. (4)."""
+    n = law.exponent
+    d = creep_limited_pressure(depth, 1.0, current_density, law, temperature, molar_volume)   # D of eq. (4)
+    a = np.asarray(depth, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (d * (EDGE_CRACK_MOUTH_OPENING * a / plane_strain_modulus) ** (-(n + 2.0) / n)) ** (n / (2.0 * n + 2.0))
+
+
+def flaw_pressure(overpotential, current_density, depth, law: CreepLaw | None, temperature: float,
+                  molar_volume: float, plane_strain_modulus: float, width=None):
+    """Pressure (Pa) of the Li in a flaw: min(p_drive (1), p_creep) with p_creep of eq. (4) for a sharp flaw
+    (``width`` None) or eq. (3) for a flaw of the given gap. ``law`` None: no creep, p = p_drive."""
+    p_drive = plating_pressure(overpotential, molar_volume)
+    if law is None:
+        return np.asarray(p_drive, dtype=float) + 0.0 * np.asarray(depth, dtype=float)
+    if width is None:
+        p_creep = sharp_flaw_creep_pressure(depth, current_density, law, temperature, molar_volume,
+                                            plane_strain_modulus)
+    else:
+        p_creep = creep_limited_pressure(depth, width, current_density, law, temperature, molar_volume)
+    return np.minimum(p_drive, p_creep)
+
+
+def stress_intensity(pressure, depth):
+    """K (Pa m^1/2) of a flaw of ``depth`` (m) pressed by ``pressure`` (Pa): p sqrt(pi a) (eq. 5)."""
+    return np.asarray(pressure, dtype=float) * np.sqrt(np.pi * np.asarray(depth, dtype=float))
+
+
+def opens(pressure, depth, fracture_toughness: float):
+    """Eq. (5): True where the flaw opens."""
+    return stress_intensity(pressure, depth) >= fracture_toughness
+
+
+# -- 2. propagation --------------------------------------------------------------------------------------------
+
+def partial_stress_intensity(crack_length, li_length, pressure):
+    """K (Pa m^1/2) of a crack of length c pressed by p over its first l (eq. 6)."""
+    c = np.asarray(crack_length, dtype=float)
+    ratio = np.clip(np.asarray(li_length, dtype=float) / c, 0.0, 1.0)
+    return pressure * np.sqrt(np.pi * c) * (2.0 / np.pi) * np.arcsin(ratio)
+
+
+def crack_front(li_length: float, pressure: float, fracture_toughness: float, max_length: float) -> float:
+    """Arrest length c >= l of a crack Li-filled over l at pressure p: K(c, l) = K_IC (eq. 6), capped at
+    ``max_length`` (the crack has crossed). c = l where p sqrt(pi l) < K_IC (the crack does not run)."""
+    if li_length <= 0 or pressure <= 0:
+        return float(max(li_length, 0.0))
+    if partial_stress_intensity(li_length, li_length, pressure) < fracture_toughness:
+        return float(li_length)
+    if li_length >= max_length or partial_stress_intensity(max_length, li_length, pressure) >= fracture_toughness:
+        return float(max_length)
+    lo, hi = math.log(li_length), math.log(max_length)
+    for _ in range(200):                        # bisection in ln c; K decreases with c beyond l
+        mid = 0.5 * (lo + hi)
+        if partial_stress_intensity(math.exp(mid), li_length, pressure) >= fracture_toughness:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-12:
+            break
+    return float(math.exp(lo))
+
+
+def depolarisation_factor(aspect) -> np.ndarray:
+    """Axial depolarisation factor N of a spheroid of axis ratio l / r (prolate > 1, oblate < 1); 1/3 at 1."""
+    s = np.asarray(aspect, dtype=float)
+    out = np.full(s.shape, 1.0 / 3.0)
+    pro = s > 1.0 + 1e-6
+    obl = s < 1.0 - 1e-6
+    if np.any(pro):
+        e = np.sqrt(1.0 - 1.0 / s[pro] ** 2)
+        out[pro] = (1.0 - e ** 2) / e ** 3 * (np.arctanh(e) - e)
+    if np.any(obl):
+        e = np.sqrt(1.0 / s[obl] ** 2 - 1.0)
+        out[obl] = (1.0 + e ** 2) / e ** 3 * (e - np.arctan(e))
+    return out if out.ndim else float(out)
+
+
+def capture_area(length, radius: float):
+    """Collector-equivalent area (m^2) whose current a grounded Li needle of ``length`` and ``radius`` (m) on
+    the deposit collects in a uniform field: pi r^2 / N (eq. 7)."""
+    ell = np.maximum(np.asarray(length, dtype=float), 1e-3 * radius)
+    return np.pi * radius ** 2 / depolarisation_factor(ell / radius)
+
+
+@dataclass
+class GrowthResult:
+    length: float            # m, Li length after the step
+    charge: float            # C, collected by the filament during the step (F / V_m x its new Li volume)
+    crossed_after: float | None = None   # s into the step at which l reached max_length (None: not crossed)
+
+
+def grow(length: float, dt: float, far_current_density: float, radius: float, molar_volume: float,
+         max_length: float, crack_length: float | None = None, capture_limit: float = np.inf,
+         max_relative_change: float = 0.02) -> GrowthResult:
+    """Integrate eq. (8) over ``dt`` (s): Li filling a filament of ``radius`` at the Faraday rate of the current
+    ``far_current_density`` (A/m^2, or a function of l, see :func:`far_field_current`) collected over
+    A_cap(l) <= ``capture_limit`` (m^2). The Li stops at the crack front (``crack_length``, if given) and at
+    ``max_length`` (the counter electrode). Explicit midpoint sub-steps, each changing l by at most
+    ``max_relative_change``; the charge is F pi r^2 (l_new - l_old) / V_m exactly."""
+    if dt < 0 or radius <= 0:
+        raise ValueError(f"dt must be >= 0 and radius > 0, got dt={dt!r}, radius={radius!r}")
+    far = far_current_density if callable(far_current_density) else (lambda _ell: far_current_density)
+    j = max(float(far(length)), 0.0)
+    stop = min(max_length, crack_length) if crack_length is not None else max_length
+    stop = max(stop, length)
+    section = np.pi * radius ** 2
+    k = molar_volume / (FARADAY * section)          # dl/dt = k j_far(l) A_cap(l)
+
+    def rate(ell):
+        return k * max(float(far(ell)), 0.0) * min(float(capture_area(ell, radius)), capture_limit)
+
+    ell, t = float(length), 0.0
+    crossed = None
+    while t < dt and ell < stop and j > 0:
+        r0 = rate(ell)
+        if r0 <= 0:
+            break
+        h = min(dt - t, max_relative_change * max(ell, radius) / r0)
+        mid = ell + 0.5 * h * r0
+        new = ell + h * rate(mid)
+        if new >= stop:
+            # land on the stop: the time to it at the last rate
+            h = (stop - ell) / rate(0.5 * (ell + stop))
+            new = stop
+            if stop >= max_length:
+                crossed = t + h
+        ell, t = new, t + h
+    return GrowthResult(length=ell, charge=FARADAY * section * (ell - length) / molar_volume, crossed_after=crossed)
+
+
+def far_field_current(length, local_current_density: float, applied_current_density: float, period: float):
+    """Far-field current density (A/m^2) at a filament tip l above the deposit: the focused local current of the
+    column decays to the applied one over the period of the focusing pattern (islands of spacing Lambda). A
+    periodic perturbation of a potential field decays as exp(-2 pi y / Lambda) (Laplace equation), so
+
+        j_far(l) = j_app + (j_local - j_app) exp(-2 pi l / Lambda)                                   (9)
+    """
+    return applied_current_density + (local_current_density - applied_current_density) * np.exp(
+        -2.0 * np.pi * np.asarray(length, dtype=float) / period)
+
+
+def pellet_area_resistance(thickness: float, conductivity: float, li_lengths, current_shares) -> float:
+    """Area resistance (ohm m^2) of the pellet with filaments: (L - sum_k f_k l_k) / sigma, f_k the share of the
+    current filament k carries; 0 once a filament reaches the counter electrode (an electronic short)."""
+    ell = np.asarray(li_lengths, dtype=float)
+    f = np.asarray(current_shares, dtype=float)
+    if ell.size and np.max(ell) >= thickness:
+        return 0.0
+    return max(thickness - float(np.sum(f * ell)), 0.0) / conductivity
+
+
+# -- the filaments of one window ---------------------------------------------------------------------------------
+
+@dataclass
+class FilamentState:
+    """Per flaw of a window: opened (bool), Li length l and crack length c (m, beyond the deposit front), the Li
+    it holds (m^3, 3D) and the charge it collected (C). ``short_time`` is set when Li reaches the counter
+    electrode (s since the start)."""
+
+    opened: np.ndarray
+    li_length: np.ndarray
+    crack_length: np.ndarray
+    li_volume: np.ndarray
+    charge: np.ndarray
+    opened_at: np.ndarray
+    short_time: float | None = None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def closed(cls, count: int) -> FilamentState:
+        z = np.zeros(count)
+        return cls(opened=np.zeros(count, dtype=bool), li_length=z.copy(), crack_length=z.copy(),
+                   li_volume=z.copy(), charge=z.copy(), opened_at=np.full(count, np.nan))
+
+    def as_arrays(self) -> dict[str, np.ndarray]:
+        return {"opened": self.opened.astype(float), "li_length": self.li_length.copy(),
+                "crack_length": self.crack_length.copy(), "li_volume": self.li_volume.copy(),
+                "charge": self.charge.copy(), "opened_at": self.opened_at.copy(),
+                "short_time": np.array([np.nan if self.short_time is None else self.short_time])}
+
+    @classmethod
+    def from_arrays(cls, a: dict) -> FilamentState:
+        st = float(np.asarray(a["short_time"])[0])
+        return cls(opened=np.asarray(a["opened"]) > 0.5, li_length=np.array(a["li_length"], dtype=float),
+                   crack_length=np.array(a["crack_length"], dtype=float),
+                   li_volume=np.array(a["li_volume"], dtype=float), charge=np.array(a["charge"], dtype=float),
+                   opened_at=np.array(a["opened_at"], dtype=float), short_time=None if math.isnan(st) else st)

@@ -1,0 +1,252 @@
+"""Filament initiation and propagation (physics/filament.py): analytic limits, independent checks, charge."""
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import quad, solve_ivp
+from scipy.optimize import brentq
+
+from liplate.physics import filament as fl
+from liplate.physics.constants import FARADAY
+from liplate.physics.creep import CreepLaw
+
+VM = 1.30e-5          # m^3/mol, Li molar volume
+K_IC = 0.23e6         # Pa m^1/2, LPSCl
+T = 298.0
+E_PRIME = 22e9        # Pa
+LAW = CreepLaw.lithium()
+
+
+def test_without_creep_the_flaw_holds_the_plating_pressure():
+    eta = np.array([-1e-3, -5e-3, -20e-3])
+    expected = FARADAY * np.abs(eta) / VM
+    assert fl.flaw_pressure(eta, 50.0, 10e-6, None, T, VM, E_PRIME) == pytest.approx(expected, rel=1e-12)
+    frozen = CreepLaw(exponent=6.6, activation_energy=37e3, rate_ref=0.0)     # B = 0: Li cannot flow
+    assert fl.flaw_pressure(eta, 50.0, 10e-6, frozen, T, VM, E_PRIME, width=1e-6) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("depth, pressure", [(1e-6, 130e6), (10e-6, 40e6)])
+def test_criterion_opens_at_the_briefs_pressures(depth, pressure):
+    # BRIEF §5: p sqrt(pi a) >= K_IC at ~130 MPa for a = 1 um and ~40 MPa for a = 10 um
+    p_open = K_IC / math.sqrt(math.pi * depth)
+    assert p_open == pytest.approx(pressure, rel=0.04)
+    assert fl.opens(p_open * 1.001, depth, K_IC) and not fl.opens(p_open * 0.999, depth, K_IC)
+
+
+def test_creep_pressure_newtonian_limit_is_plane_poiseuille():
+    # n = 1, B = 1/mu: q = G w^3 / (12 mu) -> p = 12 mu j V_m a^2 / (F w^3)
+    mu, a, w, j = 1e9, 5e-6, 0.5e-6, 30.0
+    law = CreepLaw.newtonian(mu)
+    p = fl.creep_limited_pressure(a, w, j, law, law.temperature_ref, VM)
+    assert p == pytest.approx(12 * mu * j * VM * a ** 2 / (FARADAY * w ** 3), rel=1e-9)
+
+
+def test_creep_pressure_matches_a_quadrature_of_the_power_law_channel_flow():
+    # independent of eq. (3): invert the channel flux law q(G) numerically at each s and integrate G over the flaw
+    a, w, j = 8e-6, 0.2e-6, 50.0
+    n, b = LAW.exponent, LAW.shear_coefficient(T)
+
+    def gradient(s):
+        q = 2 * j * VM * s / FARADAY
+        flux = lambda g: b * g ** n * w ** (n + 2) / ((n + 2) * 2 ** (n + 1)) - q   # noqa: E731
+        return brentq(flux, 0.0, 1e20, xtol=1e-6, rtol=1e-13) if q > 0 else 0.0
+
+    p_quad, _ = quad(gradient, 0.0, a, epsabs=0, epsrel=1e-9, limit=200)
+    assert fl.creep_limited_pressure(a, w, j, LAW, T, VM) == pytest.approx(p_quad, rel=1e-6)
+
+
+def test_sharp_flaw_pressure_is_self_consistent_with_its_elastic_opening():
+    for a, j in [(1e-6, 5.0), (14e-6, 50.0), (4e-6, 500.0)]:
+        p = fl.sharp_flaw_creep_pressure(a, j, LAW, T, VM, E_PRIME)
+        w = fl.crack_mouth_opening(p, a, E_PRIME)
+        assert fl.creep_limited_pressure(a, w, j, LAW, T, VM) == pytest.approx(p, rel=1e-9)
+    # a blunt flaw (gap = depth) is emptied by creep at a few MPa, far below what opens it
+    assert fl.creep_limited_pressure(10e-6, 10e-6, 50.0, LAW, T, VM) < 5e6
+
+
+def test_creep_limits_only_above_its_own_pressure():
+    a, j = 10e-6, 50.0
+    p_sharp = float(fl.sharp_flaw_creep_pressure(a, j, LAW, T, VM, E_PRIME))
+    low = -0.5 * p_sharp * VM / FARADAY            # overpotential whose drive is half p_sharp
+    high = -2.0 * p_sharp * VM / FARADAY
+    assert fl.flaw_pressure(low, j, a, LAW, T, VM, E_PRIME) == pytest.approx(0.5 * p_sharp)
+    assert fl.flaw_pressure(high, j, a, LAW, T, VM, E_PRIME) == pytest.approx(p_sharp)
+
+
+def test_crack_front_runs_ahead_of_the_lithium():
+    p, L = 100e6, 713e-6
+    for ell in (2e-6, 10e-6, 30e-6):
+        c = fl.crack_front(ell, p, K_IC, L)
+        assert c >= ell
+        if c < L:
+            assert fl.partial_stress_intensity(c, ell, p) == pytest.approx(K_IC, rel=1e-8)
+    # below the opening condition the crack does not run; far ahead it follows c ~ 4 p^2 l^2 / (pi K^2)
+    assert fl.crack_front(1e-6, 100e6, K_IC, L) == pytest.approx(1e-6)
+    ell = 20e-6
+    assert fl.crack_front(ell, p, K_IC, 1.0) == pytest.approx(4 * p ** 2 * ell ** 2 / (math.pi * K_IC ** 2), rel=0.05)
+    assert fl.crack_front(60e-6, p, K_IC, L) == L
+
+
+def test_capture_area_limits():
+    r = 2e-6
+    assert fl.depolarisation_factor(1.0) == pytest.approx(1 / 3)
+    assert fl.capture_area(r, r) == pytest.approx(3 * math.pi * r ** 2)          # hemispherical boss: 3 x footprint
+    ell = 1e4 * r                                                                 # slender needle
+    assert fl.capture_area(ell, r) == pytest.approx(math.pi * ell ** 2 / (math.log(2 * ell / r) - 1), rel=2e-3)
+    # continuous through the sphere, and monotone
+    s = np.array([0.5, 0.999, 1.0, 1.001, 3.0, 30.0])
+    n = fl.depolarisation_factor(s)
+    assert np.all(np.diff(n) < 0) and n[1] == pytest.approx(n[3], rel=5e-3)
+
+
+def test_filament_holds_the_charge_it_collected():
+    # capture capped at a fixed area: dl/dt constant, the Li in the filament = the charge passed through A0
+    r, j, a0, dt = 2e-6, 50.0, 1e-10, 20.0
+    res = fl.grow(10e-6, dt, j, r, VM, 713e-6, capture_limit=a0)
+    assert res.charge == pytest.approx(j * a0 * dt, rel=1e-12)
+    assert res.length - 10e-6 == pytest.approx(j * a0 * dt * VM / (FARADAY * math.pi * r ** 2), rel=1e-12)
+
+
+def test_growth_matches_an_accurate_ode_solution_and_is_step_independent():
+    r, j, L = 2e-6, 50.0, 713e-6
+    k = j * VM / (FARADAY * math.pi * r ** 2)
+    ref = solve_ivp(lambda t, y: [k * float(fl.capture_area(y[0], r))], (0, 60.0), [10e-6], rtol=1e-11, atol=1e-16)
+    one = fl.grow(10e-6, 60.0, j, r, VM, L, max_relative_change=0.002)
+    assert one.length == pytest.approx(ref.y[0, -1], rel=2e-3)
+    # many short calls give the same as one long call; the charge adds up to F pi r^2 dl / V_m
+    ell, q = 10e-6, 0.0
+    for _ in range(30):
+        g = fl.grow(ell, 2.0, j, r, VM, L, max_relative_change=0.002)
+        ell, q = g.length, q + g.charge
+    assert ell == pytest.approx(one.length, rel=2e-3)
+    assert q == pytest.approx(FARADAY * math.pi * r ** 2 * (ell - 10e-6) / VM, rel=1e-12)
+
+
+def test_crossing_time_and_stop_at_the_crack_front():
+    r, j, L = 2e-6, 50.0, 713e-6
+    full = fl.grow(10e-6, 1e4, j, r, VM, L)
+    assert full.length == L and full.crossed_after is not None and 0 < full.crossed_after < 1e4
+    # twice the current, half the time (eq. 8 is linear in j)
+    double = fl.grow(10e-6, 1e4, 2 * j, r, VM, L)
+    assert double.crossed_after == pytest.approx(full.crossed_after / 2, rel=0.02)
+    held = fl.grow(10e-6, 1e4, j, r, VM, L, crack_length=50e-6)
+    assert held.length == pytest.approx(50e-6) and held.crossed_after is None
+
+
+def test_pellet_resistance_drops_with_filaments_and_vanishes_at_the_short():
+    L, sigma = 713e-6, 0.32
+    assert fl.pellet_area_resistance(L, sigma, [], []) == pytest.approx(L / sigma)
+    assert fl.pellet_area_resistance(L, sigma, [100e-6], [0.5]) == pytest.approx((L - 50e-6) / sigma)
+    assert fl.pellet_area_resistance(L, sigma, [L], [0.1]) == 0.0
+
+
+def test_state_round_trip():
+    st = fl.FilamentState.closed(3)
+    st.opened[1] = True
+    st.li_length[1] = 5e-6
+    st.short_time = 12.0
+    back = fl.FilamentState.from_arrays(st.as_arrays())
+    assert back.opened.tolist() == [False, True, False] and back.li_length[1] == 5e-6 and back.short_time == 12.0
+
+
+# -- the step hook on a small phase-field window (models/phasefield/filament.py) --------------------------------
+
+def _model(extra, width="200 um", j="5 mA/cm^2", **domain):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_phasefield import make_case
+
+    from liplate.models import filament_config
+    from liplate.models.phasefield import PhaseFieldModel
+    from liplate.models.phasefield.filament import attach
+
+    filament_config.register()
+    case = make_case("cu", j=j, width=width, nx=50, ny=44, extra={"penetration": {"enabled": True, **extra},
+                                                                  "domain": domain})
+    model = PhaseFieldModel(case)
+    return model, attach(model)
+
+
+def _advance_to(model, q_end, j):
+    from test_phasefield import run
+    run(model, j, q_end=q_end)
+
+
+def test_disabled_by_default_and_no_hook():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_phasefield import make_case
+
+    from liplate.models import filament_config
+    from liplate.models.phasefield import PhaseFieldModel
+    from liplate.models.phasefield.filament import attach
+
+    filament_config.register()
+    model = PhaseFieldModel(make_case("cu", width="100 um", nx=25, ny=40))
+    assert attach(model) is None and model.step_hooks == []
+
+
+def test_hook_keeps_the_li_balance_and_reports_penetration():
+    # deep flaws (scale 20 um) at 5 mA/cm^2: flaws under the islands open; the filaments' Li is taken from the
+    # deposit, so deposit + SEI + roughness fill + filaments = passed charge (once the nuclei are paid)
+    j = 50.0
+    model, hook = _model({"flaw_depth_scale": "20 um", "largest_flaw_depth": "200 um"})
+    _advance_to(model, 0.08 * 3.6e4, j)
+    obs = model.observables()
+    assert obs["filaments_open"] > 0 and obs["filament_li_mAh_cm2"] > 0
+    assert model.plated_charge() == pytest.approx(model.charge, rel=1e-6)
+    assert np.all(hook.owed >= 0)
+    # the charge each filament collected is the Li it holds
+    assert np.sum(hook.state.charge) == pytest.approx(FARADAY * np.sum(hook.state.li_volume) / VM, rel=1e-12)
+    assert obs["penetration_depth_um"] == pytest.approx(np.max(hook.state.li_length) * 1e6)
+    assert np.all(hook.state.crack_length[hook.state.opened] >= hook.state.li_length[hook.state.opened])
+    fields = model.cell_fields()
+    assert fields["filament"].max() == 1.0 and fields["flaw_depth_um"].shape == (model.nx * model.ny,)
+
+
+def test_shallow_flaws_at_low_current_do_not_open():
+    model, hook = _model({}, j="0.5 mA/cm^2")
+    _advance_to(model, 0.02 * 3.6e4, 5.0)
+    obs = model.observables()
+    assert obs["filaments_open"] == 0 and obs["penetration_depth_um"] == 0.0 and not obs["short_circuit"]
+    assert 0 < obs["flaw_stress_intensity_ratio_max"] < 1
+
+
+def test_short_is_detected_with_its_capacity_and_the_voltage_collapses():
+    j = 50.0
+    model, hook = _model({"flaw_depth_scale": "20 um", "largest_flaw_depth": "200 um", "filament_radius": "0.5 um"},
+                         electrolyte_thickness="300 um")
+    q, obs = 0.0, {}
+    state = model.get_state()
+    while not obs.get("short_circuit") and q < 0.5 * 3.6e4:
+        q += 0.01 * 3.6e4
+        _advance_to(model, q, j)
+        obs = model.observables()
+        if not obs["short_circuit"]:
+            state = model.get_state()
+    assert obs["short_circuit"] and obs["voltage_V"] == 0.0
+    assert obs["penetration_depth_um"] == pytest.approx(300.0)
+    assert 0 < obs["short_capacity_mAh_cm2"] <= model.charge / 3.6e4 + 1e-12
+    assert obs["short_time_s"] == pytest.approx(obs["short_capacity_mAh_cm2"] * 3.6e4 / j, rel=1e-9)
+    # the hook's state rolls back with the model's
+    model.set_state(state)
+    assert not model.observables()["short_circuit"]
+
+
+def test_far_field_decays_from_the_focused_to_the_applied_current():
+    assert fl.far_field_current(0.0, 500.0, 50.0, 100e-6) == pytest.approx(500.0)
+    assert fl.far_field_current(1e-3, 500.0, 50.0, 100e-6) == pytest.approx(50.0)
+    # a filament in a focused column grows faster at first, then as in the applied field
+    r, L = 2e-6, 713e-6
+    plain = fl.grow(10e-6, 1e4, 50.0, r, VM, L)
+    focused = fl.grow(10e-6, 1e4, lambda ell: fl.far_field_current(ell, 500.0, 50.0, 100e-6), r, VM, L)
+    assert focused.crossed_after < plain.crossed_after
+
+
+def test_no_capture_no_growth():
+    res = fl.grow(10e-6, 5.0, 50.0, 2e-6, VM, 713e-6, capture_limit=0.0)
+    assert res.length == 10e-6 and res.charge == 0.0
