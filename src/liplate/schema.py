@@ -272,7 +272,8 @@ MODEL_INPUTS: dict[str, ModelInputs] = {
     "phasefield": ModelInputs(
         keys=("case.*", *_STEPPED, "numerics.max_sweeps", "physics.collector_sei", "phasefield.*",
               "nucleation.*", "substrate.*"),
-        parameters=(*_FILM, "li.surface_energy", "li.binding_bare", "{substrate}.binding_on_2ml",
+        parameters=(*_FILM, "interface.surface_roughness", "li.surface_energy", "li.binding_bare",
+                    "{substrate}.binding_on_2ml",
                     "{substrate}.bare_exchange_current_density", "{substrate}.nucleus_density",
                     "{substrate}.contact_angle"),
         conditions={**_FILM_CONDITIONS,

@@ -131,8 +131,9 @@ class NucleationMixin:
         """Move sub-grid Li into xi, holding exactly its Li: nuclei whose bases cover their cell first coalesce
         into the cell's sub-grid film (``CollectorNuclei.coalesce``); a single nucleus that is RESOLVE_HEIGHT
         interface lengths high or touches the wetted deposit goes in as a diffuse cap (pf.add_cap), several as a
-        layer over the cells they span; a sub-grid film goes in as a layer (pf.fill_columns) once it is one
-        interface length thick or touches the wetted deposit."""
+        layer over the cells they span; a sub-grid film goes in as a layer (pf.fill_columns) once it is
+        RESOLVE_HEIGHT interface lengths thick (a thinner layer is not stable in the diffuse interface) or
+        borders the wetted deposit."""
         n = self.nuclei
         n.coalesce()
         wet = self._grid(self.xi.value)[0] >= 0.5
@@ -140,14 +141,15 @@ class NucleationMixin:
         v2 = self._grid(self.volumes)
         changed = False
         near_wet = wet | np.roll(wet, 1) | np.roll(wet, -1)
-        film_cells = np.flatnonzero((n.film > 0) & ((n.film >= self.ell_y * self.dx) | near_wet))
+        resolve = nuc.RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS * self.ell_y
+        film_cells = np.flatnonzero((n.film > 0) & ((n.film >= resolve * self.dx) | near_wet))
         if film_cells.size:
             x2, _ = pf.fill_columns(x2, v2, n.take_film(film_cells))
             changed = True
         if np.any(n.count > 0):
             spread, covered = n.spread()
             touch = np.asarray(spread.T @ (wet | (covered > 1.0 + 1e-9)).astype(float)).ravel() > 0
-            big = n.height() >= nuc.RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS * self.ell_y
+            big = n.height() >= resolve
             sel = np.flatnonzero((n.count > 0) & (touch | big))
             if sel.size:
                 count, area = n.take(sel)
