@@ -287,7 +287,8 @@ MODEL_INPUTS: dict[str, ModelInputs] = {
     "phasefield": ModelInputs(
         keys=("case.*", *_STEPPED, "numerics.max_sweeps", "physics.collector_sei", "phasefield.*",
               "nucleation.*", "substrate.*", "penetration.*"),
-        parameters=(*_FILM, "li.surface_energy", "li.binding_bare", "{substrate}.binding_on_2ml",
+        parameters=(*_FILM, "interface.surface_roughness", "li.surface_energy", "li.binding_bare",
+                    "{substrate}.binding_on_2ml",
                     "{substrate}.bare_exchange_current_density", "{substrate}.nucleus_density",
                     "{substrate}.contact_angle", "lpscl.youngs_modulus"),
         conditions={**_FILM_CONDITIONS,

@@ -18,6 +18,10 @@ from conftest import REPO
 
 from liplate.simulation import run_case
 
+# four shipped cases on their 600 x 56 production mesh (isotropic 1 um interface, classical nucleation): minutes
+# each on 2 shared cores, so this module is a slow test since 2026-12-02 (docs/phasefield.md, "Shipped cases")
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def summaries(tmp_path_factory):

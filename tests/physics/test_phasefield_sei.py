@@ -18,10 +18,12 @@ MAH = 3.6e4      # C/m^2 per mAh/cm^2
 J = 5.0          # A/m^2, 0.5 mA/cm^2
 
 
-def model_for(substrate, sei, creep, width="200 um", nx=50, ny=56, parameters=None):
+def model_for(substrate, sei, creep, width="200 um", nx=50, ny=56, parameters=None, interface=None):
     from liplate.models.phasefield import PhaseFieldModel
 
     extra = {"physics": {"sei": sei, "creep": creep}}
+    if interface:
+        extra["phasefield"] = {"interface_length": interface}
     if parameters:   # the other collector's parameters have no effect on this case: an error (issue 14)
         other = {"cu": "li2te_cu", "li2te_cu": "cu"}[substrate]
         extra["parameters"] = {k: v for k, v in parameters.items() if not k.startswith(other + ".")}
@@ -67,7 +69,8 @@ def test_flat_film_sei_and_fill_follow_the_film_budget():
     from liplate.models.sharp import deposit_parameters
     from liplate.physics.deposit import constant_current_film
 
-    model = model_for("li2te_cu", True, True)
+    # SEI grows on columns holding >= one interface length of Li: 0.5 um, as the film budget's thin start
+    model = model_for("li2te_cu", True, True, interface="0.5 um")
     q = 1.0 * MAH
     run(model, J, q_end=q)
     obs = model.observables()

@@ -28,9 +28,9 @@ def make_case(theta_deg):
         "protocol": {"current_density": "0.5 mA/cm^2", "capacity": "1 mAh/cm^2"},
         "domain": {"width": "30 um", "height": "12 um", "cells_x": 120, "cells_y": 48},
         "phasefield": {"fine_cell_height": "0.25 um", "fine_layer_height": "12 um",
-                       "relaxation_rate": "20 1/s"},
-        "nucleation": {"density": "1 1/mm^2", "nucleus_half_width": "4 um", "nucleus_height": "4 um",
-                       "progressive": False},
+                       "interface_length": "0.25 um", "relaxation_rate": "20 1/s"},
+        "nucleation": {"source": "parameters", "density": "1 1/mm^2", "nucleus_half_width": "4 um",
+                       "nucleus_height": "4 um", "progressive": False},
         "substrate": {"contact_angle": f"{theta_deg} deg"},
         # A relaxing cap passes no charge; the roughness fill would take Li from newly wetted columns
         # and pin the contact line, so the wetting condition is tested alone.
@@ -64,6 +64,42 @@ def test_sessile_cap_reaches_contact_angle(theta):
     li_charge = model.xi0_total / model.width * FARADAY / model.vm       # C/m^2 held in the cap
     assert model.plated_charge() == pytest.approx(v0, abs=1e-9 * li_charge)
     print(f"theta {theta}: measured {measured:.2f} deg")
+    assert abs(measured - theta) < 5.0, f"cap angle {measured:.1f} deg for theta = {theta} deg"
+
+
+def production_mesh_case(theta_deg):
+    """A cap on the cells of the shipped phase-field cases: dx = 1 um, dy = 0.5 um (not square), interface
+    length 1 um (cases/cu_0p5mA_1mAh), a 14 um semicircle in a 70 um x 30 um window."""
+    data = {
+        "case": {"substrate": "cu", "model": "phasefield", "seed": 1},
+        "protocol": {"current_density": "0.5 mA/cm^2", "capacity": "1 mAh/cm^2"},
+        "domain": {"width": "70 um", "height": "30 um", "cells_x": 70, "cells_y": 60},
+        "phasefield": {"fine_cell_height": "0.5 um", "fine_layer_height": "30 um", "interface_length": "1 um",
+                       "relaxation_rate": "20 1/s"},
+        "nucleation": {"source": "parameters", "density": "1 1/mm^2", "nucleus_half_width": "14 um",
+                       "nucleus_height": "14 um", "progressive": False},
+        "substrate": {"contact_angle": f"{theta_deg} deg"},
+        "physics": {"sei": False, "creep": False},
+    }
+    sections, params = validate(data)
+    return Case(path=Path("."), source_file=Path("case.toml"), sections=sections, params=params, raw=data)
+
+
+@pytest.mark.parametrize("theta", [30.0, 60.0, 90.0, pytest.param(120.0, marks=pytest.mark.xfail(
+    strict=True, reason="measured 114.83 deg at 80 s, 114.91 deg at 240 s (converged): 5.1 deg short; the "
+    "square 0.25 um cells of test_sessile_cap_reaches_contact_angle give 115.2 deg too, so it is the diffuse "
+    "Cahn wall condition at theta > 90 deg, not the mesh"))])
+def test_sessile_cap_on_the_production_mesh(theta):
+    """The interface energy is isotropic in physical space: on the production cells (dx = 2 dy) a cap meets
+    the collector at theta, within 5 deg (measured 2026-12-02: 29.98, 58.57, 89.87, 114.83 deg after 80 s)."""
+    from liplate.models.phasefield import PhaseFieldModel
+
+    model = PhaseFieldModel(production_mesh_case(theta))
+    assert model.stretch == pytest.approx(1.0) and model.dx == pytest.approx(2.0 * model.dy[0])
+    relax(model, t_end=80.0)
+    xi = model._grid(model.xi.value)
+    measured = wetting.measure_contact_angle(xi, model.x_centres, model.y_centres)
+    print(f"theta {theta}: measured {measured:.2f} deg on dx = 1 um, dy = 0.5 um")
     assert abs(measured - theta) < 5.0, f"cap angle {measured:.1f} deg for theta = {theta} deg"
 
 

@@ -209,12 +209,16 @@ def _run_traced(case_dir_path, tmp_path):
 
 SMALL_PF = {"case__model": "phasefield", "domain__width": "60 um", "domain__height": "40 um", "domain__cells_x": 6,
             "domain__cells_y": 24, "protocol__capacity": "0.01 mAh/cm^2", "phasefield__fine_layer_height": "10 um",
-            "nucleation__nucleus_half_width": "6 um", "output__frames": 1}
+            "nucleation__source": "parameters", "nucleation__nucleus_half_width": "6 um", "output__frames": 1}
 CONFIGS = {
     "sharp": [{"output__frames": 1, "protocol__capacity": "0.05 mAh/cm^2"},
               {"output__frames": 1, "protocol__capacity": "0.05 mAh/cm^2", "physics__nernst_planck": True,
                "domain__electrolyte_thickness": "0.5 mm"}],
     "phasefield": [dict(SMALL_PF, case__substrate="cu"),
+                   # classical nucleation (the default): long enough for a nucleus to join the mesh
+                   dict({k: v for k, v in SMALL_PF.items()
+                         if k not in ("nucleation__source", "nucleation__nucleus_half_width")},
+                        protocol__capacity="1 mAh/cm^2"),
                    dict(SMALL_PF, substrate__contact_angle="30 deg", nucleation__density="1e9 1/m^2",
                         substrate__exchange_current_density="10 mA/cm^2"),
                    # Li filaments from the SE's flaws (models/phasefield/filament.py) on a given pellet thickness

@@ -14,12 +14,17 @@ PHASEFIELD_SECTION = Section("phasefield", "phase-field deposition model (models
     "fine_layer_height": Key("length", "16 um", "height of the uniform fine layer; above it cells grow "
                              "geometrically so that domain.cells_y cells reach domain.height; from "
                              "fine_cell_height to domain.height (checked)", positive=True, max=1e-2),
-    "interface_length_y": Key("length", "auto", "logistic interface length ell_y normal to the collector "
-                              "('auto': one fine cell height); 10-90 % width = 4.4 ell; 1 nm (atomic) to "
-                              "100 um (wider blurs the deposit itself)", min=1e-9, max=1e-4),
-    "interface_length_x": Key("length", "auto", "interface length along x ('auto': one cell width). "
-                              "ell_x / ell_y = s stretches the interface: kappa_x = s^2 kappa_y; 1 nm to 1 mm",
-                              min=1e-9, max=1e-3),
+    "interface_length": Key("length", "1 um", "logistic interface length ell of the isotropic interface, "
+                            "a numerical length in um independent of the cells (10-90 % width 4.4 ell); the "
+                            "cells should resolve it (dx, dy <= ell; docs/phasefield.md, mesh convergence); "
+                            "1 nm to 100 um", min=1e-9, max=1e-4),
+    "interface_length_y": Key("length", "auto", "interface length normal to the collector ('auto': "
+                              "interface_length); 1 nm (atomic) to 100 um (wider blurs the deposit itself)",
+                              min=1e-9, max=1e-4),
+    "interface_length_x": Key("length", "auto", "interface length along x ('auto': interface_length_y, "
+                              "isotropic). A different value stretches the interface, kappa_x = (ell_x/ell_y)^2 "
+                              "kappa_y, and flattens every shape by that ratio: a numerical check only; 1 nm to "
+                              "1 mm", min=1e-9, max=1e-3),
     "relaxation_rate": Key("rate", "1 1/s", "Allen-Cahn relaxation rate L_sigma W; shapes relax to the "
                            "wetting equilibrium faster than they grow (numerical, calibrate); > 0 (no relaxation "
                            "freezes the shapes), at most 1e6 1/s (faster only shortens the steps)",
@@ -56,14 +61,19 @@ NUCLEATION_SECTION = Section("nucleation", "nuclei on the collector (physics/nuc
                           "of 1e87: beyond any attempt rate)", positive=True, max=200.0),
     "gate_width": Key("voltage", "2 mV", "smoothness of the bare-substrate nucleation gate around eta_n; "
                       "> 0, at most 100 mV (wider than the overpotentials themselves)", positive=True, max=0.1),
-    "source": Key("choice", "parameters", "where the initial nuclei come from: 'parameters' (density and "
+    "source": Key("choice", "classical", "where the nuclei come from: 'classical' (no Li at t = 0: progressive "
+                  "heterogeneous nucleation on the bare collector at the classical rate (j0/e) exp(-dG*/kT), "
+                  "sub-grid nuclei placed with the case seed, their Li paid by charge, put into the mesh once "
+                  "resolvable; docs/phasefield.md); seeded initial nuclei: 'parameters' (density and "
                   "nucleus_half_width as given); 'kmc': a lattice kMC run for this substrate, current and "
                   "temperature sets the fraction of the collector they cover (its substrate coverage; the "
-                  "calibrated density keeps the um spacing), see docs/kmc.md", choices=("parameters", "kmc")),
+                  "calibrated density keeps the um spacing), see docs/kmc.md",
+                  choices=("classical", "parameters", "kmc")),
     "kmc_seeds": Key("int", 3, "kMC runs averaged when source = 'kmc' (seeds case.seed, case.seed + 1, ...)",
                      min=1, max=100),
-    "progressive": Key("bool", True, "deposit on bare substrate where |eta| > eta_n (progressive "
-                       "nucleation); false: initial nuclei only"),
+    "progressive": Key("bool", True, "with seeded nuclei (source 'parameters' or 'kmc'): deposit on bare "
+                       "substrate where |eta| > eta_n (a film-like gate); false: initial nuclei only. Not used "
+                       "with source = 'classical'"),
 })
 
 SUBSTRATE_SECTION = Section("substrate", "collector wetting overrides (physics/wetting.py)", {

@@ -10,4 +10,9 @@ PARAMETERS = {
         "open volume per area of the SE "
         "surface roughness/porosity and collector roughness that Li fills by creep (tau ~ 0.08 s at "
         "13 MPa); liplate.physics.deposit.calibrate_fill_capacity"),
+    "surface_roughness": Param(
+        1.1e-6, "m", "length",
+        "measured LPSCl surface roughness, small grains [Singh2022]: a deposit lower than this sits in the "
+        "relief of the SE surface and carries no stack load; the SE, rigid on this scale, rests on what rises "
+        "above it (island spreading by creep, models/phasefield/losses.py)"),
 }

@@ -111,6 +111,8 @@ RANGES: dict[str, Range] = {
     # Li|SE interface
     "interface.roughness_fill_depth": between(0.0, 1e-4, "open volume per area of the SE surface: >= 0 "
                                               "(smooth) and < 100 um (deeper is not surface roughness)"),
+    "interface.surface_roughness": between(0.0, 1e-4, "height of the SE surface relief: >= 0 (a flat SE) and "
+                                           "< 100 um (higher is not surface roughness)"),
 }
 
 for _set in ("li", "cu", "li2te_cu"):

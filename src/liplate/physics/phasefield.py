@@ -100,3 +100,64 @@ def drain_columns(xi, volumes, amount):
     want = np.clip(np.asarray(amount, dtype=float), 0.0, None)
     take = np.clip(want[None, :] - above, 0.0, li)
     return xi - take / volumes, take.sum(axis=0)
+
+
+def cap_order_parameter(x, y, centre, half_width, theta_deg, ell, period):
+    """Equilibrium-like order parameter of a circular cap on the wall y = 0 (arrays x, y of cell centres).
+
+    The cap has base half-width a and meets the wall at theta: circle of radius R = a / sin(theta) centred at
+    (centre, -R cos(theta)); xi = logistic(R - distance to the centre) with interface length ell (positive
+    inside). x is periodic with ``period``.
+    """
+    t = np.radians(theta_deg)
+    r = half_width / np.sin(t)
+    d = (np.asarray(x) - centre + 0.5 * period) % period - 0.5 * period
+    dist = np.hypot(d, np.asarray(y) + r * np.cos(t))
+    return logistic_profile(r - dist, ell)
+
+
+def add_shape(xi, shape, volumes, amount):
+    """Add exactly ``amount`` of Li (same unit as ``volumes``) to the (ny, nx) order parameter in the shape of
+    ``shape`` (an order parameter of the object to add, e.g. :func:`cap_order_parameter`).
+
+    The increment is the union max(xi, shape) - xi scaled to ``amount``; what a cell cannot take above
+    xi = 1 is put into the columns the shape touches with :func:`fill_columns` (from the collector up).
+    Returns the new xi; the added volume equals ``amount`` to round-off unless the columns are full.
+    """
+    xi = np.asarray(xi, dtype=float)
+    inc = np.clip(np.asarray(shape) - xi, 0.0, None)
+    total = float(np.sum(inc * volumes))
+    if amount <= 0.0:
+        return xi.copy()
+    if total <= 0.0:
+        inc = np.asarray(shape, dtype=float)
+        total = float(np.sum(inc * volumes))
+    new = xi + inc * (amount / total)
+    over = np.clip(new - 1.0, 0.0, None)
+    if np.any(over > 0):
+        new = new - over
+        per_col = (over * volumes).sum(axis=0)
+        new, _ = fill_columns(new, volumes, per_col)
+    return new
+
+
+def add_cap(xi, volumes, x, y, centre, area, theta_deg, ell, period, iterations=6):
+    """Put a cap of cross-section ``area`` (m^2 per unit depth) at ``centre`` on the wall into xi (:func:`add_shape`).
+
+    The diffuse cap (logistic profile of length ell, cut at the wall) does not hold the area of the sharp cap
+    of the same base: the base half-width is corrected by fixed-point iteration a <- a sqrt(area / held) so
+    that the diffuse cap itself holds ``area`` (its xi = 1/2 contour then sits where a sharp cap of that
+    volume would), and the last mismatch is removed by :func:`add_shape`'s exact scaling.
+    """
+    from .nucleation import cap_half_width
+
+    a = float(cap_half_width(area, theta_deg))
+    xi = np.asarray(xi, dtype=float)
+    for _ in range(iterations):
+        shape = cap_order_parameter(x, y, centre, a, theta_deg, ell, period)
+        held = float(np.sum(np.clip(shape - xi, 0.0, None) * volumes))
+        if held <= 0.0:
+            break
+        a *= float(np.sqrt(area / held))
+    shape = cap_order_parameter(x, y, centre, a, theta_deg, ell, period)
+    return add_shape(xi, shape, volumes, area)

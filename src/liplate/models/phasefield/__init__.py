@@ -15,14 +15,15 @@ iterations and the answer does not depend on the contrast.
 
 Potential (charge conservation in the SE, single-ion conductor, t+ = 1)::
 
-    div(sigma grad phi) = S(phi),   S = |grad xi| j_BV(eta; j0)  +  a_w (1 - h(xi)) G(eta) j_BV(eta; j0_sub)
+    div(sigma grad phi) = S(phi),   S = |grad xi| j_BV(eta; j0)  +  (collector row) nuclei + double layer
 
 S (A/m^3) is the Li+ consumed at the Li|SE interface (diffuse delta function |grad xi|, which
-integrates to 1 across any monotone profile) and, in the collector row (a_w = 1/dy_0), by
-nucleation on bare substrate (gate G switching on past the heterogeneous nucleation overpotential
-eta_n(theta), physics/nucleation.py). Top of the window: the applied current density enters
-(galvanostatic control: the Neumann flux fixes the current, the solvability condition fixes the
-potential level). Collector: no ion flux.
+integrates to 1 across any monotone profile) and, in the collector row, by the sub-grid nuclei (Butler-Volmer
+on their surface) and the charging of the collector double layer (classical progressive nucleation, the
+default; nucleation.py). With seeded nuclei (source 'parameters' / 'kmc') the collector row instead takes
+a_w (1 - h(xi)) G(eta) j_BV(eta; j0_sub), a gate G switching on past eta_n(theta).
+Top of the window: the applied current density enters (galvanostatic control: the Neumann flux fixes the
+current, the solvability condition fixes the potential level). Collector: no ion flux.
 
 Order parameter (Allen-Cahn with a volume-conserving Lagrange multiplier, plus Faraday growth)::
 
@@ -32,9 +33,11 @@ The reaction term moves the interface with the Faraday velocity j V_m / F; the A
 relaxes the shape towards the wetting equilibrium at constant volume (lambda is enforced exactly
 each sweep by projection onto w = xi (1 - xi), one lambda per connected Li region so that no Li moves
 between separate islands), so plated Li = passed charge to solver tolerance.
-kappa is anisotropic, kappa_x = s^2 kappa_y, so the interface spans about one cell in both
-directions on flat cells (s = ell_x / ell_y). Cahn wall condition at the collector
-(physics/wetting.py): n.grad xi = cos(theta) xi (1 - xi) / ell_y.
+kappa is isotropic, W = 3 gamma / ell, kappa = 6 gamma ell with ell = [phasefield] interface_length (1 um), a
+length in um independent of the cells (docs/phasefield.md; an interface_length_x different from ell_y
+stretches it, kappa_x = (ell_x/ell_y)^2 kappa_y, a numerical check only). Islands are flattened by creep
+under the stack load concentrated on them (losses.py), not by the interface.
+Cahn wall condition at the collector (physics/wetting.py): n.grad xi = cos(theta) xi (1 - xi) / ell_y.
 
 Layout (one responsibility per module; PhaseFieldModel is assembled from mixins, pure functions where the code
 needs no model state):

@@ -82,22 +82,31 @@ class LossesMixin:
         self.xi.setValue(xi)
 
     def _level_film(self, xi, dt):
-        """Creep levelling of a continuous film under the SE (physics/creep.level_profile, as the sharp model).
+        """Creep levelling and island spreading under the SE (physics/creep.level_profile, as the sharp model).
 
-        The SE, pressed with the stack pressure, rests on the tallest columns; each contact plateau is
-        squeezed sideways (no-slip power-law strip flow) into the lower columns beside it, exactly in
-        time, conserving volume. Applied only while the film covers the whole collector (every wall
-        cell wetted): between islands the SE also rests on the bare collector and the rigid-plate picture
-        does not hold (docs/sei_creep.md). The column changes are applied to xi from the top of each
-        column (pf.fill_columns / pf.drain_columns); Li volume is conserved to round-off.
+        The SE, pressed with the stack pressure and rigid on this scale (22 GPa against a Li flow stress of
+        ~0.8 MPa, BRIEF §5), rests on the tallest columns: on islands the stack load concentrates on their
+        tops (the contact plateaus carry P x width / contact length). Each contact plateau is squeezed sideways
+        (no-slip power-law strip flow, creep.squeeze_flow_rate) into the lower columns beside it, exactly in
+        time, conserving volume: a continuous film levels, islands spread over the bare collector at the
+        squeeze-flow rate of their height and width under the concentrated load. The column changes are
+        applied to xi from the top of each column (pf.fill_columns / pf.drain_columns); Li volume is conserved
+        to round-off. The SE surface is not flat: the lowest ``interface.surface_roughness`` (1.1 um, measured)
+        of every column sits in its relief and is neither loaded nor squeezed; the plate picture applies to the
+        deposit above it.
         """
         x2 = self._grid(xi)
-        if not np.all(x2[0] >= 0.5):
-            return xi
         v2 = self._grid(self.volumes)
         h = self._column_li(xi) / self.dx
-        h_new = creep_mod.level_profile(h, self.dx, dt, self.stack_pressure, self.temperature, self.creep_law)
-        dv = (h_new - h) * self.dx
+        # the SE's surface relief (interface.surface_roughness) takes up the lowest h_r of the deposit: only what
+        # rises above it is loaded and flows (h_r = 0 recovers the flat rigid plate)
+        h_r = self.surface_roughness
+        above = np.clip(h - h_r, 0.0, None)
+        if not np.any(above > 0.0):
+            return xi
+        above_new = creep_mod.level_profile(above, self.dx, dt, self.stack_pressure, self.temperature,
+                                            self.creep_law)
+        dv = (above_new - above) * self.dx
         x2, gave = pf.fill_columns(x2, v2, np.clip(dv, 0.0, None))
         down = np.clip(-dv, 0.0, None)
         if float(np.sum(down)) > 0.0:

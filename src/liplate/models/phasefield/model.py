@@ -46,7 +46,7 @@ def check_contraction(errors, max_sweeps):
     reject when e grew in both of the last two sweeps, or when the contraction rho (the larger of the
     last two ratios) predicts more than max_sweeps in all, n + log(e) / -log(rho). A rejected step is
     retried with dt / 2: this saves the sweeps a doomed step would spend."""
-    if len(errors) < 6:
+    if len(errors) < 6 or min(errors[-3:]) <= 0.0:      # an exact sweep (no change at all) says nothing
         return
     ratios = (errors[-1] / errors[-2], errors[-2] / errors[-3])
     if min(ratios) >= 1.0:
@@ -107,10 +107,12 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         self.volumes = np.asarray(self.mesh.cellVolumes)
 
         # -- phase-field parameters ---------------------------------------------------------
+        # isotropic interface of a length in um, independent of the cells (docs/phasefield.md); a different
+        # interface_length_x is kept as a numerical check only (it flattens every shape by ell_x / ell_y)
         ell_y = cfg["interface_length_y"]
-        self.ell_y = cfg["fine_cell_height"] if ell_y == "auto" else float(ell_y)
+        self.ell_y = float(cfg["interface_length"]) if ell_y == "auto" else float(ell_y)
         ell_x = cfg["interface_length_x"]
-        self.ell_x = self.dx if ell_x == "auto" else float(ell_x)
+        self.ell_x = self.ell_y if ell_x == "auto" else float(ell_x)
         self.stretch = self.ell_x / self.ell_y
         self.W = pf.barrier_height(self.gamma, self.ell_y)
         self.kappa_y = pf.gradient_coefficient(self.gamma, self.ell_y)
@@ -126,7 +128,18 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         self.eta_n = nuc.nucleation_overpotential(self.theta, self.gamma, self.vm, self.temperature,
                                                   ncfg["log_rate_ratio"])
         self.gate_width = ncfg["gate_width"]
-        self.progressive = bool(ncfg["progressive"])
+        #: classical progressive nucleation with sub-grid nuclei (nucleation.py); else seeded nuclei + the gate
+        self.classical = ncfg["source"] == "classical"
+        self.progressive = bool(ncfg["progressive"]) and not self.classical
+        # a cap nucleus needs 0 < theta < 180 deg; complete wetting (theta = 0, e.g. Li2Te-Cu from the adhesion
+        # mapping) has no nucleation barrier at all: its nuclei are taken as 1 deg caps (f = 2e-8, a layer one
+        # cell wide within microseconds), the wall condition keeps theta itself
+        self.theta_nuclei = min(max(self.theta, nuc.THETA_NUCLEUS_MIN), 180.0 - nuc.THETA_NUCLEUS_MIN)
+        self.nuclei = nuc.CollectorNuclei(self.width, self.nx, self.theta_nuclei)
+        self.q_dl = 0.0                    # double-layer charge minus the Li of new nuclei at birth (C/m^2)
+        self._sub_dt = None                # sub-step of the nucleation transient carried between steps (s)
+        self._nuc_len = np.zeros(self.nx)  # free surface of the sub-grid nuclei over each collector cell (m)
+        self._parts = None
         dens = ncfg["density"]
         self.nucleus_density = (case.p(f"{self.substrate}.nucleus_density")
                                 if dens == "auto" else float(dens))
@@ -176,6 +189,7 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         self.collector_sei = np.zeros(self.nx)       # thickness per column, m
         self.collector_sei_li = np.zeros(self.nx)    # Li metal volume bound in it, per column (m^2 per depth)
         self.fill_capacity = case.p("interface.roughness_fill_depth")
+        self.surface_roughness = case.p("interface.surface_roughness")
         self.creep_law = creep_mod.CreepLaw.from_parameters(case.params["li"])
         self.stack_pressure = float(case["protocol"]["stack_pressure"])
         self.tau_fill = float(creep_mod.roughness_fill_time_constant(self.stack_pressure, self.creep_law,
@@ -207,11 +221,39 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
     def advance(self, dt: float, current_density: float) -> StepReport:
         state = self.get_state()
         try:
-            report = self._advance(dt, current_density)
+            report = self._advance_substeps(dt, current_density) if self.classical else \
+                self._advance(dt, current_density)
         except (StepFailed, LinearSolveError, FloatingPointError, ValueError) as exc:
             self.set_state(state)
             raise StepFailed(str(exc)) from exc
         return report
+
+    def _advance_substeps(self, dt, j_app):
+        """The step in sub-steps short enough to resolve the nucleation transient (nucleation.py,
+        ``_nucleation_step_error``): a sub-step whose nucleation rate changed by more than e-fold where it
+        matters, or that would add too many nuclei at once, is redone shorter; after an easy one the next
+        grows x1.5 (x4 once no nucleation limits it). Outside the transient the sub-step is the whole step."""
+        left, sweeps, its, done = dt, 0, 0, 0
+        sub = min(dt, self._sub_dt or dt)
+        report = None
+        while left > 0.0:
+            tau = left if sub >= left * (1.0 - 1e-3) else sub
+            saved = self.get_state()
+            report = self._advance(tau, j_app)
+            err = self._nuc_error
+            if err > 1.0:
+                self.set_state(saved)
+                if tau <= 1e-12 * dt:
+                    raise StepFailed(f"nucleation transient not resolved at a sub-step of {tau:.3g} s")
+                sub = tau * 0.7 / err
+                continue
+            left -= tau
+            done += 1
+            sweeps, its = max(sweeps, report.sweeps), its + report.linear_iterations
+            sub = tau * (4.0 if err == 0.0 else 1.5 if err < 0.5 else 1.0)     # out of the transient: fast
+        self._sub_dt = sub if sub < dt else None
+        return StepReport(sweeps=sweeps, residual=report.residual, linear_iterations=its,
+                          info={**report.info, "substeps": done})
 
     def _advance(self, dt, j_app):
         t0 = _time.perf_counter()
@@ -221,6 +263,9 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
             self._top_grad.setValue(top)
         self.xi.updateOld()
         xi_old = np.array(self.xi.value)
+        self._dt, self._phi_old = dt, np.array(self.phi.value)
+        if self.classical:
+            self._prepare_nuclei()      # geometry of the sub-grid nuclei, explicit over the step
         # the seeded nuclei are paid by the first charge passed: that charge adds no net Li (see _seed_debit)
         debit = self._seed_debit(dt, j_app)
         tol_xi = self.cfg["sweep_tolerance_xi"]
@@ -253,8 +298,11 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
                                                    tolerance=self.linear_tolerance * loose)
                 tb = _time.perf_counter()
                 lin_its += its
-                sink = s0 + s1 * (phi_new - phi_it)            # exactly what the potential solve removed
-                growth = sink * self.vm / FARADAY
+                dphi = phi_new - phi_it
+                sink = s0 + s1 * dphi                          # exactly what the potential solve removed
+                # Faraday growth of xi: the interface (and gate) sink only, not the sub-grid nuclei nor the
+                # double layer of the collector row (self._parts, sources.py)
+                growth = (self._parts["s0"] + self._parts["s1"] * dphi) * self.vm / FARADAY
                 # initial guess: the previous sweep's solve before its volume projection (the system changes only
                 # through the growth between sweeps; the projected iterate is off by the projection every sweep)
                 xi_new, its = self._solve_xi(xi_old, xi_it if xi_raw is None else xi_raw, growth, dt)
@@ -283,6 +331,11 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         xmin, xmax = float(np.min(self.xi.value)), float(np.max(self.xi.value))
         if xmin < -btol or xmax > 1.0 + btol:
             raise StepFailed(f"xi left [0, 1]: min {xmin:.3g}, max {xmax:.3g}")
+        self._nuc_error = 0.0
+        if self.classical:
+            self._nucleation_after_step(dt, dphi)
+            if self._nuc_error > 1.0:       # the sub-step is redone shorter (_advance_substeps)
+                return StepReport(sweeps=sweep, residual=max(d_xi, d_phi), linear_iterations=lin_its)
         self._interface_losses(dt)
         self._sink = sink
         self._j_app = j_app
@@ -310,6 +363,7 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
                 "sei_li": self.sei_li.copy(), "fill": self.fill.copy(),
                 "collector_sei": self.collector_sei.copy(), "collector_sei_li": self.collector_sei_li.copy(),
                 "scalars": np.array([self.time, self.charge, self.voltage_peak, self._j_app]),
+                **self.nuclei.get_state(), "nucleation_scalars": np.array([self.q_dl, self._sub_dt or 0.0]),
                 **{k: v for plugin in self.plugins for k, v in plugin.get_state().items()}}
 
     def set_state(self, state: dict[str, np.ndarray]) -> None:
@@ -322,5 +376,9 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
             if k in state:
                 setattr(self, k, np.array(state[k], dtype=float))
         self.time, self.charge, self.voltage_peak, self._j_app = (float(v) for v in state["scalars"])
+        self.nuclei.set_state(state)
+        if "nucleation_scalars" in state:
+            self.q_dl = float(state["nucleation_scalars"][0])
+            self._sub_dt = float(state["nucleation_scalars"][1]) or None
         for plugin in self.plugins:
             plugin.set_state(state)

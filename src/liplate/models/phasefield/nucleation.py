@@ -1,5 +1,16 @@
-"""Initial nuclei (seeding, optionally sized by the lattice kMC) and the seed debit that pays for them with
-the first charge passed (methods of PhaseFieldModel)."""
+"""Nuclei on the collector (methods of PhaseFieldModel).
+
+Default (``[nucleation] source = "classical"``): no Li at t = 0. Progressive heterogeneous nucleation on the
+bare collector at the classical rate J = (j0_sub/e) exp(-dG*(eta)/kT), dG* proportional to f(theta)
+(physics/nucleation.py); the nuclei are sub-grid caps per collector cell (``nuc.CollectorNuclei``), placed with
+the case seed, growing by the Butler-Volmer current on their surface (a sink of the potential equation in the
+collector row, so their Li is paid by charge as they form and grow); a nucleus is put into xi (a diffuse cap
+holding exactly its Li) once it is RESOLVE_HEIGHT interface lengths high, or when it touches the resolved
+deposit or its neighbours. Before the first nucleus the charge charges the collector double layer. The step
+is sub-stepped through the nucleation transient (model._advance_substeps).
+
+Seeded (``source = "parameters"`` or ``"kmc"``): initial nuclei (optionally sized by the lattice kMC) and the
+seed debit that pays for them with the first charge passed."""
 from __future__ import annotations
 
 import numpy as np
@@ -19,6 +30,10 @@ class NucleationMixin:
         if h0 > 0:
             xi = np.maximum(xi, pf.logistic_profile(h0 - Y, self.ell_y))
         film = xi.ravel().copy()
+        if self.classical:
+            self.nuclei_x = np.zeros(0)
+            self.kmc_nuclei = None
+            return xi.ravel(), film
         count = nuc.nucleus_count(self.width, self.nucleus_density)
         seed = int(self.case["case"]["seed"])
         self.nuclei_x = nuc.place_nuclei(self.width, count, seed, self.ncfg["min_spacing_fraction"])
@@ -68,3 +83,86 @@ class NucleationMixin:
     def initial_charge(self) -> float:
         """Charge per collector area (C/m^2) that pays for the seeded nuclei (spent during the first steps)."""
         return float(self.seed_volume / self.width * FARADAY / self.vm)
+
+    # -- classical progressive nucleation --------------------------------------------------------------
+    def _prepare_nuclei(self):
+        """Geometry of the sub-grid nuclei at the start of a step: their bases over the collector cells and
+        the free surface over each cell (explicit over the step)."""
+        self._spread, covered = self.nuclei.spread()
+        self._nuc_cov = np.clip(covered + (self.nuclei.film > 0), 0.0, 1.0)     # the sub-grid film covers its cell
+        self._nuc_len = self.nuclei.interface_per_cell(self._spread)
+
+    def _nucleation_after_step(self, dt, dphi):
+        """After the sweeps converged: grow the sub-grid nuclei by the current the potential solve gave them,
+        book the double-layer charge, form the new nuclei, put resolvable ones into xi.
+
+        Sets ``self._nuc_error`` > 1 when the step must be redone shorter: the rate exp(-dG*/kT) fell by more
+        than BARRIER_STEP in kT on a bare cell where it matters (the nuclei would be counted at the end-of-step
+        rate), or more than max(MAX_NEW_NUCLEI, half those formed) nuclei would form at once."""
+        nb = self.nx
+        p = self._parts
+        v_wall = self.volumes[:nb]
+        phi = np.asarray(self.phi.value)
+        sink_nuc = p["n0"] + p["n1"] * dphi[:nb]
+        sink_cap = p["c0"] + p["c1"] * dphi[:nb]
+        eta = -phi[:nb]
+        b_old = nuc.barrier_over_kt(-self._phi_old[:nb], self.theta_nuclei, self.gamma, self.vm, self.temperature)
+        b_new = nuc.barrier_over_kt(eta, self.theta_nuclei, self.gamma, self.vm, self.temperature)
+        bare = (1.0 - pf.interp(np.clip(self._grid(self.xi.value)[0], 0.0, 1.0))) * (1.0 - self._nuc_cov)
+        rate = nuc.attachment_prefactor(self.j0_sub) * np.exp(-b_new)
+        new = self.nuclei.expected_new(dt, rate * bare)
+        gain = self.width * (np.sqrt(self.nuclei.exposure + float(np.sum(rate * bare)) * self.dx * dt / self.width)
+                             - np.sqrt(self.nuclei.exposure))
+        relevant = (b_new < nuc.BARRIER_RELEVANT) & (bare > 0)
+        drop = float(np.max(np.where(relevant, np.minimum(b_old, nuc.BARRIER_RELEVANT) - b_new, 0.0), initial=0.0))
+        err = drop / nuc.BARRIER_STEP if gain >= 0.2 else 0.0
+        self._nuc_error = max(err, new / max(nuc.MAX_NEW_NUCLEI, 0.5 * self.nuclei.formed))
+        if self._nuc_error > 1.0:
+            return
+        self.q_dl += float(np.sum(sink_cap * v_wall)) * dt / self.width
+        if self._nuc_len.any():
+            j_cell = np.divide(sink_nuc * v_wall, self._nuc_len, out=np.zeros(nb), where=self._nuc_len > 0)
+            self.nuclei.grow(dt, j_cell, self.vm, self._spread)
+        added, _ = self.nuclei.nucleate(dt, rate, bare, eta, self.gamma, self.vm, int(self.case["case"]["seed"]))
+        self.q_dl -= added * FARADAY / self.vm / self.width          # a new nucleus's Li: from the charge passed
+        self._absorb_nuclei()
+
+    def _absorb_nuclei(self):
+        """Move sub-grid Li into xi, holding exactly its Li: nuclei whose bases cover their cell first coalesce
+        into the cell's sub-grid film (``CollectorNuclei.coalesce``); a single nucleus that is RESOLVE_HEIGHT
+        interface lengths high or touches the wetted deposit goes in as a diffuse cap (pf.add_cap), several as a
+        layer over the cells they span; a sub-grid film goes in as a layer (pf.fill_columns) once it is
+        RESOLVE_HEIGHT interface lengths thick (a thinner layer is not stable in the diffuse interface) or
+        borders the wetted deposit."""
+        n = self.nuclei
+        n.coalesce()
+        wet = self._grid(self.xi.value)[0] >= 0.5
+        x2 = self._grid(np.array(self.xi.value))
+        v2 = self._grid(self.volumes)
+        changed = False
+        near_wet = wet | np.roll(wet, 1) | np.roll(wet, -1)
+        resolve = nuc.RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS * self.ell_y
+        film_cells = np.flatnonzero((n.film > 0) & ((n.film >= resolve * self.dx) | near_wet))
+        if film_cells.size:
+            x2, _ = pf.fill_columns(x2, v2, n.take_film(film_cells))
+            changed = True
+        if np.any(n.count > 0):
+            spread, covered = n.spread()
+            touch = np.asarray(spread.T @ (wet | (covered > 1.0 + 1e-9)).astype(float)).ravel() > 0
+            big = n.height() >= resolve
+            sel = np.flatnonzero((n.count > 0) & (touch | big))
+            if sel.size:
+                count, area = n.take(sel)
+                single = sel[count[sel] == 1]
+                if single.size:
+                    X, Y = np.meshgrid(self.x_centres, self.y_centres)
+                    for c in single:
+                        x2 = pf.add_cap(x2, v2, X, Y, (c + 0.5) * self.dx, float(area[c]), self.theta_nuclei,
+                                        self.ell_y, self.width)
+                layer = area.copy()
+                layer[single] = 0.0
+                if layer.any():
+                    x2, _ = pf.fill_columns(x2, v2, np.asarray(spread @ layer).ravel())
+                changed = True
+        if changed:
+            self.xi.setValue(x2.ravel())

@@ -17,10 +17,11 @@ class ObservablesMixin:
     """Voltage parts, interface profile, observables and cell fields."""
 
     def plated_charge(self) -> float:
-        """F/V_m x (Li in the deposit, in the SE roughness and bound in the SEI, minus the initial film) per
-        collector area (C/m^2). Equals the passed charge once that exceeds the nuclei's Li (initial_charge)."""
+        """F/V_m x (Li in the deposit and the sub-grid nuclei, in the SE roughness and bound in the SEI, minus the
+        initial film) per collector area (C/m^2); with classical nucleation plated + q_dl (double layer) = passed;
+        with seeded nuclei it equals the passed charge once that exceeds the nuclei's Li (initial_charge)."""
         li = (np.sum(np.asarray(self.xi.value) * self.volumes) - self.film0_volume
-              + np.sum(self.sei_li) + np.sum(self.collector_sei_li) + np.sum(self.fill))
+              + self.nuclei.volume() + np.sum(self.sei_li) + np.sum(self.collector_sei_li) + np.sum(self.fill))
         return float(li / self.width * FARADAY / self.vm) + sum(p.plated_charge(self) for p in self.plugins)
 
     def _voltage_parts(self):

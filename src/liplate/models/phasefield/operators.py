@@ -19,7 +19,7 @@ import numpy as np
 
 from ...physics import phasefield as pf
 from ...physics import wetting
-from ...spd import SPDSolver
+from ...spd import LinearSolveError, SPDSolver
 
 
 def graded_heights(height, n_cells, fine_dy, fine_height):
@@ -151,9 +151,22 @@ class SolvesMixin:
         A = op.matrix(t, diag=self.volumes * s1)
         rhs = -self.volumes * (s0 - s1 * phi_it)
         np.add.at(rhs, self._top_cells, sigma_cell[self._top_cells] * op.areas[self._top] * (j_app / self.sigma))
-        phi, its = self._spd_phi.solve(A, rhs, x0=phi_it, tolerance=tolerance)
+        try:
+            phi, its = self._spd_phi.solve(A, rhs, x0=phi_it, tolerance=tolerance)
+        except LinearSolveError:
+            if self._spd_phi.method == "lu":
+                raise
+            # the sub-microsecond sub-steps of a nucleation transient (double-layer diagonal C/dt) can stop the
+            # reused AMG-CG short; such a solve is repeated with LU (checked as any solve). Under mpiexec every
+            # rank holds the whole matrix and solves it alike, so the ranks stay identical
+            phi, its = self._spd_lu().solve(A, rhs, x0=phi_it, tolerance=tolerance)
         self.phi.setValue(phi)
         return phi, its
+
+    def _spd_lu(self):
+        if getattr(self, "_lu_fallback", None) is None:
+            self._lu_fallback = SPDSolver("lu", self.linear_tolerance)
+        return self._lu_fallback
 
     def _solve_xi(self, xi_old, xi_guess, growth, dt):
         """Stabilised linear Allen-Cahn step from the Faraday-advanced state xi_ref = xi_old + dt R."""

@@ -47,7 +47,11 @@ class SourcesMixin:
         return j, -slope / (1.0 - r * slope)                                      # d j / d phi > 0
 
     def _sinks(self, xi, phi):
-        """Li+ sink density S (A/m^3) and dS/dphi at the iterate (xi, phi): (s0, s1)."""
+        """Li+ sink density S (A/m^3) and dS/dphi at the iterate (xi, phi): (s0, s1).
+
+        With classical nucleation the collector row also holds the current into the sub-grid nuclei (Butler-
+        Volmer on their surface, nucleation.py) and the double-layer charging current; ``self._parts`` keeps
+        the interface part (s0, s1: Faraday growth of xi) and those two (n0, n1; c0, c1) apart."""
         eta = -phi
         delta = self._delta_function(xi)
         j, dj = self._interface_bv(eta, self._series_resistance())                # dj = d j / d phi > 0
@@ -62,4 +66,24 @@ class SourcesMixin:
             j_b, slope_b = butler_volmer_with_slope(eta_b, self.j0_sub, self.alpha, self.temperature)
             s0[:nb] += aw * j_b                  # s0, s1 are this call's own arrays
             s1[:nb] -= aw * slope_b
+        # the part that grows xi (Faraday); the collector row adds the sub-grid nuclei and the double layer
+        self._parts = {"s0": s0, "s1": s1}
+        if not self.classical:
+            return s0, s1
+        nb = self.nx
+        v_wall = self.volumes[:nb]
+        n0 = n1 = np.zeros(nb)
+        if self._nuc_len.any():
+            # the nuclei's Li|SE surface over each cell carries Butler-Volmer at the cell's eta (no SEI yet)
+            j_n, slope_n = butler_volmer_with_slope(eta[:nb], self.j0, self.alpha, self.temperature)
+            n0 = self._nuc_len * j_n / v_wall
+            n1 = -self._nuc_len * slope_n / v_wall
+        # double layer of the collector row: C d(phi_SE - phi_s)/dt (backward Euler), cathodic charging > 0
+        cap = nuc.DOUBLE_LAYER_CAPACITANCE / (self._dt * self.dy[0])
+        c0 = cap * (phi[:nb] - self._phi_old[:nb])
+        self._parts.update(n0=n0, n1=n1, c0=c0, c1=np.full(nb, cap))
+        s0 = s0.copy()
+        s1 = s1.copy()
+        s0[:nb] += n0 + c0
+        s1[:nb] += n1 + cap
         return s0, s1

@@ -1,0 +1,148 @@
+"""Progressive heterogeneous nucleation and sub-grid nuclei (physics/nucleation.py, physics/phasefield.py).
+
+- the 2D cap geometry (area, arc, height of a circular segment meeting the wall at theta) against a direct
+  numerical integration of the circle;
+- the classical rate J = (j0/e) exp(-dG*/kT) is consistent with the onset overpotential eta_n (dG* = Lambda kT
+  there) and the step limit bounds the change of the barrier;
+- sub-grid nuclei: growth is Faraday's law on the cap surface spread over the cells a base spans, nucleation
+  is reproducible for a seed and counts floor(W sqrt(n2)) nuclei;
+- a cap put into the order parameter holds exactly its Li and meets the wall at theta.
+"""
+import math
+
+import numpy as np
+import pytest
+
+from liplate.physics import nucleation as nuc
+from liplate.physics import phasefield as pf
+from liplate.physics import wetting
+from liplate.physics.constants import FARADAY
+
+GAMMA, VM, T, J0 = 0.556, 1.30e-5, 298.0, 320.0
+
+
+@pytest.mark.parametrize("theta", [7.3, 30.0, 81.0, 90.0, 120.0])
+def test_cap_geometry_matches_the_circle(theta):
+    a = 3e-6
+    t = math.radians(theta)
+    r = a / math.sin(t)
+    yc = -r * math.cos(t)
+    assert nuc.cap_area(a, theta) == pytest.approx(_area_above_wall(r, yc), rel=1e-6)
+    assert nuc.cap_height(a, theta) == pytest.approx(yc + r, rel=1e-12)
+    assert nuc.cap_half_width(nuc.cap_area(a, theta), theta) == pytest.approx(a, rel=1e-12)
+    # arc length: the circle above the wall, by summing chords
+    phi = np.linspace(-t, t, 200001)
+    px, py = r * np.sin(phi), yc + r * np.cos(phi)
+    assert nuc.cap_arc_length(a, theta) == pytest.approx(np.sum(np.hypot(np.diff(px), np.diff(py))), rel=1e-8)
+
+
+def _area_above_wall(r, yc):
+    """Area of the disc of radius r centred at (0, yc) above y = 0 (for theta > 90 deg), by quadrature in y."""
+    y = np.linspace(0.0, yc + r, 400001)
+    f = 2.0 * np.sqrt(np.clip(r**2 - (y - yc) ** 2, 0.0, None))
+    return float(np.sum(0.5 * (f[1:] + f[:-1]) * np.diff(y)))          # trapezoidal rule
+
+
+@pytest.mark.parametrize("theta", [7.3, 81.0])
+def test_rate_is_consistent_with_the_onset_overpotential(theta):
+    lam = 50.0
+    eta_n = nuc.nucleation_overpotential(theta, GAMMA, VM, T, lam)
+    assert nuc.barrier_over_kt(-eta_n, theta, GAMMA, VM, T) == pytest.approx(lam, rel=1e-12)
+    assert nuc.nucleation_rate(-eta_n, theta, GAMMA, VM, T, J0) == pytest.approx(J0 / 1.602176634e-19
+                                                                                 * math.exp(-lam), rel=1e-10)
+    etas = -np.linspace(0.5, 2.0, 7) * eta_n
+    rates = nuc.nucleation_rate(etas, theta, GAMMA, VM, T, J0)
+    assert np.all(np.diff(rates) > 0)                                  # faster the more negative eta
+    assert nuc.nucleation_rate(0.0, theta, GAMMA, VM, T, J0) == 0.0     # no nucleation at rest or stripping
+    assert nuc.nucleation_rate(1e-3, theta, GAMMA, VM, T, J0) == 0.0
+    # the step limit: moving eta by it changes dG*/kT by ~1
+    eta = -1.2 * eta_n
+    d = nuc.barrier_step_limit(eta, theta, GAMMA, VM, T)
+    change = nuc.barrier_over_kt(eta, theta, GAMMA, VM, T) - nuc.barrier_over_kt(eta - d, theta, GAMMA, VM, T)
+    assert change == pytest.approx(1.0, rel=0.1)
+
+
+def test_subgrid_growth_is_faraday_on_the_cap_surface():
+    n = nuc.CollectorNuclei(100e-6, 100, 81.0)
+    n.count[[10, 50]] = [1.0, 2.0]
+    n.area[[10, 50]] = [nuc.cap_area(0.1e-6, 81.0), 2 * nuc.cap_area(0.2e-6, 81.0)]
+    spread, covered = n.spread()
+    assert covered[[10, 50]] == pytest.approx([0.2, 0.8])           # bases (2a per nucleus) over dx = 1 um
+    j = np.zeros(100)
+    j[10], j[50] = 50.0, 80.0
+    arc = n.interface_per_cell(spread)
+    assert arc[[10, 50]] == pytest.approx([nuc.cap_arc_length(0.1e-6, 81.0), 2 * nuc.cap_arc_length(0.2e-6, 81.0)])
+    added = n.grow(2.0, j, VM, spread)
+    assert added == pytest.approx(2.0 * (50.0 * arc[10] + 80.0 * arc[50]) * VM / FARADAY, rel=1e-12)
+
+
+def test_a_wide_nucleus_spreads_its_surface_over_the_cells_it_spans():
+    n = nuc.CollectorNuclei(100e-6, 100, 90.0)
+    n.count[40] = 1.0
+    n.area[40] = nuc.cap_area(2.0e-6, 90.0)             # base 38.5-42.5 um: cells 38 (half) to 42 (half)
+    spread, covered = n.spread()
+    arc = n.interface_per_cell(spread)
+    assert np.flatnonzero(arc).tolist() == [38, 39, 40, 41, 42]
+    assert arc.sum() == pytest.approx(nuc.cap_arc_length(2.0e-6, 90.0))
+    assert covered[38:43] == pytest.approx([0.5, 1, 1, 1, 0.5])
+    # the current a cell passes to a nucleus is what the cell's share of its surface carries
+    j = np.zeros(100)
+    j[38:43] = 10.0
+    assert n.grow(1.0, j, VM, spread) == pytest.approx(10.0 * arc.sum() * VM / FARADAY, rel=1e-12)
+
+
+def test_nucleation_counts_and_is_reproducible():
+    width, cells = 600e-6, 600
+    eta = np.full(cells, -0.45)
+    rate = nuc.nucleation_rate(eta, 81.0, GAMMA, VM, T, J0)
+    bare = np.ones(cells)
+    bare[:300] = 0.0                                              # half the collector wetted: none there
+
+    def run(seed):
+        n = nuc.CollectorNuclei(width, cells, 81.0)
+        vols = [n.nucleate(1e-3, rate, bare, eta, GAMMA, VM, seed)[0] for _ in range(5)]
+        return n, vols
+
+    a, vols = run(7)
+    b, _ = run(7)
+    c, _ = run(8)
+    assert a.formed == nuc.line_count(a.exposure, width) == a.count.sum() > 0
+    assert a.exposure == pytest.approx(5 * 1e-3 * rate[0] * 0.5, rel=1e-12)
+    assert np.array_equal(a.count, b.count) and not np.array_equal(a.count, c.count)
+    assert not a.count[:300].any()
+    # born at the critical radius of a 2D (cylindrical) nucleus: gamma V_m / (F |eta|)
+    r_star = GAMMA * VM / (FARADAY * 0.45)
+    assert a.volume() == pytest.approx(a.formed * nuc.cap_area(r_star * math.sin(math.radians(81.0)), 81.0))
+    assert sum(vols) == pytest.approx(a.volume())
+    taken = a.take(np.flatnonzero(a.count))
+    assert taken[0].sum() == a.formed and a.volume() == 0.0
+
+
+@pytest.mark.parametrize("theta", [30.0, 60.0, 90.0, 120.0])
+def test_cap_put_into_the_mesh_holds_its_li_and_meets_the_wall_at_theta(theta):
+    dx = dy = 0.25e-6
+    x = (np.arange(240) + 0.5) * dx
+    y = (np.arange(100) + 0.5) * dy
+    X, Y = np.meshgrid(x, y)
+    vol = np.full(X.shape, dx * dy)
+    a = 10e-6
+    shape = pf.cap_order_parameter(X, Y, 30e-6, a, theta, 0.25e-6, 60e-6)
+    amount = float(nuc.cap_area(a, theta))
+    xi = pf.add_shape(np.zeros_like(X), shape, vol, amount)
+    assert float(np.sum(xi * vol)) == pytest.approx(amount, rel=1e-12)
+    assert abs(wetting.measure_contact_angle(xi, x, y) - theta) < 3.0
+
+
+def test_nuclei_covering_their_cell_coalesce_into_a_subgrid_film():
+    n = nuc.CollectorNuclei(10e-6, 10, 7.3)
+    n.count[3], n.area[3] = 40.0, 40 * nuc.cap_area(20e-9, 7.3)          # 40 bases of 40 nm: 1.6 um > dx
+    n.count[6], n.area[6] = 2.0, 2 * nuc.cap_area(20e-9, 7.3)
+    before = n.volume()
+    assert n.coalesce().tolist() == [3]
+    assert n.volume() == pytest.approx(before, rel=1e-12) and n.count[3] == 0 and n.film[3] > 0
+    spread, _ = n.spread()
+    surface = n.interface_per_cell(spread)
+    assert surface[3] == pytest.approx(1e-6)                             # a flat layer over the cell
+    j = np.full(10, 20.0)
+    assert n.grow(3.0, j, VM, spread) == pytest.approx(3.0 * 20.0 * surface.sum() * VM / FARADAY, rel=1e-12)
+    assert n.take_film([3])[3] > 0 and n.film[3] == 0.0
