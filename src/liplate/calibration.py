@@ -86,10 +86,14 @@ def write_variant(case_dir: Path, dest: Path, overrides: dict) -> Path:
     return dest
 
 
-def j0_overrides(j0: float) -> dict:
-    """Case-file overrides that set the tied j0 (A/m^2) everywhere it enters."""
+def j0_overrides(j0: float, substrate: str = "li2te_cu") -> dict:
+    """Case-file overrides that set the tied j0 (A/m^2) everywhere it enters a case on ``substrate`` (the
+    other collector's parameter has no effect there, and a case may not set it)."""
+    from .parameters import SUBSTRATES
+
     text = f"{j0 / A_M2_PER_MA_CM2!r} mA/cm^2"
-    return {f"parameters.{k}": text for k in TIED_J0_KEYS}
+    other = tuple(f"{s}." for s in SUBSTRATES if s != substrate)
+    return {f"parameters.{k}": text for k in TIED_J0_KEYS if not k.startswith(other)}
 
 
 @dataclass

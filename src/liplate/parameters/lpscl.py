@@ -27,16 +27,17 @@ PARAMETERS = {
 # The Li|LPSCl interface belongs to the electrolyte set: both collectors end up plating Li on Li, and the Li
 # counter electrode is the same interface (cell.counter_exchange_current_density and the bare-collector j0 of
 # cu/li2te_cu are set with this one). Calibrated on the one voltage of this paper's cell, the first-plating
-# peak of Li2Te-Cu at 0.5 mA/cm^2 (BRIEF §2), with the pellet's ohmic drop and the counter electrode in the
+# peak of Li2Te-Cu at 0.5 mA/cm^2 ([Wang2022]), with the pellet's ohmic drop and the counter electrode in the
 # cell voltage: `python -m liplate.calibration kinetics` (rerun it after physics changes that move that peak).
-# R_P ~ 0.8 ohm cm^2 of another study's cell (BRIEF §6) is a plausibility check only: it bounds *that*
+# R_P ~ 0.8 ohm cm^2 of another study's cell [LiLPSClKinetics] is a plausibility check only: it bounds *that*
 # interface's j0 from below (>= 32 mA/cm^2); this cell is more resistive (docs/phasefield.md, "Interfacial
 # kinetics of this paper's cell").
 PARAMETERS["exchange_current_density"] = Param(
-    38.1, "A/m^2", "current_density",
+    45.2, "A/m^2", "current_density",
     "calibrated on the first-plating voltage of Li2Te-Cu at 0.5 mA/cm^2, 18 mV (peak magnitude vs the Li counter "
     "electrode) [Wang2022]: one Li|LPSCl j0 for the working interface, the counter electrode and the bare "
     "collectors, root-found with the pellet's ohmic drop in the cell voltage (python -m liplate.calibration "
-    "kinetics): 3.81 mA/cm^2, R_ct = RT/(F j0) = 6.7 ohm cm^2 per interface against R_P ~ 0.8 ohm cm^2 of another "
+    "kinetics, with classical nucleation of the film): 4.52 mA/cm^2, R_ct = RT/(F j0) = 5.7 ohm cm^2 per "
+    "interface against R_P ~ 0.8 ohm cm^2 of another "
     "study's cell [LiLPSClKinetics] (a plausibility check only)")
 PARAMETERS["transfer_coefficient"] = Param(0.5, "1", "dimensionless", "assumed: symmetric Butler-Volmer")
