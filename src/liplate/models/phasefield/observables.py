@@ -65,8 +65,7 @@ class ObservablesMixin:
         if not self._before_first_step():
             return np.asarray(self.phi.value), self._sink, self._j_app
         phi = self.switch_on_potential()
-        sink, _ = self._sinks(np.asarray(self.xi.value), phi)
-        return phi, sink, self.case["protocol"]["current_density"]
+        return phi, self._switch_on_sink, self.case["protocol"]["current_density"]
 
     def switch_on_potential(self) -> np.ndarray:
         """Potential (V) of the initial deposit at the case's applied current, the state at t = 0+.
@@ -87,6 +86,11 @@ class ObservablesMixin:
             top[1, self._top] = j_app / self.sigma
             self._top_grad.setValue(top)
         phi_it = np.zeros_like(saved)
+        # with classical nucleation and no Li yet, the current at switch-on charges the collector's double layer:
+        # take the state after the first step (dt_initial) of that charging from rest (phi = 0)
+        stepped = hasattr(self, "_dt")
+        if not stepped:
+            self._dt, self._phi_old = self.case["numerics"]["dt_initial"], np.zeros_like(saved)
         try:
             for _ in range(self.max_sweeps):
                 s0, s1 = self._sinks(xi, phi_it)
@@ -95,8 +99,11 @@ class ObservablesMixin:
                 phi_it = np.array(phi_new)
                 if done:
                     break
+            self._switch_on_sink, _ = self._sinks(xi, phi_it)
         finally:
             self.phi.setValue(saved)
+            if not stepped:
+                del self._dt, self._phi_old
         self._switch_on_phi = phi_it
         return phi_it
 
