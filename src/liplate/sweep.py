@@ -406,7 +406,7 @@ def results_rows(entries: list[dict]) -> tuple[list[str], list[dict]]:
         flat: dict[str, Any] = {}
         _flat("", e.get("summary") or {}, flat)
         for k, v in flat.items():
-            if k in ("status", "error") or k.startswith("citations"):
+            if k in ("status", "error", "citations"):   # the citations list stays in summary.json
                 continue
             row[k] = v
             if k not in SUMMARY_KEYS and k not in extra:
