@@ -100,11 +100,27 @@ def place_nuclei(width, count, seed, min_spacing_fraction=0.5, max_tries=100000)
 # rate moves with ln J0 only as (ln J0)^-1/2, like eta_n with Lambda). No extra parameter: j0_sub, theta,
 # gamma and V_m set it.
 #
-# 2D cross-section: a nucleus is a cylindrical cap (a ridge along z) of base half-width a meeting the
-# collector at theta; its cross-section is a circular segment of radius R = a / sin(theta). Nuclei that
-# form with areal density n2 (per collector area) are seen by a cross-section of a 2D array with linear
-# density sqrt(n2) (the convention of nucleus_count above): the window of width W holds
-# N(t) = floor(W sqrt(n2(t))) nuclei, n2(t) = the integral of J over time and the bare collector.
+# Sub-grid nuclei in the 2D cross-section (x along the collector, z the depth the window stands for). Nuclei
+# that form with areal density n2 (per collector area) are seen by a cross-section with linear density
+# sqrt(n2) (the convention of nucleus_count above): the window of width W holds N(t) = floor(W sqrt(n2(t)))
+# nuclei, n2(t) = the integral of J over time and the bare collector. A nucleus of the window is not a ridge
+# along z (a cylindrical cap would have a free surface per unit depth that no row of real, 3D nuclei has): it
+# stands for a row of 3D spherical caps (contact angle theta, base radius a, :func:`spherical_cap_volume`,
+# :func:`spherical_cap_surface`) spaced along z. Per unit depth the row holds Li = n_z V(a) and carries the
+# plating current on its surface n_z A(a), n_z its caps per unit depth (1/m).
+#
+# The spacing is fixed when the nucleus forms (its Li per depth then only changes by the charge it takes, so
+# the Li balance is exact) and counts the nuclei per area exactly: the window's i-th nucleus (i = 1, 2, ...)
+# raises the areal density from ((i - 1)/W)^2 to (i/W)^2, so it stands for the (2i - 1)/W^2 nuclei per area
+# that formed with it, i.e. n_z = (2i - 1)/W caps per unit depth (:func:`row_density`). Summed over the
+# window's N nuclei: N^2/W caps per depth = n2 W, the areal density of the 3D array. (Updating every row to
+# the current spacing W/N would make an existing nucleus gain or lose Li without charge.) The first nucleus of
+# a window stands for caps W apart along z, the later ones for ever denser rows, about half the x spacing of
+# the window at their birth.
+#
+# Caps of one row that grow to touch along z (2a >= 1/n_z) have merged into a ridge: from then on the nucleus
+# has the 2D geometry of a cylindrical cap (:func:`cap_area`, :func:`cap_arc_length`) holding the same Li per
+# depth. The mesh itself holds ridges: a nucleus goes into xi as the 2D cap (ridge) holding its Li per depth.
 
 #: Smallest contact angle of a sub-grid cap nucleus (deg): complete wetting has no barrier; 1 deg caps coalesce
 #: into a layer at once (numerical stand-in for layer-by-layer growth, models/phasefield/model.py)
@@ -117,8 +133,9 @@ THETA_NUCLEUS_MIN = 1.0
 #: Li2Te|LPSCl. Enters only the first milliseconds (the nucleation transient), not the morphology after it.
 DOUBLE_LAYER_CAPACITANCE = 0.1
 
-#: A sub-grid nucleus is put into the phase field once its height reaches this many interface lengths (a
-#: numerical choice: smaller caps are not resolved by the diffuse interface and would be dissolved by it).
+#: A sub-grid nucleus is put into the phase field once the ridge holding its Li per depth (the shape it takes in
+#: xi) is this many interface lengths high (a numerical choice: smaller ridges are not resolved by the diffuse
+#: interface and would be smeared by it).
 RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS = 3.0
 
 #: Time control of the nucleation transient (numerical): a sub-step may lower dG*/kT by at most this much on a
@@ -163,8 +180,10 @@ def barrier_step_limit(eta, theta_deg, gamma, molar_volume, temperature, change=
 
 
 def critical_radius(eta, gamma, molar_volume):
-    """Radius (m) of the critical cylindrical (2D) nucleus: Gibbs-Thomson gamma V_m / r = F |eta|."""
-    return gamma * molar_volume / (FARADAY * np.abs(np.asarray(eta, dtype=float)))
+    """Radius of curvature (m) of the critical nucleus, a spherical cap: Gibbs-Thomson for a sphere,
+    2 gamma V_m / r = F |eta| (the radius of the same dG* as :func:`barrier_over_kt`: dG* = f 16 pi gamma^3 v^2 /
+    (3 (e eta)^2) = f (4/3) pi r*^2 gamma with r* = 2 gamma v / (e |eta|))."""
+    return 2.0 * gamma * molar_volume / (FARADAY * np.abs(np.asarray(eta, dtype=float)))
 
 
 def _check_angle(theta_deg):
@@ -174,8 +193,8 @@ def _check_angle(theta_deg):
 
 
 def cap_area(half_width, theta_deg):
-    """Cross-section area (m^2 per unit depth) of a circular cap of base half-width a meeting the wall at theta:
-    R^2 (theta - sin theta cos theta), R = a / sin theta."""
+    """Cross-section area (m^2 per unit depth) of a ridge (cylindrical cap) of base half-width a meeting the
+    wall at theta: R^2 (theta - sin theta cos theta), R = a / sin theta."""
     t = _check_angle(theta_deg)
     a = np.asarray(half_width, dtype=float)
     return a**2 * (t - math.sin(t) * math.cos(t)) / math.sin(t) ** 2
@@ -187,15 +206,43 @@ def cap_half_width(area, theta_deg):
 
 
 def cap_arc_length(half_width, theta_deg):
-    """Length (m) of the cap's free surface (its Li|SE interface per unit depth): 2 R theta."""
+    """Length (m) of a ridge's free surface (its Li|SE interface per unit depth): 2 R theta."""
     t = _check_angle(theta_deg)
     return 2.0 * np.asarray(half_width, dtype=float) * t / math.sin(t)
 
 
 def cap_height(half_width, theta_deg):
-    """Apex height (m) of the cap: a tan(theta / 2)."""
+    """Apex height (m) of a cap of base (half-)width a, a ridge or a spherical cap alike: a tan(theta / 2)."""
     t = _check_angle(theta_deg)
     return np.asarray(half_width, dtype=float) * math.tan(0.5 * t)
+
+
+def spherical_cap_volume(base_radius, theta_deg):
+    """Volume (m^3) of a spherical cap of base radius a meeting the wall at theta:
+    pi a^3 (2 - 3 cos t + cos^3 t) / (3 sin^3 t) = (4/3) pi R^3 f(theta), R = a / sin t; written as
+    pi a^3 tan(t/2) (2 + cos t) / (6 cos^2(t/2)) (no cancellation at small angles)."""
+    t = _check_angle(theta_deg)
+    a = np.asarray(base_radius, dtype=float)
+    return math.pi * a**3 * math.tan(0.5 * t) * (2.0 + math.cos(t)) / (6.0 * math.cos(0.5 * t) ** 2)
+
+
+def spherical_cap_base_radius(volume, theta_deg):
+    """Inverse of :func:`spherical_cap_volume`: base radius (m) of a cap of the given volume."""
+    return np.cbrt(np.asarray(volume, dtype=float) / spherical_cap_volume(1.0, theta_deg))
+
+
+def spherical_cap_surface(base_radius, theta_deg):
+    """Free (Li|SE) surface (m^2) of a spherical cap of base radius a at theta: 2 pi R^2 (1 - cos t),
+    R = a / sin t; written as pi a^2 / cos^2(t/2)."""
+    t = _check_angle(theta_deg)
+    return math.pi * np.asarray(base_radius, dtype=float) ** 2 / math.cos(0.5 * t) ** 2
+
+
+def row_density(serial, width):
+    """Caps per unit depth (1/m) of the row the window's ``serial``-th nucleus (1, 2, ...) stands for:
+    (2 serial - 1) / width, the areal density it adds, ((serial/W)^2 - ((serial - 1)/W)^2), times the width
+    (see the block comment: the rows of N nuclei hold N^2/W caps per depth, n2 W)."""
+    return (2.0 * np.asarray(serial, dtype=float) - 1.0) / width
 
 
 def line_count(areal_exposure, width):
@@ -207,24 +254,28 @@ def line_count(areal_exposure, width):
 def pick_sites(weights, count, seed, serial):
     """Indices of ``count`` collector cells for new nuclei, drawn with probability proportional to ``weights``
     (the local rate times the bare fraction), reproducible: NumPy default_rng([seed, serial]) with ``serial``
-    the number of nuclei formed before (independent of how the steps fell)."""
+    the number of nuclei formed before (independent of how the steps fell). In the order drawn (the k-th is
+    the window's nucleus number serial + k + 1)."""
     w = np.clip(np.asarray(weights, dtype=float), 0.0, None)
     if count <= 0 or not np.any(w > 0):
         return np.zeros(0, dtype=int)
     rng = np.random.default_rng([int(seed), int(serial)])
-    return np.sort(rng.choice(w.size, size=count, replace=True, p=w / w.sum()))
+    return rng.choice(w.size, size=count, replace=True, p=w / w.sum())
 
 
 class CollectorNuclei:
     """Nuclei smaller than the mesh resolves, per collector cell of a periodic 2D window (models/phasefield).
 
-    Cell i holds ``count[i]`` nuclei of equal size (cylindrical caps at contact angle theta) with total
-    cross-section ``area[i]`` (m^2 per unit depth; Li paid by charge): each nucleus has area area/count, base
-    half-width a (:func:`cap_half_width`) and free surface :func:`cap_arc_length`, centred on the cell. They
-    carry the plating current on that surface, spread over the cells their bases span. Nuclei are born at
-    the critical radius of their cell's overpotential (:func:`critical_radius`). Where bases touch (the
-    covered fraction of a spanned cell reaches 1) or a nucleus has grown to the resolvable height, the
-    caller moves the Li into the mesh (:meth:`take`): from then on the phase field carries it.
+    Cell i holds ``count[i]`` nuclei of the window, ``rows[i]`` caps per unit depth (the sum of their rows'
+    :func:`row_density`) and ``area[i]`` Li per unit depth (m^2; paid by charge). Its nuclei are taken as equal
+    spherical caps at contact angle theta, of volume area / rows, base radius a and free surface
+    :func:`spherical_cap_surface`, centred on the cell; once the caps of a row touch along z (2a >= the mean
+    spacing count / rows) the cell's nuclei are ridges holding area / count each (block comment above). Every
+    nucleus covers a band 2a of the collector in x. They carry the plating current on their surface per depth,
+    spread over the cells their bases span, and are born at the critical radius of their cell's overpotential
+    (:func:`critical_radius`). Where bases touch (the covered fraction of a spanned cell reaches 1) or the
+    ridge holding a nucleus's Li per depth is resolvable, the caller moves the Li into the mesh (:meth:`take`):
+    from then on the phase field carries it.
     """
 
     def __init__(self, width, n_cells, theta_deg):
@@ -233,6 +284,7 @@ class CollectorNuclei:
         self.dx = self.width / self.n_cells
         self.theta = float(theta_deg)
         self.count = np.zeros(self.n_cells)
+        self.rows = np.zeros(self.n_cells)
         self.area = np.zeros(self.n_cells)
         #: Li (m^2 per unit depth) of nuclei that coalesced into a continuous layer over a cell (bases covering
         #: it): a sub-grid film with the flat surface dx, until it is thick enough for the mesh
@@ -241,12 +293,36 @@ class CollectorNuclei:
         self.exposure = 0.0             # n2: integral of J over time and bare collector / width (1/m^2)
 
     # -- geometry ------------------------------------------------------------------------------
-    def half_width(self):
-        """Base half-width of one nucleus in each cell (0 where there is none)."""
+    def _caps(self):
+        """(base radius of the caps in each cell, whether they have merged into ridges along z)."""
+        vol = np.divide(self.area, self.rows, out=np.zeros(self.n_cells), where=self.rows > 0)
+        a = spherical_cap_base_radius(vol, self.theta)
+        spacing = np.divide(self.count, self.rows, out=np.full(self.n_cells, np.inf), where=self.rows > 0)
+        return a, (self.count > 0) & (2.0 * a >= spacing)
+
+    def _ridge_half_width(self):
+        """Base half-width of the ridge holding one nucleus's Li per depth, area / count."""
         each = np.divide(self.area, self.count, out=np.zeros(self.n_cells), where=self.count > 0)
         return cap_half_width(each, self.theta)
 
+    def half_width(self):
+        """Base half-width in x of one nucleus in each cell (0 where there is none): the caps' base radius, or
+        the ridge's half-width once the caps touch along z."""
+        a, ridge = self._caps()
+        return np.where(ridge, self._ridge_half_width(), a)
+
+    def surface(self):
+        """Free (Li|SE) surface per unit depth (m) of the nuclei of each cell, on the cell itself."""
+        a, ridge = self._caps()
+        return np.where(ridge, self.count * cap_arc_length(self._ridge_half_width(), self.theta),
+                        self.rows * spherical_cap_surface(a, self.theta))
+
+    def resolve_height(self):
+        """Height (m) of the ridge holding one nucleus's Li per depth: the shape it would have in xi."""
+        return cap_height(self._ridge_half_width(), self.theta)
+
     def height(self):
+        """Apex height (m) of one nucleus (cap or ridge) in each cell."""
         return cap_height(self.half_width(), self.theta)
 
     def volume(self):
@@ -260,6 +336,7 @@ class CollectorNuclei:
         full = np.flatnonzero((self.count > 0) & (covered > 1.0 + 1e-9) & (self.count > 1))
         self.film[full] += self.area[full]
         self.count[full] = 0.0
+        self.rows[full] = 0.0
         self.area[full] = 0.0
         return full
 
@@ -272,7 +349,8 @@ class CollectorNuclei:
         n = self.n_cells
         if occupied.size == 0:
             return sparse.csr_matrix((n, n)), np.zeros(n)
-        a = self.half_width()[occupied]
+        half = self.half_width()
+        a = half[occupied]
         centre = (occupied + 0.5) * self.dx
         reach = np.ceil(a / self.dx - 0.5).astype(int)                  # cells beyond the own one
         offsets = np.arange(-int(reach.max()), int(reach.max()) + 1)
@@ -284,14 +362,13 @@ class CollectorNuclei:
         rows = (cell % n).ravel()
         cols = np.repeat(occupied, offsets.size)
         s = sparse.csr_matrix((frac.ravel(), (rows, cols)), shape=(n, n))
-        covered = np.asarray(s @ (2.0 * self.half_width() * self.count)).ravel() / self.dx
+        covered = np.asarray(s @ (2.0 * half * self.count)).ravel() / self.dx
         return s, covered
 
     def interface_per_cell(self, spread=None):
         """Free surface (m per unit depth) of the nuclei lying over each cell."""
         s = spread if spread is not None else self.spread()[0]
-        arc = self.count * cap_arc_length(self.half_width(), self.theta)
-        return np.asarray(s @ arc).ravel() + np.where(self.film > 0, self.dx, 0.0)
+        return np.asarray(s @ self.surface()).ravel() + np.where(self.film > 0, self.dx, 0.0)
 
     # -- evolution -----------------------------------------------------------------------------
     def grow(self, dt, current_density_per_cell, molar_volume, spread=None):
@@ -300,10 +377,11 @@ class CollectorNuclei:
         s = spread if spread is not None else self.spread()[0]
         jc = np.asarray(current_density_per_cell, dtype=float)
         j = np.asarray(s.T @ jc).ravel()
-        arc = self.count * cap_arc_length(self.half_width(), self.theta)
         before = self.volume()
-        self.area = np.clip(self.area + dt * j * arc * molar_volume / FARADAY, 0.0, None)
-        self.count[self.area <= 0.0] = 0.0
+        self.area = np.clip(self.area + dt * j * self.surface() * molar_volume / FARADAY, 0.0, None)
+        gone = self.area <= 0.0
+        self.count[gone] = 0.0
+        self.rows[gone] = 0.0
         on_film = self.film > 0
         self.film[on_film] = np.clip(self.film[on_film] + dt * jc[on_film] * self.dx * molar_volume / FARADAY,
                                      0.0, None)
@@ -313,9 +391,10 @@ class CollectorNuclei:
         """Add the nuclei that the rate J (1/(m^2 s), per collector cell) forms on the bare fraction in dt.
 
         n2 += sum(J bare dx) dt / width; the window holds floor(width sqrt(n2)) nuclei formed in all
-        (:func:`line_count`); the new ones go to cells drawn with weights J bare (:func:`pick_sites`), born
-        at the critical radius of their cell's overpotential. Returns (Li volume of the new nuclei, paid by
-        the step's charge; their number).
+        (:func:`line_count`); the new ones go to cells drawn with weights J bare (:func:`pick_sites`), each a row
+        of :func:`row_density` caps per depth born at the critical radius of its cell's overpotential (a cap of
+        radius of curvature r*, base radius r* sin theta). Returns (Li volume per depth of the new nuclei, paid
+        by the step's charge; their number).
         """
         w = np.asarray(rate_per_cell) * np.asarray(bare_fraction)
         self.exposure += float(np.sum(w)) * self.dx * dt / self.width
@@ -326,8 +405,10 @@ class CollectorNuclei:
         if cells.size == 0:
             return 0.0, 0
         r = critical_radius(np.asarray(eta_per_cell)[cells], gamma, molar_volume)
-        born = cap_area(r * math.sin(math.radians(self.theta)), self.theta)
+        n_z = row_density(self.formed + 1 + np.arange(cells.size), self.width)
+        born = n_z * spherical_cap_volume(r * math.sin(math.radians(self.theta)), self.theta)
         np.add.at(self.count, cells, 1.0)
+        np.add.at(self.rows, cells, n_z)
         np.add.at(self.area, cells, born)
         self.formed += int(cells.size)
         return float(np.sum(born)), int(cells.size)
@@ -343,6 +424,7 @@ class CollectorNuclei:
         mask[np.asarray(cells, dtype=int)] = True
         out = (np.where(mask, self.count, 0.0), np.where(mask, self.area, 0.0))
         self.count[mask] = 0.0
+        self.rows[mask] = 0.0
         self.area[mask] = 0.0
         return out
 
@@ -356,8 +438,8 @@ class CollectorNuclei:
 
     # -- state -----------------------------------------------------------------------------------
     def get_state(self):
-        return {"nuclei_count": self.count.copy(), "nuclei_area": self.area.copy(), "nuclei_film": self.film.copy(),
-                "nuclei_totals": np.array([self.formed, self.exposure], dtype=float)}
+        return {"nuclei_count": self.count.copy(), "nuclei_rows": self.rows.copy(), "nuclei_area": self.area.copy(),
+                "nuclei_film": self.film.copy(), "nuclei_totals": np.array([self.formed, self.exposure], dtype=float)}
 
     def set_state(self, state):
         if "nuclei_count" not in state:
@@ -366,3 +448,12 @@ class CollectorNuclei:
         self.area = np.array(state["nuclei_area"], dtype=float)
         self.film = np.array(state.get("nuclei_film", np.zeros(self.n_cells)), dtype=float)
         self.formed, self.exposure = int(state["nuclei_totals"][0]), float(state["nuclei_totals"][1])
+        if "nuclei_rows" in state:
+            self.rows = np.array(state["nuclei_rows"], dtype=float)
+        else:
+            # a state written before the 3D caps held ridges: give each cell the row density at which its caps
+            # just touch along z (2a = count / rows: rows^2 = count^3 V(1) / (8 area)), where the geometry is the
+            # ridge's, so every nucleus keeps its Li, base and surface
+            unit = float(spherical_cap_volume(1.0, self.theta))
+            self.rows = (1.0 + 1e-9) * np.sqrt(np.divide(self.count**3 * unit, 8.0 * self.area,
+                                                         out=np.zeros(self.n_cells), where=self.area > 0))

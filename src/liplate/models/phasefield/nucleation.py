@@ -2,11 +2,12 @@
 
 Default (``[nucleation] source = "classical"``): no Li at t = 0. Progressive heterogeneous nucleation on the
 bare collector at the classical rate J = (j0_sub/e) exp(-dG*(eta)/kT), dG* proportional to f(theta)
-(physics/nucleation.py); the nuclei are sub-grid caps per collector cell (``nuc.CollectorNuclei``), placed with
-the case seed, growing by the Butler-Volmer current on their surface (a sink of the potential equation in the
-collector row, so their Li is paid by charge as they form and grow); a nucleus is put into xi (a diffuse cap
-holding exactly its Li) once it is RESOLVE_HEIGHT interface lengths high, or when it touches the resolved
-deposit or its neighbours. Before the first nucleus the charge charges the collector double layer. The step
+(physics/nucleation.py); the nuclei are sub-grid per collector cell (``nuc.CollectorNuclei``), placed with
+the case seed: each nucleus of the window stands for a row of 3D spherical caps along the depth, born at the
+critical radius, growing by the Butler-Volmer current on their surface (a sink of the potential equation in the
+collector row, so their Li is paid by charge as they form and grow); a nucleus is put into xi (a diffuse ridge
+holding exactly its Li per depth) once that ridge would be RESOLVE_HEIGHT interface lengths high, or when its
+caps' bases (2a in x) touch the resolved deposit or its neighbours. Before the first nucleus the charge charges the collector double layer. The step
 is sub-stepped through the nucleation transient (model._advance_substeps).
 
 Seeded (``source = "parameters"`` or ``"kmc"``): initial nuclei (optionally sized by the lattice kMC) and the
@@ -129,9 +130,9 @@ class NucleationMixin:
 
     def _absorb_nuclei(self):
         """Move sub-grid Li into xi, holding exactly its Li: nuclei whose bases cover their cell first coalesce
-        into the cell's sub-grid film (``CollectorNuclei.coalesce``); a single nucleus that is RESOLVE_HEIGHT
-        interface lengths high or touches the wetted deposit goes in as a diffuse cap (pf.add_cap), several as a
-        layer over the cells they span; a sub-grid film goes in as a layer (pf.fill_columns) once it is
+        into the cell's sub-grid film (``CollectorNuclei.coalesce``); a single nucleus whose Li per depth as a
+        ridge would be RESOLVE_HEIGHT interface lengths high, or whose base touches the wetted deposit or other
+        bases, goes in as that ridge, a diffuse 2D cap (pf.add_cap), several as a layer over the cells they span; a sub-grid film goes in as a layer (pf.fill_columns) once it is
         RESOLVE_HEIGHT interface lengths thick (a thinner layer is not stable in the diffuse interface) or
         borders the wetted deposit."""
         n = self.nuclei
@@ -149,7 +150,7 @@ class NucleationMixin:
         if np.any(n.count > 0):
             spread, covered = n.spread()
             touch = np.asarray(spread.T @ (wet | (covered > 1.0 + 1e-9)).astype(float)).ravel() > 0
-            big = n.height() >= resolve
+            big = n.resolve_height() >= resolve             # the ridge it becomes in xi is resolved
             sel = np.flatnonzero((n.count > 0) & (touch | big))
             if sel.size:
                 count, area = n.take(sel)
