@@ -7,8 +7,8 @@ the case seed: each nucleus of the window stands for a row of 3D spherical caps 
 critical radius, growing by the Butler-Volmer current on their surface (a sink of the potential equation in the
 collector row, so their Li is paid by charge as they form and grow); a nucleus is put into xi (a diffuse ridge
 holding exactly its Li per depth) once that ridge would be RESOLVE_HEIGHT interface lengths high, or when its
-caps' bases (2a in x) touch the resolved deposit or its neighbours. Before the first nucleus the charge charges the collector double layer. The step
-is sub-stepped through the nucleation transient (model._advance_substeps).
+caps' bases (2a in x) touch the resolved deposit or its neighbours. Before the first nucleus the charge charges
+the collector double layer. The step is sub-stepped through the nucleation transient (model._advance_substeps).
 
 Seeded (``source = "parameters"`` or ``"kmc"``): initial nuclei (optionally sized by the lattice kMC) and the
 seed debit that pays for them with the first charge passed."""
@@ -132,8 +132,8 @@ class NucleationMixin:
         """Move sub-grid Li into xi, holding exactly its Li: nuclei whose bases cover their cell first coalesce
         into the cell's sub-grid film (``CollectorNuclei.coalesce``); a single nucleus whose Li per depth as a
         ridge would be RESOLVE_HEIGHT interface lengths high, or whose base touches the wetted deposit or other
-        bases, goes in as that ridge, a diffuse 2D cap (pf.add_cap), several as a layer over the cells they span; a sub-grid film goes in as a layer (pf.fill_columns) once it is
-        RESOLVE_HEIGHT interface lengths thick (a thinner layer is not stable in the diffuse interface) or
+        bases, goes in as that ridge, a diffuse 2D cap (pf.add_cap), several as a layer over the cells they span;
+        a sub-grid film goes in as a layer (pf.fill_columns) once it is RESOLVE_HEIGHT interface lengths thick (a thinner layer is not stable in the diffuse interface) or
         borders the wetted deposit."""
         n = self.nuclei
         n.coalesce()
