@@ -38,5 +38,6 @@ PARAMETERS["exchange_current_density"] = Param(
     "electrode) [Wang2022]: one Li|LPSCl j0 for the working interface, the counter electrode and the bare "
     "collectors, root-found with the pellet's ohmic drop in the cell voltage (python -m liplate.calibration "
     "kinetics, with classical nucleation of the film, sub-grid nuclei as rows of 3D caps): 5.66 mA/cm^2, "
-    "R_ct = RT/(F j0) = 4.5 ohm cm^2 per interface against R_P ~ 0.8 ohm cm^2 of another study's cell [LiLPSClKinetics] (a plausibility check only)")
+    "R_ct = RT/(F j0) = 4.5 ohm cm^2 per interface against R_P ~ 0.8 ohm cm^2 of another study's cell "
+    "[LiLPSClKinetics] (a plausibility check only)")
 PARAMETERS["transfer_coefficient"] = Param(0.5, "1", "dimensionless", "assumed: symmetric Butler-Volmer")

@@ -133,8 +133,8 @@ class NucleationMixin:
         into the cell's sub-grid film (``CollectorNuclei.coalesce``); a single nucleus whose Li per depth as a
         ridge would be RESOLVE_HEIGHT interface lengths high, or whose base touches the wetted deposit or other
         bases, goes in as that ridge, a diffuse 2D cap (pf.add_cap), several as a layer over the cells they span;
-        a sub-grid film goes in as a layer (pf.fill_columns) once it is RESOLVE_HEIGHT interface lengths thick (a thinner layer is not stable in the diffuse interface) or
-        borders the wetted deposit."""
+        a sub-grid film goes in as a layer (pf.fill_columns) once it is RESOLVE_HEIGHT interface lengths thick (a
+        thinner layer is not stable in the diffuse interface) or borders the wetted deposit."""
         n = self.nuclei
         n.coalesce()
         wet = self._grid(self.xi.value)[0] >= 0.5
