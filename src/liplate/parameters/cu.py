@@ -25,7 +25,7 @@ PARAMETERS = {
         "on the present model 70-100 deg give mean widths of 204-97 um (cases/cu_contact_angle_sweep), 81 deg "
         "gives 125 um and is kept"),
     "bare_exchange_current_density": Param(
-        56.6, "A/m^2", "current_density",
+        66.4, "A/m^2", "current_density",
         "assumed: Li+ reduction on the bare collector equals lpscl.exchange_current_density (the same "
         "Li+ + e- -> Li step; whether the product nucleates is decided by the nucleation gate)"),
 }

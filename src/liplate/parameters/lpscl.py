@@ -33,11 +33,12 @@ PARAMETERS = {
 # interface's j0 from below (>= 32 mA/cm^2); this cell is more resistive (docs/phasefield.md, "Interfacial
 # kinetics of this paper's cell").
 PARAMETERS["exchange_current_density"] = Param(
-    56.6, "A/m^2", "current_density",
+    66.4, "A/m^2", "current_density",
     "calibrated on the first-plating voltage of Li2Te-Cu at 0.5 mA/cm^2, 18 mV (peak magnitude vs the Li counter "
     "electrode) [Wang2022]: one Li|LPSCl j0 for the working interface, the counter electrode and the bare "
     "collectors, root-found with the pellet's ohmic drop in the cell voltage (python -m liplate.calibration "
-    "kinetics, with classical nucleation of the film, sub-grid nuclei as rows of 3D caps): 5.66 mA/cm^2, "
-    "R_ct = RT/(F j0) = 4.5 ohm cm^2 per interface against R_P ~ 0.8 ohm cm^2 of another study's cell "
+    "kinetics, with classical nucleation of the film, sub-grid nuclei as rows of 3D caps, the peak over every "
+    "sub-step): 6.64 mA/cm^2, R_ct = RT/(F j0) = 3.9 ohm cm^2 per interface against R_P ~ 0.8 ohm cm^2 of "
+    "another study's cell "
     "[LiLPSClKinetics] (a plausibility check only)")
 PARAMETERS["transfer_coefficient"] = Param(0.5, "1", "dimensionless", "assumed: symmetric Butler-Volmer")
