@@ -13,6 +13,7 @@ Measured (docs/phasefield.md, "Interfacial kinetics of this paper's cell"): firs
 """
 import shutil
 
+import pandas as pd
 import pytest
 from conftest import REPO
 
@@ -31,6 +32,10 @@ def summaries(tmp_path_factory):
         shutil.copytree(REPO / "cases" / name, dest, ignore=shutil.ignore_patterns("output", "runs"))
         s = run_case(dest, progress=False)
         assert s["status"] == "completed", (name, s.get("error"))
+        # the first-plating peak over every sub-step of the nucleation transient (the model's own observable,
+        # the quantity python -m liplate.calibration kinetics calibrates; the summary reads the output rows only)
+        s["first_plating_peak_mV"] = float(pd.read_csv(dest / "output" / "timeseries.csv")
+                                           ["nucleation_overpotential_mV"].iloc[-1])
         out[name] = s
     return out
 
@@ -48,7 +53,7 @@ def test_cu_grows_islands_and_focuses_the_current(summaries):
 def test_li2te_cu_first_plating_voltage_is_the_measured_one(summaries):
     """BRIEF §2: 18 mV at 0.5 mA/cm^2 (peak magnitude vs Li): the calibration point of the Li|LPSCl j0
     (python -m liplate.calibration kinetics), within 10 %."""
-    assert summaries["li2te_cu_0p5mA_1mAh"]["nucleation_overpotential_mV"] == pytest.approx(18.0, rel=0.10)
+    assert summaries["li2te_cu_0p5mA_1mAh"]["first_plating_peak_mV"] == pytest.approx(18.0, rel=0.10)
 
 
 def test_li2te_cu_grows_a_uniform_film(summaries):
@@ -63,6 +68,7 @@ def test_nucleation_overpotential_is_higher_on_cu(summaries, current):
     """BRIEF §2: the first-plating peak is always higher on Cu (the values are kept outside the brief)."""
     cu, li2te = summaries[f"cu_{current}_1mAh"], summaries[f"li2te_cu_{current}_1mAh"]
     assert cu["nucleation_overpotential_mV"] > li2te["nucleation_overpotential_mV"]
+    assert cu["first_plating_peak_mV"] > li2te["first_plating_peak_mV"]
 
 
 @pytest.mark.parametrize("current", ["0p5mA", "1mA"])

@@ -22,8 +22,9 @@ PARAMETERS = {
         "calibrated on the width of the Li islands on Cu after 1 mAh/cm^2 at 0.5 mA/cm^2, 100-200 um across in "
         "top-down images [Wang2022]: the DFT energies [Wang2022] cannot fix it (dE_Cu = 0.008 +- 0.03 eV gives "
         "0-22 deg through the adhesion mapping of liplate.physics.wetting, complete to partial wetting); "
-        "on the present model 70-100 deg give mean widths of 204-97 um (cases/cu_contact_angle_sweep), 81 deg "
-        "gives 125 um and is kept"),
+        "re-measured with sub-grid nuclei as rows of 3D caps (cases/cu_0p5mA_1mAh, seed 0, j0 5.66 mA/cm^2): "
+        "70 / 81 / 100 deg give mean widths of 225 / 265 / 179 um at wetted fractions 0.75 / 0.88 / 0.89, not "
+        "monotone in the angle (the last coalescences decide, docs/phasefield.md); 81 deg is kept"),
     "bare_exchange_current_density": Param(
         66.4, "A/m^2", "current_density",
         "assumed: Li+ reduction on the bare collector equals lpscl.exchange_current_density (the same "
