@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .io.summary import COUNTER_EXHAUSTED
 from .io.summary import read as read_json
 from .parameters import SET_NAMES, SUBSTRATES, Param, load_set, with_override
 from .parameters.ranges import RANGES
@@ -90,6 +91,10 @@ class Case:
     def to_json(self) -> str:
         return json.dumps(self.resolved(), indent=2, sort_keys=False)
 
+    def plating_limit(self) -> tuple[float, str | None]:
+        """(charge per area, C/m^2, at which the run stops, why): :func:`plating_limit`."""
+        return plating_limit(self.sections, self.params)
+
     def with_values(self, values: dict[str, Any]) -> Case:
         """A new case with ``values`` set ({"protocol.current_density": "4 mA/cm^2", ...}: dotted keys,
         values as in a case file), validated exactly as a file is (:func:`liplate.api.with_values`)."""
@@ -163,10 +168,14 @@ def _check_value(where: str, name: str, key: Key, value: Any) -> Any:
     else:
         if key.default == "auto" and value == "auto":
             return "auto"
+        if isinstance(value, str) and value in key.words:
+            return value
         try:
             number = to_si(value, key.kind)
         except UnitError as exc:
-            fail(str(exc) + ("; or 'auto'" if key.default == "auto" else ""))
+            words = ("auto",) * (key.default == "auto") + key.words
+            fail(str(exc) + "".join(f"; or {w!r}" for w in words)
+                 + (did_you_mean(value, words) if isinstance(value, str) else ""))
     if not math.isfinite(number):
         fail("must be a finite number")
     low = (key.positive and number <= 0) or (key.min is not None and number < key.min)
@@ -409,13 +418,8 @@ def _derive(sections: dict, params: dict, where: str = CASE_FILE, inputs=None, g
                       "must be dt_min <= dt_initial <= dt_max")
     prot = sections["protocol"]
     if reads("protocol.capacity") and prot["capacity"] is not None:
-        # The counter electrode is a Li foil: it cannot give more Li than it holds.
-        q_counter = params["cell"]["counter_li_thickness"].value / params["li"]["molar_volume"].value * FARADAY
-        if prot["capacity"] > q_counter:
-            foil_um = params["cell"]["counter_li_thickness"].value / M_PER_UM
-            errors.append(f"{where}: key 'protocol.capacity' = {shown('protocol.capacity', '')}: must be <= "
-                          f"{q_counter / C_M2_PER_MAH_CM2:.3g} mAh/cm^2, the Li of the counter electrode "
-                          f"(cell.counter_li_thickness = {foil_um:g} um)")
+        # The deposit can grow to the protocol's capacity or to the counter electrode's Li, whichever is less.
+        q_stop, _ = plating_limit(sections, params)
         pf = sections.get("phasefield", {})
         if reads("phasefield.fine_layer_height") and pf.get("fine_layer_height") is not None:
             if pf["fine_cell_height"] > pf["fine_layer_height"] or pf["fine_layer_height"] > dom["height"]:
@@ -424,11 +428,13 @@ def _derive(sections: dict, params: dict, where: str = CASE_FILE, inputs=None, g
                     ("phasefield.fine_layer_height", pf["fine_layer_height"]), ("domain.height", dom["height"])))
                 errors.append(f"{where}: keys 'phasefield.fine_cell_height', 'phasefield.fine_layer_height', "
                               f"'domain.height' = {values}: must be fine_cell_height <= fine_layer_height <= height")
-            h_faraday = prot["capacity"] * params["li"]["molar_volume"].value / FARADAY
+            h_faraday = q_stop * params["li"]["molar_volume"].value / FARADAY
             if h_faraday >= dom["height"]:
+                limit = ("" if q_stop == prot["capacity"] else
+                         f", limited by the counter electrode's Li, {q_stop / C_M2_PER_MAH_CM2:.3g} mAh/cm^2")
                 errors.append(f"{where}: key 'domain.height' = {height}: "
                               f"must exceed the deposit, {h_faraday / M_PER_UM:.3g} um of Li for protocol.capacity = "
-                              f"{shown('protocol.capacity', '')} (the deposit grows inside the window)")
+                              f"{shown('protocol.capacity', '')}{limit} (the deposit grows inside the window)")
     k = sections.get("kmc", {})
     if reads("kmc.ratio_min") and k.get("mode") == "sweep" and k["ratio_min"] > k["ratio_max"]:
         values = ", ".join(shown(f"kmc.{n}", f"{k[n]:g}") for n in ("ratio_min", "ratio_max"))
@@ -440,6 +446,23 @@ def _derive(sections: dict, params: dict, where: str = CASE_FILE, inputs=None, g
                                              "case protocol.stack_pressure")
     params["cell"]["temperature"] = Param(sections["protocol"]["temperature"], "K", "temperature",
                                           "case protocol.temperature")
+
+
+def counter_li_charge(params: dict) -> float:
+    """Charge per area (C/m^2) the Li foil counter electrode can give: its usable thickness h (parameter
+    cell.counter_li_thickness) stripped at F / V_m, q = h F / V_m (70 um: 14.4 mAh/cm^2)."""
+    return params["cell"]["counter_li_thickness"].value / params["li"]["molar_volume"].value * FARADAY
+
+
+def plating_limit(sections: dict, params: dict) -> tuple[float, str | None]:
+    """(charge per area at which a galvanostatic run stops, why): the protocol's capacity, or the counter
+    electrode's Li (:func:`counter_li_charge`) when that comes first or the capacity is 'continuous'; the reason is
+    :data:`COUNTER_EXHAUSTED` then, None for the capacity. A short circuit can end the run earlier (stepping.py)."""
+    q_counter = counter_li_charge(params)
+    capacity = sections["protocol"]["capacity"]
+    if capacity == "continuous" or capacity > q_counter:
+        return q_counter, COUNTER_EXHAUSTED
+    return capacity, None
 
 
 def read_toml(source: Path, error=None) -> dict[str, Any]:

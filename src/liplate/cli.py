@@ -49,6 +49,9 @@ def _cmd_run(args) -> int:
         v = summary.get("cell_voltage_final_V")
         print(f"{args.case}: {status}; thickness {th:.4g} um; final voltage {v * 1e3:.2f} mV"
               if th is not None and v is not None else f"{args.case}: {status}")
+        if summary.get("counter_exhausted_capacity_mAh_cm2") is not None:
+            print(f"counter electrode exhausted at {summary['counter_exhausted_capacity_mAh_cm2']:.4g} mAh/cm^2 "
+                  "(all of its Li passed)")
         if summary.get("short_circuit"):
             q, t = summary.get("short_capacity_mAh_cm2"), summary.get("short_time_s")
             print(f"short circuit at {q:.4g} mAh/cm^2, t = {t:.4g} s (Li reached the counter electrode)"
@@ -71,7 +74,11 @@ def _cmd_check(args) -> int:
         print(case.to_json())
     else:
         p = case["protocol"]
-        to = f" to {p['capacity'] / 3.6e4:g} mAh/cm^2" if p["capacity"] is not None else ""  # kMC: no capacity
+        to = ""  # kMC: no capacity
+        if p["capacity"] is not None:
+            q_stop, reason = case.plating_limit()
+            to = (f" to {q_stop / 3.6e4:.3g} mAh/cm^2, when the counter electrode's Li is exhausted"
+                  if reason else f" to {q_stop / 3.6e4:g} mAh/cm^2")
         print(f"{args.case}: ok (model {case.model}, substrate {case.substrate}, "
               f"{p['current_density'] / 10:g} mA/cm^2{to})")
     return 0

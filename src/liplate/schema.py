@@ -27,6 +27,7 @@ class Key:
     choices: tuple[str, ...] = ()
     required: bool = False            # required by every model that reads it (see MODEL_INPUTS)
     max_open: bool = False
+    words: tuple[str, ...] = ()       # words a quantity key also takes instead of a value ("continuous")
 
 
 @dataclass
@@ -68,10 +69,12 @@ register_section(Section("protocol", "galvanostatic plating, as in the lab noteb
     "current_density": Key("current_density", None, "applied plating current density (geometric area); "
                            "> 0 (plating); at most 100 mA/cm^2, 10x the highest critical current densities "
                            "reported for Li|sulfide SE cells", positive=True, max=1e3, required=True),
-    "capacity": Key("areal_capacity", None, "plated charge per area at which the run stops; > 0, and no more "
-                    "than the Li the counter electrode holds (cell.counter_li_thickness: 70 um = 14.4 mAh/cm^2; "
-                    "never above 100 mAh/cm^2)",
-                    positive=True, max=3.6e6, required=True),
+    "capacity": Key("areal_capacity", None, "plated charge per area at which the run stops, or 'continuous': "
+                    "plate until the counter electrode's Li is exhausted (cell.counter_li_thickness: 70 um = "
+                    "14.4 mAh/cm^2) or the cell shorts. A capacity above the counter electrode's Li stops there "
+                    "too, whichever comes first, with summary.json stop_reason 'counter electrode exhausted'; "
+                    "> 0, at most 100 mAh/cm^2 (~490 um of Li, more than any Li foil counter electrode)",
+                    positive=True, max=3.6e6, required=True, words=("continuous",)),
     "temperature": Key("temperature", "298 K", "cell temperature; from 200 K (below it no Li+ conduction "
                        "data) to below Li's melting point, 453.69 K (a molten deposit is not modelled)",
                        min=200.0, max=LI_MELTING_POINT_K, max_open=True),
@@ -209,7 +212,8 @@ _STEPPED = ("protocol.*", "numerics.dt_initial", "numerics.dt_max", "numerics.dt
 _FILM = ("lpscl.conductivity", "lpscl.exchange_current_density", "lpscl.transfer_coefficient",
          "lpscl.fracture_toughness", "li.molar_volume", "li.creep_exponent", "li.creep_activation_energy",
          "li.creep_rate_at_1MPa", "sei.*", "interface.roughness_fill_depth",
-         "cell.counter_exchange_current_density", "cell.pellet_mass", "cell.die_diameter", "lpscl.density")
+         "cell.counter_exchange_current_density", "cell.pellet_mass", "cell.die_diameter", "lpscl.density",
+         "cell.counter_li_thickness")   # where the run stops: the counter electrode's Li (case.plating_limit)
 _FILM_CONDITIONS = {
     # the stack pressure acts on Li only through creep (both electrodes are Li: V_m p / F cancels)
     "protocol.stack_pressure": when("physics.creep", True),

@@ -109,8 +109,13 @@ def key_schema(key: Any) -> dict[str, Any]:
         si, example = KINDS.get(kind, ("", ""))
         s = {"type": "string", "pattern": QUANTITY_PATTERN, "examples": [example] if example else []}
         meta.update({"unit_SI": si or "1", "example": example})
-    if default == "auto":
-        s = {"anyOf": [{"const": "auto"}, s]} if "anyOf" not in s else {"anyOf": [{"const": "auto"}, *s["anyOf"]]}
+    # words taken instead of a value: 'auto' (a default computed from parameters), Key.words ('continuous')
+    words = ("auto",) * (default == "auto") + tuple(_attr(key, "words", ()) or ())
+    if words:
+        consts = [{"const": w} for w in words]
+        s = {"anyOf": [*consts, s]} if "anyOf" not in s else {"anyOf": [*consts, *s["anyOf"]]}
+        if _attr(key, "words", ()):
+            meta["words"] = list(_attr(key, "words", ()))
     rng = range_text(key)
     if rng:
         meta["range"] = rng
@@ -260,7 +265,8 @@ def _type_text(entry: dict[str, Any]) -> str:
         return {"str": "text", "bool": "true / false", "int": "integer"}[kind]
     if kind == "dimensionless":
         return "number"
-    return f"{kind.replace('_', ' ')} (e.g. `{meta.get('example', '')}`; SI {meta.get('unit_SI', '')})"
+    words = "".join(f" or `{json.dumps(w)}`" for w in meta.get("words", ()))
+    return f"{kind.replace('_', ' ')} (e.g. `{meta.get('example', '')}`; SI {meta.get('unit_SI', '')}){words}"
 
 
 def _meaning(entry: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 
 from . import __version__, citations
-from .case import Case, CaseError, load_case, stored_input_changes
+from .case import Case, CaseError, counter_li_charge, load_case, stored_input_changes
 from .env import git_revision
 from .io import checkpoint as ckpt
 from .io import summary as summ
@@ -363,6 +363,10 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
 
     stepper = Stepper(model, case, on_row=add_row, on_frame=write_frame, on_checkpoint=write_checkpoint,
                       progress=show)
+    # The run ends at the protocol's capacity or when the counter electrode has given all its Li, whichever
+    # comes first (a 'continuous' capacity: the latter); frames fall at equal shares of that charge.
+    q_stop, stop_reason = case.plating_limit()
+    stepper.q_target = q_stop
     status = summ.COMPLETED
     error = None
     interrupt = None
@@ -424,6 +428,10 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
         extra.update(short_circuit=True, short_capacity_mAh_cm2=obs.get("short_capacity_mAh_cm2"),
                      short_time_s=obs.get("short_time_s"))
     extra["stop_reason"] = summ.STOP_REASONS.get(status)
+    extra["counter_li_mAh_cm2"] = counter_li_charge(case.params) / C_M2_PER_MAH_CM2
+    if status == summ.COMPLETED and stop_reason == summ.COUNTER_EXHAUSTED:
+        extra.update(stop_reason=stop_reason, counter_exhausted_capacity_mAh_cm2=state.charge / C_M2_PER_MAH_CM2)
+        log.info("counter electrode exhausted at %.4g mAh/cm^2 passed: stopping", state.charge / C_M2_PER_MAH_CM2)
     # key and DOI per reference (the full entries are in liplate/references.bib, `liplate params --bibtex`)
     extra["citations"] = [{k: c.get(k) for k in ("key", "doi", "used_for")} for c in citations.used_by(case)]
     summary = summ.build(status, case, obs, extra)
@@ -454,7 +462,7 @@ def _progress_bar(case: Case, progress: bool | None):
         return None
     from tqdm import tqdm
 
-    total = case["protocol"]["capacity"] / C_M2_PER_MAH_CM2
+    total = case.plating_limit()[0] / C_M2_PER_MAH_CM2
     # disable=None: tqdm turns itself off when stderr is not a terminal.
     return tqdm(total=round(total, 4), unit="mAh/cm2", desc=case.path.name, disable=None if progress is None
                 else not progress, leave=False, bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.3g}/{total:.3g} "

@@ -108,6 +108,9 @@ def test_outputs_complete_and_read_by_pyvista(case_dir):
         assert (out / name).is_file(), name
     from liplate.io.summary import SUMMARY_KEYS
     assert set(SUMMARY_KEYS) <= set(s)
+    # 1 mAh/cm^2 is below the 70 um counter electrode's 14.4 mAh/cm^2: the run ends at its capacity
+    assert s["status"] == "completed" and s["stop_reason"] == "capacity reached"
+    assert s["counter_exhausted_capacity_mAh_cm2"] is None and s["counter_li_mAh_cm2"] == pytest.approx(14.4, rel=3e-3)
     header = (out / "timeseries.csv").read_text().splitlines()[0].split(",")
     assert header[:4] == ["time_s", "capacity_mAh_cm2", "voltage_V", "thickness_mean_um"]
     reader = pv.get_reader(str(out / "fields.pvd"))

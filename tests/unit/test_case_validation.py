@@ -231,6 +231,8 @@ CONFIGS = {
 }
 #: parameters read while the case loads (case._derive), before the model is built
 READ_AT_LOAD = {"cell.pellet_mass", "cell.die_diameter", "lpscl.density"}
+#: read while the case loads by every galvanostatic model: where the run stops (case.plating_limit)
+READ_AT_LOAD_ALWAYS = {"cell.counter_li_thickness"}
 
 
 @pytest.mark.parametrize("model", sorted(CONFIGS))
@@ -261,7 +263,8 @@ def test_each_model_reads_exactly_the_keys_it_declares(model, tmp_path):
         sub = case.substrate
         read_keys = {k for k in keys if k.partition(".")[0] in SECTIONS} - {"case.title", "case.model"}
         auto_thickness = "electrolyte_thickness" not in data.get("domain", {})
-        read_params = params | (READ_AT_LOAD if auto_thickness else set())
+        read_params = params | (READ_AT_LOAD if auto_thickness else set()) \
+            | (READ_AT_LOAD_ALWAYS if model != "kmc" else set())
         get = _getter(data)
 
         def declared(name, patterns, sub=sub):

@@ -77,6 +77,7 @@ def _valid_base() -> dict:
     ("physics", "sei", "yes"),                               # not a boolean
     ("protocol", "current_density", 5),                      # a quantity without its unit
     ("protocol", "current_density", "fast"),                 # not "number unit"
+    ("protocol", "capacity", "continuos"),                   # not 'continuous' (a typo)
 ])
 def test_the_schema_rejects_what_the_case_loader_rejects(validator, section, key, value):
     data = _valid_base()
@@ -96,6 +97,20 @@ def test_capacity_is_required_by_the_models_that_stop_on_it(validator):
     assert _rejected(validator, data)
     kmc = tomllib.loads((REPO / "cases" / "kmc_2d_cu" / "case.toml").read_text())
     assert "capacity" not in kmc.get("protocol", {}) and not _rejected(validator, kmc)
+
+
+def test_a_continuous_capacity_and_the_counter_electrode_li_are_accepted_and_documented(validator):
+    """capacity = 'continuous' (plate until the counter electrode's Li is exhausted) and a capacity above that
+    Li are valid for the schema and the loader; the case reference says so."""
+    data = _valid_base()
+    data["parameters"] = {"cell.counter_li_thickness": "30 um"}
+    for capacity in ("continuous", "15 mAh/cm^2"):
+        data["protocol"]["capacity"] = capacity
+        assert not _rejected(validator, data), [e.message for e in validator.iter_errors(data)]
+        sections, _ = validate(data)
+        assert sections["protocol"]["capacity"] == (capacity if capacity == "continuous" else pytest.approx(5.4e5))
+    row = next(line for line in REFERENCE.read_text().splitlines() if line.startswith("| `capacity` |"))
+    assert '`"continuous"`' in row and "counter electrode exhausted" in row
 
 
 def test_the_schema_accepts_the_defaults_and_parameter_overrides(validator):

@@ -12,22 +12,29 @@ SUMMARY_KEYS = (
     "focusing_factor_peak",
     "focusing_factor_mean", "plating_pressure_peak_MPa", "critical_flaw_depth_um",
     "penetration_depth_um", "short_circuit", "short_capacity_mAh_cm2", "short_time_s", "stop_reason",
+    "counter_li_mAh_cm2", "counter_exhausted_capacity_mAh_cm2",
     "filaments_open", "filament_li_mAh_cm2", "crack_length_max_um", "flaw_depth_max_um",
     "flaw_stress_intensity_ratio_max",
     "sei_thickness_mean_nm", "li_lost_to_sei_mAh_cm2", "cell_voltage_final_V",
     "nucleation_overpotential_mV", "nucleation_overshoot_mV", "cells", "steps", "wall_time_s",
 )
 
-#: ``status`` values: ``completed`` (the target capacity reached); ``short_circuit`` (the Li reached the counter
-#: electrode: the run ended there, cleanly; ``short_capacity_mAh_cm2`` and ``short_time_s`` say when);
-#: ``failed`` (the numerics gave up; ``error`` says why); ``write_failed`` (an output could not be written, e.g.
-#: a full disk) and ``interrupted`` (SIGINT/SIGTERM), both continued with ``liplate run --resume`` from the last
-#: checkpoint. Only ``completed`` and ``short_circuit`` are results (:data:`RESULTS`).
+#: ``status`` values: ``completed`` (the protocol ended: its capacity reached, or the counter electrode's Li exhausted
+#: first, ``stop_reason`` says which); ``short_circuit`` (the Li reached the counter electrode: the run ended there,
+#: cleanly; ``short_capacity_mAh_cm2`` and ``short_time_s`` say when); ``failed`` (the numerics gave up; ``error``
+#: says why); ``write_failed`` (an output could not be written, e.g. a full disk) and ``interrupted``
+#: (SIGINT/SIGTERM), both continued with ``liplate run --resume`` from the last checkpoint. Only ``completed`` and
+#: ``short_circuit`` are results (:data:`RESULTS`).
 COMPLETED = "completed"
 SHORT_CIRCUIT = "short_circuit"
 RESULTS = (COMPLETED, SHORT_CIRCUIT)
-#: ``stop_reason`` of a result: why the run ended
-STOP_REASONS = {COMPLETED: "capacity reached", SHORT_CIRCUIT: "short circuit"}
+#: ``stop_reason`` of a result: why the run ended. A run whose protocol capacity is above the counter electrode's
+#: Li, or 'continuous', ends ``completed`` with the stop reason "counter electrode exhausted" (liplate.case.
+#: COUNTER_EXHAUSTED) at ``counter_exhausted_capacity_mAh_cm2`` = ``counter_li_mAh_cm2``
+#: (cell.counter_li_thickness x F / V_m).
+CAPACITY_REACHED = "capacity reached"
+COUNTER_EXHAUSTED = "counter electrode exhausted"
+STOP_REASONS = {COMPLETED: CAPACITY_REACHED, SHORT_CIRCUIT: "short circuit"}
 
 
 def nucleation_overpotential_mV(capacities_mAh_cm2: list, voltages: list) -> dict:
