@@ -3,8 +3,8 @@ docs/penetration.md) reach the counter electrode, the run ends there cleanly wit
 outputs complete; a rerun returns it; a sweep counts it as done; the filaments' Li is in the Li balance.
 
 The case is a tiny Cu phase-field window (6 x 24 cells) at 5 mA/cm^2 with deep flaws (Weibull scale 20 um) and a
-thin pellet (0.1 mm), so that a flaw opens in the first steps and the filament crosses within ~0.4 mAh/cm^2
-(a few seconds of computing). What is asserted is behaviour and conservation, not the short's capacity.
+thin pellet (0.1 mm), so that a flaw opens once the deposit's Li has filled it and the filament crosses before
+1 mAh/cm^2 (a few seconds of computing). What is asserted is behaviour and conservation, not the short's capacity.
 """
 from __future__ import annotations
 
@@ -96,10 +96,6 @@ def test_a_rerun_returns_the_shorted_case_without_recomputing(shorted):
     assert summary.stat().st_mtime_ns == mtime
 
 
-@pytest.mark.xfail(strict=True, reason="since j0 was recalibrated (32 -> 4.5 mA/cm^2) this case shorts before its "
-                   "seeded "
-                   "nuclei are paid for, and the filament hook's 'owed' Li does not close the balance in that window "
-                   "(4120 vs 3204 C/m^2): open, issue 17")
 def test_li_balance_with_filaments_over_a_shorting_run(tmp_path):
     """deposit (+ roughness fill) + SEI + filaments - owed = passed charge at the end of a run that shorted, with
     the filaments holding a real share of it."""
