@@ -141,6 +141,27 @@ def test_a_sweep_counts_a_short_as_done_and_does_not_rerun_it(tmp_path):
     assert summary.stat().st_mtime_ns == mtime
 
 
+def test_a_sweep_runs_a_list_of_existing_case_directories(tmp_path):
+    """cases/shorts_map/sweep.toml's form: [[cases]] tables each naming a case directory as their own base (no
+    top-level base); a point is that case as it is, named after its directory, with its own title."""
+    from liplate.sweep import main as sweep_main
+    from liplate.sweep_expand import load_sweep
+
+    write_case(tmp_path / "cases" / "short_5mA", small_case(**SHORTING))
+    off = {k: v for k, v in SHORTING.items() if not k.startswith("penetration__")}
+    write_case(tmp_path / "cases" / "short_off", small_case(**{**off, "protocol__capacity": "0.05 mAh/cm^2"}))
+    f = tmp_path / "map" / "sweep.toml"
+    f.parent.mkdir()
+    f.write_text('[[cases]]\nbase = "../cases/short_5mA"\n\n[[cases]]\nbase = "../cases/short_off"\n')
+    sweep = load_sweep(f)
+    assert [p.name for p in sweep.points] == ["short_5mA", "short_off"]
+    assert "penetration" not in sweep.case_dict(sweep.points[1])
+    assert sweep_main(Namespace(file=str(f), force=False, quiet=True)) == 0
+    table = {r["case"]: r for r in _rows(f.parent / "results.csv")}
+    assert table["short_5mA"]["status"] == "short_circuit" and table["short_off"]["status"] == "completed"
+    assert float(table["short_5mA"]["current_density_mA_cm2"]) == J_MA_CM2
+
+
 def test_penetration_keys_have_no_effect_unless_enabled(case_dir):
     over = {k: v for k, v in SHORTING.items() if not k.startswith("penetration__")}
     with pytest.raises(CaseError, match=r"penetration.filament_radius.*unless penetration.enabled = true"):

@@ -46,6 +46,7 @@ PARAMETERS["transfer_coefficient"] = Param(0.5, "1", "dimensionless", "assumed: 
 # the filament model calibrated: `python -m liplate.calibration_filament` (bisection on the radius, cases/cu_5mA_1mAh).
 # Check: Li-filled cracks are 3-5 um wide in operando SEM (Duan et al.), i.e. r = 1.5-2.5 um.
 PARAMETERS["filament_radius"] = Param(
-    2e-6, "m", "length",
-    "calibrated on the Cu short at 5 mA/cm^2, ~0.2 mAh/cm^2 [Wang2022] (python -m liplate.calibration_filament); "
-    "Li-filled cracks are 3-5 um wide in operando SEM (Duan et al.), a check only")
+    1.05e-6, "m", "length",
+    "calibrated on the Cu short at 5 mA/cm^2, ~0.2 mAh/cm^2 [Wang2022] (python -m liplate.calibration_filament: "
+    "short at 0.200 mAh/cm^2 with r = 1.05 um, cases/cu_5mA_1mAh seed 0); a 2.1 um wide filament against the 3-5 um "
+    "wide Li-filled cracks of operando SEM (Duan et al.), a check only")
