@@ -48,7 +48,8 @@ def short_capacity(case_dir: Path, radius: float, workdir: Path) -> float:
     does not short within the case's capacity. Runs in this process as ``liplate run`` steps it."""
     from .calibration import run, write_variant
 
-    over = {"penetration.filament_radius": f"{radius / M_PER_UM!r} um", "output.frames": 1}
+    # only the radius: the output frames also set where steps land, and the case must step as the map runs it
+    over = {"penetration.filament_radius": f"{radius / M_PER_UM!r} um"}
     r = run(write_variant(case_dir, workdir, over))
     q = r.model.filaments.short_charge
     return math.inf if q is None else q / C_M2_PER_MAH_CM2
