@@ -9,7 +9,8 @@ liplate or an edited case.toml), then draw thickness vs capacity, voltage vs cap
 focusing, SEI (against capacity and along the collector), the deposit cross-sections of Cu and Li2Te-Cu at one
 scale, a sweep-style plot of the reference cases' summaries, a pyvista quick-look, and
 ParaView screenshots (pvbatch, under ``xvfb-run -a`` when there is no display) plus a
-ParaView state file. ``--sweep results.csv --sweep-x X --sweep-y Y`` adds a plot of a real sweep.
+ParaView state file. ``--sweep results.csv --sweep-x X --sweep-y Y`` adds a plot of a real sweep; the
+short-circuit map (shorts_map.py) is drawn from ``cases/shorts_map/results.csv`` when that sweep has run.
 """
 from __future__ import annotations
 
@@ -25,13 +26,23 @@ from pathlib import Path
 
 try:
     from . import common as C
-    from . import cross_section, focusing, quicklook, sei, sweep_plot, thickness_vs_capacity, voltage_vs_capacity
+    from . import (
+        cross_section,
+        focusing,
+        quicklook,
+        sei,
+        shorts_map,
+        sweep_plot,
+        thickness_vs_capacity,
+        voltage_vs_capacity,
+    )
 except ImportError:  # run as a script
     import common as C
     import cross_section
     import focusing
     import quicklook
     import sei
+    import shorts_map
     import sweep_plot
     import thickness_vs_capacity
     import voltage_vs_capacity
@@ -162,7 +173,8 @@ def paraview_screenshots(output_dir: Path, image_dir: Path, state: Path | None =
 
 def build(out: Path, cases=REFERENCE_CASES, run_missing: bool = True, with_paraview: bool = True,
           with_quicklook: bool = True, gallery: Path | None = None, state: Path | None = None,
-          sweep: Path | None = None, sweep_x: str | None = None, sweep_y: list[str] | None = None) -> dict:
+          sweep: Path | None = None, sweep_x: str | None = None, sweep_y: list[str] | None = None,
+          shorts: Path | None = None) -> dict:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     ready = ensure_outputs(cases, run_missing)
@@ -185,6 +197,9 @@ def build(out: Path, cases=REFERENCE_CASES, run_missing: bool = True, with_parav
         sweep_plot.plot(table, "current_density_mA_cm2", ["cell_voltage_final_V", "focusing_factor_peak"], out,
                         group="substrate", where=["capacity_mAh_cm2=1"], name="reference_voltage_vs_current")
         report["figures"].append("reference_voltage_vs_current.png")
+    if shorts is not None:                  # the short-circuit map (cases/shorts_map's results.csv)
+        shorts_map.plot(shorts, out)
+        report["figures"].append(f"{shorts_map.NAME}.png")
     if sweep is not None:
         name = f"sweep_{'_'.join(sweep_y)}_vs_{sweep_x}"
         sweep_plot.plot(sweep, sweep_x, sweep_y, out, name=name)
@@ -231,7 +246,10 @@ def main(argv=None) -> int:
     p.add_argument("--sweep", type=Path, help="a sweep's results.csv to plot as well")
     p.add_argument("--sweep-x", default="current_density_mA_cm2")
     p.add_argument("--sweep-y", action="append", help="metric(s) for --sweep (default short_capacity_mAh_cm2)")
+    p.add_argument("--shorts", type=Path, default=C.REPO_ROOT / "cases" / "shorts_map" / "results.csv",
+                   help="results.csv of the short-circuit sweep (drawn if present)")
     a = p.parse_args(argv)
+    a.shorts = a.shorts.resolve() if a.shorts.is_file() else None
     if a.cases is None:  # reference cases are named relative to the repository root
         a.out = a.out.resolve()
         a.gallery, a.state, a.sweep = (None if v is None else v.resolve() for v in (a.gallery, a.state, a.sweep))
@@ -239,7 +257,7 @@ def main(argv=None) -> int:
         a.cases = list(REFERENCE_CASES)
     rep = build(a.out, a.cases, run_missing=not a.no_run, with_paraview=not a.no_paraview,
                 with_quicklook=not a.no_quicklook, gallery=a.gallery, state=a.state, sweep=a.sweep,
-                sweep_x=a.sweep_x, sweep_y=a.sweep_y or ["short_capacity_mAh_cm2"])
+                sweep_x=a.sweep_x, sweep_y=a.sweep_y or ["short_capacity_mAh_cm2"], shorts=a.shorts)
     return 1 if rep["missing"] else 0
 
 

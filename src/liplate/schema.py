@@ -265,6 +265,7 @@ _PENETRATION_CONDITIONS = {
     **{f"penetration.{k}": _PENETRATION for k in SECTIONS["penetration"].keys if k != "enabled"},
     "penetration.flaw_width": _FLAW_CREEP,
     "parameters lpscl.youngs_modulus": _PENETRATION,          # the flaws' elastic opening
+    "parameters lpscl.filament_radius": all_of(_PENETRATION, when("penetration.filament_radius", "auto")),
     # Li creeping out of a flaw's mouth (physics/filament.py) as well as the film's creep
     "parameters li.creep_*": any_of(when("physics.creep", True), _FLAW_CREEP),
     # the pellet face carrying the flaws, as well as the pellet thickness from its mass
@@ -294,7 +295,7 @@ MODEL_INPUTS: dict[str, ModelInputs] = {
         parameters=(*_FILM, "interface.surface_roughness", "li.surface_energy", "li.binding_bare",
                     "{substrate}.binding_on_2ml",
                     "{substrate}.bare_exchange_current_density", "{substrate}.nucleus_density",
-                    "{substrate}.contact_angle", "lpscl.youngs_modulus"),
+                    "{substrate}.contact_angle", "lpscl.youngs_modulus", "lpscl.filament_radius"),
         conditions={**_FILM_CONDITIONS,
                     "parameters {substrate}.contact_angle": when("substrate.contact_angle", "auto"),
                     "physics.collector_sei": when("physics.sei", True),

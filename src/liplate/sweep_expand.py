@@ -21,6 +21,10 @@ A sweep file (TOML) names a base case and the values that change::
     name = "thin_pellet"                   # optional directory name
     "parameters.cell.pellet_mass" = "100 mg"
 
+A ``[[cases]]`` table may name its own base (``base = "../cu_5mA_1mAh"``, relative to this file): the point is
+that case with the table's values (none: the case as it is, named after its directory). A sweep whose
+``[[cases]]`` all have their own base needs no top-level ``base``: it runs a list of existing case directories.
+
 Keys are dotted paths into ``case.toml`` (``section.key`` or ``parameters.<set>.<name>``);
 values are written exactly as in a case file, units included. Several zip groups are written as
 ``[[zip]]`` tables. The grid is the product of the ``[product]`` lists and the zip groups, in
@@ -62,6 +66,9 @@ class Point:
     name: str
     values: dict[str, Any]
     explicit_name: bool = False
+    #: a [[cases]] point's own base case (``base = "../dir"`` in the table): its directory and case file
+    base_dir: Path | None = None
+    base: dict[str, Any] | None = None
 
 
 @dataclass
@@ -83,11 +90,13 @@ class Sweep:
 
     def case_dict(self, point: Point) -> dict[str, Any]:
         """The base case with ``[common]`` and the point's values applied."""
-        data = _normalise_parameters(deepcopy(self.base))
+        data = _normalise_parameters(deepcopy(point.base if point.base is not None else self.base))
         for path, value in itertools.chain(self.common.items(), point.values.items()):
             set_path(data, path, value)
         case = data.setdefault("case", {})
-        if "case.title" not in point.values and "case.title" not in self.common:
+        if point.base is not None and not point.values:
+            pass                # an existing case directory run as it is: its own title
+        elif "case.title" not in point.values and "case.title" not in self.common:
             label = ", ".join(f"{short} = {point.values[p]}" for p, short in _short_names(point.values).items())
             # Not the base's title: it often names the very values the sweep changes.
             head = self.title or f"sweep {self.file.parent.name}"
@@ -96,7 +105,8 @@ class Sweep:
 
     def case_text(self, point: Point) -> str:
         """``case.toml`` of a point, with a header saying where it came from."""
-        header = (f"# Written by 'liplate sweep' from {self.file.name} (base: {_rel(self.base_dir, self.root)}).\n"
+        base_dir = point.base_dir if point.base_dir is not None else self.base_dir
+        header = (f"# Written by 'liplate sweep' from {self.file.name} (base: {_rel(base_dir, self.root)}).\n"
                   "# Edit the sweep file, not this file: the next sweep run rewrites it.\n\n")
         return header + dumps_toml(self.case_dict(point))
 
@@ -197,16 +207,14 @@ def load_sweep(file: str | Path, check: bool = True) -> Sweep:
 
             raise SweepError(f"{where}: unknown key '{key}'; allowed: {', '.join(SWEEP_KEYS)}"
                              + did_you_mean(key, SWEEP_KEYS, n=2))
-    if "base" not in data:
+    explicit = data.get("cases", [])
+    if not isinstance(explicit, list) or not all(isinstance(c, dict) for c in explicit):
+        raise SweepError(f"{where}: 'cases' must be tables [[cases]]")
+    own_bases = explicit and all("base" in c for c in explicit) and not data.get("product") and not data.get("zip")
+    if "base" not in data and not own_bases:
         raise SweepError(f"{where}: missing 'base', the case directory every point starts from, "
-                         "e.g. base = \"../li2te_cu_0p5mA_1mAh\"")
-    base_dir = (file.parent / str(data["base"]))
-    if base_dir.is_file():
-        base_dir = base_dir.parent
-    base_file = base_dir / "case.toml"
-    if not base_file.is_file():
-        raise SweepError(f"{where}: base = {data['base']!r}: no case.toml in '{base_dir}'")
-    base = read_toml(base_file, SweepError)
+                         "e.g. base = \"../li2te_cu_0p5mA_1mAh\" (or a 'base' in every [[cases]] table)")
+    base_dir, base = (_read_base(file, data["base"], where) if "base" in data else (file.parent, {}))
 
     timeout_s = None
     if data.get("timeout") is not None:
@@ -258,13 +266,15 @@ def load_sweep(file: str | Path, check: bool = True) -> Sweep:
                 values.update(part)
             points.append(Point("", values))
 
-    explicit = data.get("cases", [])
-    if not isinstance(explicit, list) or not all(isinstance(c, dict) for c in explicit):
-        raise SweepError(f"{where}: 'cases' must be tables [[cases]]")
     for i, entry in enumerate(explicit):
         cw = f"{where} [[cases]] #{i + 1}"
         entry = dict(entry)
         name = entry.pop("name", None)
+        own = None
+        if "base" in entry:         # a point with its own base case (e.g. an existing case directory, run as is)
+            own = _read_base(file, entry.pop("base"), cw)
+            if name is None:
+                name = own[0].name
         values = {}
         for path, value in _flatten(entry, cw).items():
             check_path(path, cw)
@@ -273,7 +283,7 @@ def load_sweep(file: str | Path, check: bool = True) -> Sweep:
         if name is not None:
             if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+=-]*", name):
                 raise SweepError(f"{cw}: name = {name!r}: use letters, digits and . _ + = - only")
-            points.append(Point(name, values, explicit_name=True))
+            points.append(Point(name, values, explicit_name=True, base_dir=own and own[0], base=own and own[1]))
         else:
             points.append(Point("", values))
         axis_paths.extend(p for p in values if p not in axis_paths)
@@ -290,6 +300,19 @@ def load_sweep(file: str | Path, check: bool = True) -> Sweep:
     if check:
         check_points(sweep)
     return sweep
+
+
+def _read_base(file: Path, base: Any, where: str) -> tuple[Path, dict[str, Any]]:
+    """(directory, case-file dict) of a base case named relative to the sweep file."""
+    from .case import read_toml
+
+    base_dir = file.parent / str(base)
+    if base_dir.is_file():
+        base_dir = base_dir.parent
+    base_file = base_dir / "case.toml"
+    if not base_file.is_file():
+        raise SweepError(f"{where}: base = {base!r}: no case.toml in '{base_dir}'")
+    return base_dir, read_toml(base_file, SweepError)
 
 
 def check_points(sweep: Sweep) -> None:

@@ -232,6 +232,51 @@ def test_sweep_plot_reads_a_generic_csv(tmp_path):
         sweep_plot.plot(csv_path, "nope", ["short_capacity_mAh_cm2"], tmp_path)
 
 
+def test_shorts_map_draws_each_case_outcome_beside_the_measurements(tmp_path):
+    """postprocessing/shorts_map.py on a synthetic results.csv (no run): a short at its capacity, no short at the
+    capacity reached, unfinished cases left out and listed; the measured outcomes drawn; the legend below."""
+    import matplotlib.pyplot as plt
+
+    from liplate.plotting import SHORT_OBSERVATIONS
+    from postprocessing import shorts_map
+
+    csv_path = tmp_path / "results.csv"
+    csv_path.write_text(
+        "case,dir,status,error,substrate,current_density_mA_cm2,capacity_mAh_cm2,short_circuit,short_capacity_mAh_cm2\n"
+        "cu_0p5mA_1mAh,runs/a,completed,,cu,0.5,1.0,false,\n"
+        "cu_5mA_1mAh,runs/b,short_circuit,,cu,5,0.2013,true,0.2013\n"
+        "li2te_cu_8mA_1mAh,runs/c,completed,,li2te_cu,8,1.0,false,\n"
+        "li2te_cu_1mA_15mAh,runs/d,pending,,,,,,\n")
+    legend_ok = []
+    orig = C.save_figure
+
+    def keep(fig, outdir, name, data, formats=("png",)):
+        fig.canvas.draw()
+        for ax in fig.axes:
+            leg = ax.get_legend()
+            box, area = leg.get_window_extent(), ax.get_window_extent()
+            legend_ok.append(box.y1 <= area.y0 + 1)
+        return orig(fig, outdir, name, data, formats)
+
+    C.save_figure = keep
+    try:
+        d = shorts_map.plot(csv_path, tmp_path)
+    finally:
+        C.save_figure = orig
+        plt.close("all")
+    model = {r["case"]: r for r in d["model"]}
+    assert set(model) == {"cu_0p5mA_1mAh", "cu_5mA_1mAh", "li2te_cu_8mA_1mAh"}
+    assert model["cu_5mA_1mAh"]["shorted"] and model["cu_5mA_1mAh"]["capacity_mAh_cm2"] == 0.2013
+    assert not model["cu_0p5mA_1mAh"]["shorted"] and model["cu_0p5mA_1mAh"]["capacity_mAh_cm2"] == 1.0
+    assert [r["case"] for r in d["not_drawn"]] == ["li2te_cu_1mA_15mAh"]
+    assert len(d["measured"]) == len(SHORT_OBSERVATIONS) + len(shorts_map.CONTINUOUS_OBSERVATIONS)
+    assert legend_ok == [True]
+    assert_not_blank(tmp_path / "shorts_map.png")
+    with pytest.raises(SystemExit, match="no column"):
+        (tmp_path / "bad.csv").write_text("case,x\na,1\n")
+        shorts_map.plot(tmp_path / "bad.csv", tmp_path)
+
+
 def test_scripts_cope_with_outputs_that_lack_fields_and_columns(tmp_path, cases):
     bare = tmp_path / "bare" / "output"
     bare.mkdir(parents=True)

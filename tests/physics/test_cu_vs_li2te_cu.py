@@ -32,6 +32,10 @@ def summaries(tmp_path_factory):
     for name in ("cu_0p5mA_1mAh", "li2te_cu_0p5mA_1mAh", "cu_1mA_1mAh", "li2te_cu_1mA_1mAh"):
         dest = tmp_path_factory.mktemp("shipped") / name
         shutil.copytree(REPO / "cases" / name, dest, ignore=shutil.ignore_patterns("output", "runs"))
+        # the morphology to 1 mAh/cm^2 without the Li filaments (on in the shipped cases for the short-circuit
+        # map, docs/penetration.md: on Cu the model shorts before 1 mAh/cm^2, which the cells do not)
+        toml = dest / "case.toml"
+        toml.write_text(toml.read_text().replace("[penetration]\nenabled = true", "[penetration]\nenabled = false"))
         s = run_case(dest, progress=False)
         assert s["status"] == "completed", (name, s.get("error"))
         # the first-plating peak over every sub-step of the nucleation transient (the model's own observable,

@@ -72,6 +72,8 @@ RANGES: dict[str, Range] = {
     "lpscl.exchange_current_density": positive(1e5, _J0),
     "lpscl.transfer_coefficient": between(0.0, 1.0, "Butler-Volmer: alpha and 1 - alpha are both > 0",
                                           open_lo=True, open_hi=True),
+    "lpscl.filament_radius": between(1e-8, 1e-4, "a Li needle in a crack: wider than ~10 nm (a continuum of Li), "
+                                     "narrower than 100 um (the measured cracks are 3-5 um wide)", open_lo=True),
     # lithium metal
     "li.molar_volume": between(0.65e-5, 2.6e-5, "the deposit is Li metal, 1.30e-5 m^3/mol (bcc, 298 K); "
                                "a factor 2 either way allows sensitivity studies, not a sign or unit slip"),

@@ -47,6 +47,27 @@ The flaw opens (Griffith; geometry factor 1 as physics/fracture.py) when::
 
 (K_IC / sqrt(pi a) = 130 MPa at a = 1 um, 41 MPa at 10 um.)
 
+When a flaw can be pressurised at all (:func:`initiation_pressure`). Eqs. (1)-(4) describe Li *in* the flaw,
+plating on its walls. That needs two things, both read from the resolved deposit of the flaw's column:
+
+(a) the Li is there: the resolved deposit wets the flaw's collector column (its collector cell holds
+    xi >= 1/2, the wetting rule of the observables) and has a Li|SE interface in that column, the SE surface
+    at the flaw. Sub-grid nuclei on a bare column do not count: they are caps of a few nm to ~1 um on the
+    *collector*, below the SE surface, and the SE surface over a bare column touches no Li. The current and
+    overpotential of eqs. (1)-(4) are then those of that resolved interface (its interface-weighted mean
+    current in the column, its Butler-Volmer overpotential), never the current density of the nuclei.
+(b) the flaw is full: until the Li plated there has filled the flaw's own volume, the Li in it is not
+    confined and holds no pressure (it plates into empty space). A slot of depth a and gap w holds a w of Li
+    per unit length of mouth; the Li enters through the mouth (width w) and its front advances at the Faraday
+    rate of the column's interfacial current j, so it is full once the Faraday thickness plated in the
+    wetted column reaches the depth, whatever the gap (which cancels)::
+
+        h_fill = integral over the wetted time of j V_m / F dt  >=  a                               (5a)
+
+    No free parameter: the flaw's depth a is drawn (physics/flaws.py), j is the resolved interface's.
+    During the nucleation transient (milliseconds) this integral is ~0, so no flaw is pressurised there; a
+    flaw of 1-5 um under an island edge focused 5x at 5 mA/cm^2 fills in ~10-50 s.
+
 2. Propagation: crack front ahead, Li filling from behind
 --------------------------------------------------------
 Crack front. Li at pressure p fills the first l of a crack of length c >= l. The stress intensity of a crack
@@ -146,6 +167,25 @@ def flaw_pressure(overpotential, current_density, depth, law: CreepLaw | None, t
     else:
         p_creep = creep_limited_pressure(depth, width, current_density, law, temperature, molar_volume)
     return np.minimum(p_drive, p_creep)
+
+
+def initiation_pressure(overpotential, current_density, depth, wetted, filled_thickness, law: CreepLaw | None,
+                        temperature: float, molar_volume: float, plane_strain_modulus: float, width=None):
+    """Pressure (Pa) of the Li in each flaw, with the conditions (a) and (b) of the module docstring: eq. (1)/(4)
+    (:func:`flaw_pressure`) where the flaw's column is ``wetted`` by the resolved deposit, its interface plates
+    (``current_density`` > 0, the resolved interface's, A/m^2) and the Li plated there has filled the flaw
+    (``filled_thickness`` >= ``depth``, m, eq. 5a); 0 elsewhere (the flaw holds no pressure)."""
+    j = np.asarray(current_density, dtype=float)
+    a = np.asarray(depth, dtype=float)
+    active = np.asarray(wetted, dtype=bool) & (j > 0) & (np.asarray(filled_thickness, dtype=float) >= a)
+    p = flaw_pressure(overpotential, np.where(active, j, 0.0), a, law, temperature, molar_volume,
+                      plane_strain_modulus, width=width)
+    return np.where(active, p, 0.0)
+
+
+def fill_rate(current_density, molar_volume: float):
+    """Faraday thickness rate (m/s) at which a flaw under a wetted column fills, j V_m / F (eq. 5a)."""
+    return np.maximum(np.asarray(current_density, dtype=float), 0.0) * molar_volume / FARADAY
 
 
 def stress_intensity(pressure, depth):

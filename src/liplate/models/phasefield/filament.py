@@ -5,10 +5,16 @@ The resolved window carries the deposit; the filaments are a reduced model on to
 
 - the SE's surface flaws are drawn once, with the case's seed, along the window (physics/flaws.py); each sits
   in one collector column, at the Li|SE interface of that column (the SE surface the deposit pushes up);
-- each accepted step, the hook reads the step's interfacial current per column (interface-weighted mean of
-  ``model.interface_current()``, as ``interface_profile``), takes its charge-transfer overpotential
-  (Butler-Volmer inverse, as physics/fracture.py) and, for every closed flaw in a column that plates, the Li
-  pressure p = min(F |eta| / V_m, creep limit); a flaw opens when p sqrt(pi a) >= K_IC;
+- each accepted step, the hook reads the step's interfacial current per column of the *resolved* Li|SE
+  interface (interface-weighted mean of ``model.interface_current()``, as ``interface_profile``; the current
+  into sub-grid nuclei is not part of it) and takes its charge-transfer overpotential (Butler-Volmer inverse,
+  as physics/fracture.py);
+- a flaw is pressurised only where Li really is in it (physics/filament.py, "When a flaw can be pressurised"):
+  its column is wetted by the resolved deposit (collector cell xi >= 1/2, with a Li|SE interface in the
+  column) and the Li plated there since has filled the flaw, the Faraday thickness of the column's current
+  integrated over the wetted steps >= its depth (eq. 5a, ``fill``). A flaw under a bare column, or under
+  sub-grid nuclei, holds no pressure. Then p = min(F |eta| / V_m, creep limit), and the flaw opens when
+  p sqrt(pi a) >= K_IC;
 - an opened flaw is a Li-filled crack of length l (starting at a) beyond the deposit front, whose crack front
   runs ahead (eq. 6 of physics/filament.py) and whose Li fills at the Faraday rate of the current it collects
   (eq. 8), its far field the column's current decaying to the applied one over the island spacing (eq. 9);
@@ -47,6 +53,8 @@ def penetration_config(case) -> dict:
                        ("flaw_density", "areal_density")):
         if cfg[key] == "auto":
             cfg[key] = flaws_mod.PARAMETERS[param].value
+    if cfg["filament_radius"] == "auto":          # the calibrated parameter (a [parameters] override included)
+        cfg["filament_radius"] = case.p("lpscl.filament_radius")
     return cfg
 
 
@@ -75,6 +83,7 @@ class FilamentHook:
         self.current_share = np.zeros(self.flaws.count)      # share of the patch's current each filament carried
         self.pressure = np.zeros(self.flaws.count)           # Li pressure in each flaw, last step (Pa)
         self.k_ratio = np.zeros(self.flaws.count)            # p sqrt(pi a) / K_IC, last step
+        self.fill = np.zeros(self.flaws.count)               # Faraday thickness plated into each flaw (m, eq. 5a)
         self.short_charge: float | None = None               # passed charge at the short (C/m^2)
         self._budget = 0.0                                   # Li (m^2 per depth) the filaments may still take
         self.owed = np.zeros(self.flaws.count)               # filament Li not yet taken off the deposit (m^2/depth)
@@ -88,16 +97,27 @@ class FilamentHook:
         wsum = w.sum(axis=0)
         return np.divide(jw, wsum, out=np.zeros_like(jw), where=wsum > 0)
 
+    @staticmethod
+    def wetted_columns(model) -> np.ndarray:
+        """Columns whose collector cell the resolved deposit wets (xi >= 1/2, the observables' wetting rule) and
+        that have a resolved Li|SE interface: the Li there touches the SE surface above the column. Sub-grid
+        nuclei are not in xi, so a column that holds only nuclei is not wetted."""
+        xi = model._grid(np.asarray(model.xi.value))
+        _, weight = model.interface_current()
+        return (xi[0] >= 0.5) & (model._grid(weight).sum(axis=0) > 0)
+
     def __call__(self, model, dt: float) -> None:
         st = self.state
         if st.short_time is not None or self.flaws.count == 0:
             return
         j_col = np.maximum(self.column_current(model), 0.0)
         j = j_col[self.columns]
+        wet = self.wetted_columns(model)[self.columns]
+        # eq. (5a): the Li of the resolved interface fills the flaws under wetted columns at its Faraday rate
+        self.fill = self.fill + np.where(wet, fl.fill_rate(j, model.vm) * dt, 0.0)
         eta = np.array([overpotential_for_current(float(x), model.j0, model.alpha, model.temperature) for x in j])
-        p = fl.flaw_pressure(eta, j, self.flaws.depth, self.law, model.temperature, model.vm, self.modulus,
-                             width=self.flaw_width)
-        p = np.where(j > 0, p, 0.0)
+        p = fl.initiation_pressure(eta, j, self.flaws.depth, wet, self.fill, self.law, model.temperature, model.vm,
+                                   self.modulus, width=self.flaw_width)
         self.pressure = p
         self.k_ratio = fl.stress_intensity(p, self.flaws.depth) / self.k_ic
         section = math.pi * self.radius ** 2
@@ -256,6 +276,7 @@ class FilamentHook:
         out = {f"filament_{k}": v for k, v in self.state.as_arrays().items()}
         out["filament_short_charge"] = np.array([np.nan if self.short_charge is None else self.short_charge])
         out["filament_owed"] = self.owed.copy()
+        out["filament_fill"] = self.fill.copy()
         return out
 
     def set_state(self, arrays: dict) -> None:
@@ -263,8 +284,11 @@ class FilamentHook:
             return
         self.state = fl.FilamentState.from_arrays({k[len("filament_"):]: v for k, v in arrays.items()
                                                    if k.startswith("filament_")
-                                                   and k not in ("filament_short_charge", "filament_owed")})
+                                                   and k not in ("filament_short_charge", "filament_owed",
+                                                                 "filament_fill")})
         self.owed = np.array(arrays["filament_owed"], dtype=float)
+        if "filament_fill" in arrays:
+            self.fill = np.array(arrays["filament_fill"], dtype=float)
         q = float(np.asarray(arrays["filament_short_charge"])[0])
         self.short_charge = None if math.isnan(q) else q
 
