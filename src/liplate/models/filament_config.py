@@ -26,8 +26,8 @@ PENETRATION_SECTION = Section("penetration", "SE surface flaws, their opening by
     "flaw_width": Key("length", "auto", "gap of the flaws for the creep limit ('auto': sharp flaws, the gap is "
                       "the crack's own elastic opening under the Li pressure)", positive=True),
     "filament_radius": Key("length", "auto", "radius of the Li-filled crack seen as a needle ('auto': the "
-                           "parameter lpscl.filament_radius, calibrated on the Cu 5 mA/cm^2 short at ~0.2 mAh/cm^2; "
-                           "Li-filled cracks are 3-5 um wide, operando SEM, Duan et al.; docs/penetration.md)",
+                           "parameter lpscl.filament_radius, 2 um: Li-filled cracks are 3-5 um wide, "
+                           "operando SEM, Duan et al.; docs/penetration.md)",
                            positive=True),
 })
 

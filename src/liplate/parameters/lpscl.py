@@ -43,11 +43,13 @@ PARAMETERS["exchange_current_density"] = Param(
     "[LiLPSClKinetics] (a plausibility check only)")
 PARAMETERS["transfer_coefficient"] = Param(0.5, "1", "dimensionless", "assumed: symmetric Butler-Volmer")
 # Li filaments through the pellet (docs/penetration.md): the radius of a Li-filled crack seen as a needle sets the
-# Li a filament needs per unit length, hence the time from a flaw's opening to the short. The one parameter of
-# the filament model calibrated: `python -m liplate.calibration_filament` (bisection on the radius, cases/cu_5mA_1mAh).
-# Check: Li-filled cracks are 3-5 um wide in operando SEM (Duan et al.), i.e. r = 1.5-2.5 um.
+# Li a filament needs per unit length, hence the time from a flaw's opening to the short. Li-filled cracks are
+# 3-5 um wide in operando SEM [Duan], r = 1.5-2.5 um. `python -m liplate.calibration_filament` (bisection on the
+# radius, cases/cu_5mA_1mAh) is the calibration on the Cu 5 mA/cm^2 short; with the present physics it finds no
+# radius in its plausible range, so the radius is the measured width, not a calibrated value.
 PARAMETERS["filament_radius"] = Param(
-    1.05e-6, "m", "length",
-    "calibrated on the Cu short at 5 mA/cm^2, ~0.2 mAh/cm^2 [Wang2022]: python -m liplate.calibration_filament "
-    "(bisection, cases/cu_5mA_1mAh seed 0) gives the short at 0.200 mAh/cm^2 with r = 1.05 um; a 2.1 um wide "
-    "filament against the 3-5 um wide Li-filled cracks of operando SEM (Duan et al.), a check only")
+    2.0e-6, "m", "length",
+    "assumed: half the 3-5 um width of the Li-filled cracks seen by operando SEM [Duan]. The calibration "
+    "(python -m liplate.calibration_filament) on the Cu short at 5 mA/cm^2, ~0.2 mAh/cm^2 [Wang2022] finds no radius "
+    "in 0.5-5 um that reaches it (r = 0.5 / 1 / 2 / 5 um: short at 0.300 / 0.365 / 0.557 mAh/cm^2 / none, "
+    "cases/cu_5mA_1mAh seed 0, sub-grid nuclei as rows of 3D caps); the Cu short is a prediction")
