@@ -46,7 +46,7 @@ PARAMETERS["transfer_coefficient"] = Param(0.5, "1", "dimensionless", "assumed: 
 # the filament model calibrated: `python -m liplate.calibration_filament` (bisection on the radius, cases/cu_5mA_1mAh).
 # Check: Li-filled cracks are 3-5 um wide in operando SEM (Duan et al.), i.e. r = 1.5-2.5 um.
 PARAMETERS["filament_radius"] = Param(
-    1.05e-6, "m", "length",
+    1.10e-6, "m", "length",
     "calibrated on the Cu short at 5 mA/cm^2, ~0.2 mAh/cm^2 [Wang2022]: python -m liplate.calibration_filament "
-    "(bisection, cases/cu_5mA_1mAh seed 0) gives the short at 0.200 mAh/cm^2 with r = 1.05 um; a 2.1 um wide "
+    "(bisection, cases/cu_5mA_1mAh seed 0) gives the short at 0.200 mAh/cm^2 with r = 1.10 um; a 2.2 um wide "
     "filament against the 3-5 um wide Li-filled cracks of operando SEM (Duan et al.), a check only")
