@@ -422,7 +422,8 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
         "provenance": provenance(case),
     }
     if obs.get("eta_nucleation_V") is not None:
-        extra.update(summ.nucleation_overpotential_mV([r.get("capacity_mAh_cm2") for r in rows], voltages))
+        extra.update(summ.nucleation_overpotential_mV([r.get("capacity_mAh_cm2") for r in rows], voltages,
+                                                     obs.get("voltage_peak_V")))
     if status == summ.SHORT_CIRCUIT:
         # when the Li reached the counter electrode, as the model reports it (interpolated inside the last step)
         extra.update(short_circuit=True, short_capacity_mAh_cm2=obs.get("short_capacity_mAh_cm2"),

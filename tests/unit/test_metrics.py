@@ -94,3 +94,16 @@ def test_summary_reports_peak_and_overshoot_in_mV():
     out = nucleation_overpotential_mV([0.0, 0.01, 0.03, 0.06, None, 0.5], [0.0, -0.016, -0.0168, -0.0155, -0.1, -0.01])
     assert out["nucleation_overpotential_mV"] == pytest.approx(16.8)
     assert out["nucleation_overshoot_mV"] == pytest.approx(1.3)
+
+
+def test_summary_takes_the_sub_step_peak_where_the_rows_miss_it():
+    """The nucleation transient is sub-stepped inside one output step: the model's own peak over every sub-step
+    (voltage_peak, V) is the first-plating peak when it is larger than the rows'; a smaller one changes nothing."""
+    from liplate.io.summary import nucleation_overpotential_mV
+
+    q, v = [0.0, 0.01, 0.03, 0.06], [0.0, -0.016, -0.0168, -0.0155]
+    out = nucleation_overpotential_mV(q, v, substep_peak_V=-0.018)
+    assert out["nucleation_overpotential_mV"] == pytest.approx(18.0)
+    assert out["nucleation_overshoot_mV"] == pytest.approx(2.5)
+    smaller = nucleation_overpotential_mV(q, v, substep_peak_V=-0.010)
+    assert smaller["nucleation_overpotential_mV"] == pytest.approx(16.8)

@@ -37,12 +37,15 @@ COUNTER_EXHAUSTED = "counter electrode exhausted"
 STOP_REASONS = {COMPLETED: CAPACITY_REACHED, SHORT_CIRCUIT: "short circuit"}
 
 
-def nucleation_overpotential_mV(capacities_mAh_cm2: list, voltages: list) -> dict:
+def nucleation_overpotential_mV(capacities_mAh_cm2: list, voltages: list, substep_peak_V=None) -> dict:
     """``nucleation_overpotential_mV`` (magnitude of the cell voltage at its peak in the first-plating transient,
     vs the Li counter electrode, SE ohmic drop included: the paper's definition, BRIEF §2) and
     ``nucleation_overshoot_mV`` (that peak minus the plateau that follows), from the time-series rows
     (liplate.metrics.first_plating_voltage: both read within the first 0.1 mAh/cm^2). None where no row is
-    in that window."""
+    in that window. ``substep_peak_V`` (the model's ``voltage_peak``, the most negative cell voltage over every
+    sub-step of the first-plating window) replaces the rows' peak where it is larger: the nucleation transient is
+    sub-stepped inside one output step, so the rows alone sample the double-layer ramp where a step happens to
+    end (as liplate.calibration.Run.first_plating, on which j0 is calibrated)."""
     from ..metrics import first_plating_voltage
     from ..units import C_M2_PER_MAH_CM2
 
@@ -50,6 +53,8 @@ def nucleation_overpotential_mV(capacities_mAh_cm2: list, voltages: list) -> dic
     peak, plateau = first_plating_voltage([q * C_M2_PER_MAH_CM2 for q, _ in rows], [v for _, v in rows])
     if peak is None:
         return {"nucleation_overpotential_mV": None, "nucleation_overshoot_mV": None}
+    if substep_peak_V is not None and -float(substep_peak_V) > peak:
+        peak = -float(substep_peak_V)
     return {"nucleation_overpotential_mV": 1e3 * peak, "nucleation_overshoot_mV": 1e3 * (peak - plateau)}
 
 
