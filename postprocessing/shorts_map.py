@@ -23,7 +23,8 @@ except ImportError:  # run as a script
     import common as C
 
 NAME = "shorts_map"
-#: the model's markers sit this factor left of the measured ones on the log current axis (so both are visible)
+#: the model's markers sit this factor left of the measured ones on the log current axis (so both are visible);
+#: the second collector's model markers one more factor left (so the two collectors' "no short" do not overlap)
 MODEL_OFFSET = 0.93
 DONE = ("completed", "short_circuit")
 #: BRIEF §2 [Wang2022]: continuous plating on Li2Te-Cu at 0.5 and 1 mA/cm^2 runs past 15 mAh/cm^2 without a short
@@ -63,12 +64,13 @@ def plot(csv_path: Path, outdir: Path, name: str = NAME) -> dict:
     ax = axes[0][0]
     data = {"csv": str(csv_path), "model_x_offset_factor": MODEL_OFFSET, "model": done, "not_drawn": other}
     seen = set()
-    for sub in sorted({r["substrate"] for r in done}, key=lambda s: (s not in C.SUBSTRATE_ORDER, s)):
+    subs = sorted({r["substrate"] for r in done}, key=lambda s: (s not in C.SUBSTRATE_ORDER, s))
+    for k, sub in enumerate(subs):
         for shorted, marker, what in ((True, "X", "short at"), (False, "^", "no short within")):
             rows = [r for r in done if r["substrate"] == sub and r["shorted"] == shorted]
             if not rows:
                 continue
-            x = np.array([r["current_density_mA_cm2"] for r in rows]) * MODEL_OFFSET
+            x = np.array([r["current_density_mA_cm2"] for r in rows]) * MODEL_OFFSET ** (k + 1)
             y = np.array([r["capacity_mAh_cm2"] for r in rows])
             label = f"model, {C.substrate_label(sub)}: {what}"
             ax.plot(x, y, marker, ls="none", ms=8, color=C.substrate_color(sub),
