@@ -14,6 +14,7 @@ fields, so ParaView's Gradient and Integrate Variables give SI numbers):
     paraview_xi.png         phase field xi (1 = lithium, 0 = electrolyte)      array ``xi``
     paraview_phi.png        electrolyte potential phi (V)                       array ``phi_V``
     paraview_current.png    |j| (A/m^2) with streamlines of j (white)          ``current_density_magnitude_A_m2``
+    paraview_filament.png   the Li filaments beyond the deposit front           ``filament`` (only if any)
 
 The current is the model's own (face fluxes with its face conductivities, see liplate.io.fields):
 the area integral of the frames' ``reaction_A_m3`` (Filters > Integrate Variables; a thin layer at the
@@ -65,7 +66,11 @@ FIELDS = (
     ("xi", "xi", "xi: phase field (1 = Li, 0 = SE)", "paraview_xi"),
     ("phi", "phi_V", "phi: electrolyte potential (V)", "paraview_phi"),
     ("current", "current_density_magnitude_A_m2", "current density magnitude (A/m²)", "paraview_current"),
+    # [penetration] on: 1 in the cells of a Li filament beyond the deposit front (docs/penetration.md)
+    ("filament", "filament", "Li filament in the SE (1 = Li-filled crack)", "paraview_filament"),
 )
+#: fields drawn only where they are non-zero somewhere (a run without a filament has nothing to show)
+ONLY_IF_PRESENT = ("filament",)
 VECTOR = "current_density_A_m2"
 INTERFACE = ("xi", 0.5)   # the Li|SE interface: contour of the phase field at 1/2
 
@@ -233,6 +238,11 @@ def main(argv=None):
         rng = ranges.get(array)
         if rng is None:
             msg = f"array {array!r} not in {os.path.basename(pvd)}: not modelled in these outputs"
+            print(f"note: {key}: {msg}; skipped")
+            manifest["skipped"][key] = msg
+            continue
+        if key in ONLY_IF_PRESENT and not rng[1] > rng[0]:
+            msg = f"array {array!r} is {rng[0]:g} everywhere at every time: nothing to show"
             print(f"note: {key}: {msg}; skipped")
             manifest["skipped"][key] = msg
             continue
