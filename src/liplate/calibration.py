@@ -110,11 +110,7 @@ class Run:
         rows give the same 420 mV for any contact angle, the sub-steps 474-537 mV)."""
         q = [r["charge_C_m2"] for r in self.rows]
         v = [r["voltage_V"] for r in self.rows]
-        peak, plateau = metrics.first_plating_voltage(q, v)
-        sub = -float(getattr(self.model, "voltage_peak", 0.0))
-        if peak is None or sub <= peak:
-            return peak, plateau
-        return sub, plateau
+        return metrics.first_plating_voltage(q, v, substep_peak=getattr(self.model, "voltage_peak", None))
 
 
 def run(case_dir: Path) -> Run:

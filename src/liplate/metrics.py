@@ -105,7 +105,7 @@ def penetration_depth(xi_2d, y_faces, dy, threshold=0.5):
 FIRST_PLATING_CHARGE = 0.1 * C_M2_PER_MAH_CM2
 
 
-def first_plating_voltage(charge, voltage, window=FIRST_PLATING_CHARGE):
+def first_plating_voltage(charge, voltage, window=FIRST_PLATING_CHARGE, substep_peak=None):
     """The nucleation peak of a galvanostatic first-plating curve, as the paper reads it (BRIEF §2).
 
     ``charge`` (C/m^2, passed) and ``voltage`` (V, cell voltage vs the Li counter electrode, negative while
@@ -117,7 +117,10 @@ def first_plating_voltage(charge, voltage, window=FIRST_PLATING_CHARGE):
     * ``plateau`` = min |V| after the peak, within the same window: the level the transient relaxes to.
       ``peak - plateau`` >= 0 is the overshoot; 0 when |V| rises through the whole window (no peak).
 
-    (None, None) when no row falls in the window.
+    (None, None) when no row falls in the window. ``substep_peak`` (V, the model's ``voltage_peak``: the most
+    negative cell voltage over every sub-step of the window) replaces the rows' peak where its magnitude is larger:
+    the nucleation transient is sub-stepped inside one output step, so the rows alone sample the double-layer ramp
+    where a step happens to end.
     """
     q = np.asarray(charge, dtype=float)
     v = np.abs(np.asarray(voltage, dtype=float))
@@ -126,4 +129,7 @@ def first_plating_voltage(charge, voltage, window=FIRST_PLATING_CHARGE):
         return None, None
     v = v[sel]
     i_peak = int(np.argmax(v))
-    return float(v[i_peak]), float(v[i_peak:].min())
+    peak = float(v[i_peak])
+    if substep_peak is not None:
+        peak = max(peak, -float(substep_peak))
+    return peak, float(v[i_peak:].min())

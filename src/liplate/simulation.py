@@ -363,10 +363,8 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
 
     stepper = Stepper(model, case, on_row=add_row, on_frame=write_frame, on_checkpoint=write_checkpoint,
                       progress=show)
-    # The run ends at the protocol's capacity or when the counter electrode has given all its Li, whichever
-    # comes first (a 'continuous' capacity: the latter); frames fall at equal shares of that charge.
-    q_stop, stop_reason = case.plating_limit()
-    stepper.q_target = q_stop
+    # The stepper stops at case.plating_limit(): the protocol's capacity or the counter electrode's Li
+    stop_reason = case.plating_limit()[1]
     status = summ.COMPLETED
     error = None
     interrupt = None

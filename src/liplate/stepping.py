@@ -55,7 +55,8 @@ class Stepper:
         self.model = model
         p, n, o = case["protocol"], case["numerics"], case["output"]
         self.j = p["current_density"]
-        self.q_target = p["capacity"]
+        # the protocol's capacity or the counter electrode's Li, whichever comes first (liplate.case.plating_limit)
+        self.q_target = case.plating_limit()[0]
         self.dt_max, self.dt_min, self.growth = n["dt_max"], n["dt_min"], n["dt_growth"]
         self.target_sweeps = int(n.get("dt_target_sweeps", 0))
         self.frames = int(o["frames"])

@@ -50,11 +50,10 @@ def nucleation_overpotential_mV(capacities_mAh_cm2: list, voltages: list, subste
     from ..units import C_M2_PER_MAH_CM2
 
     rows = [(q, v) for q, v in zip(capacities_mAh_cm2, voltages, strict=True) if q is not None and v is not None]
-    peak, plateau = first_plating_voltage([q * C_M2_PER_MAH_CM2 for q, _ in rows], [v for _, v in rows])
+    peak, plateau = first_plating_voltage([q * C_M2_PER_MAH_CM2 for q, _ in rows], [v for _, v in rows],
+                                          substep_peak=substep_peak_V)
     if peak is None:
         return {"nucleation_overpotential_mV": None, "nucleation_overshoot_mV": None}
-    if substep_peak_V is not None and -float(substep_peak_V) > peak:
-        peak = -float(substep_peak_V)
     return {"nucleation_overpotential_mV": 1e3 * peak, "nucleation_overshoot_mV": 1e3 * (peak - plateau)}
 
 
