@@ -504,14 +504,24 @@ def _hms(seconds: float) -> str:
 
 def estimated_cost(case: dict) -> float:
     """Rough relative cost of a case, for longest-first scheduling: simulated time x cells,
-    (capacity / current density) x cells_x x cells_y. 0 where the case does not say (those run last;
+    (charge plated / current density) x cells_x x cells_y. The charge plated is the capacity, or the counter
+    electrode's Li where that comes first or the capacity is 'continuous' (:func:`liplate.case.plating_limit`;
+    the case's own `cell.counter_li_thickness` override counts). 0 where the case does not say (those run last;
     the order only affects how evenly the ranks finish, never a result)."""
+    from .parameters import load_set
+    from .physics.constants import FARADAY
     from .units import to_si
 
     try:
         protocol, domain = case["protocol"], case.get("domain", {})
-        duration = to_si(protocol["capacity"], "areal_capacity") / to_si(protocol["current_density"],
-                                                                         "current_density")
+        given = case.get("parameters", {})
+        thickness = (given.get("cell", {}) if isinstance(given.get("cell"), dict) else {}).get(
+            "counter_li_thickness", given.get("cell.counter_li_thickness"))
+        h = to_si(thickness, "length") if thickness is not None else load_set("cell")["counter_li_thickness"].value
+        q_counter = h / load_set("li")["molar_volume"].value * FARADAY
+        capacity = protocol["capacity"]
+        charge = q_counter if capacity == "continuous" else min(to_si(capacity, "areal_capacity"), q_counter)
+        duration = charge / to_si(protocol["current_density"], "current_density")
         return float(duration * int(domain.get("cells_x", 1)) * int(domain.get("cells_y", 1)))
     except Exception:  # a missing or unreadable value is check_point's business, not the scheduler's
         return 0.0

@@ -177,6 +177,22 @@ def test_estimated_cost_orders_cases_longest_first():
     assert estimated_cost({"protocol": {"capacity": "oops"}}) == 0.0
 
 
+def test_estimated_cost_of_continuous_plating_is_the_counter_electrode_charge():
+    """'continuous' (or a capacity beyond the counter electrode's Li) costs the charge the run will plate:
+    the counter Li (70 um: h F / V_m), with the case's own counter_li_thickness where it sets one."""
+    from liplate.sweep import estimated_cost
+
+    q = 70e-6 / 1.30e-5 * 96485.33212  # C/m^2, the default counter electrode (70 um of Li)
+    cont = {"protocol": {"capacity": "continuous", "current_density": "1 mA/cm^2"}}
+    assert estimated_cost(cont) == pytest.approx(q / 10.0, rel=1e-6)
+    beyond = {"protocol": {"capacity": "20 mAh/cm^2", "current_density": "1 mA/cm^2"}}
+    assert estimated_cost(beyond) == pytest.approx(estimated_cost(cont))
+    thin = {**cont, "parameters": {"cell": {"counter_li_thickness": "35 um"}}}
+    assert estimated_cost(thin) == pytest.approx(estimated_cost(cont) / 2, rel=1e-9)
+    dotted = {**cont, "parameters": {"cell.counter_li_thickness": "35 um"}}
+    assert estimated_cost(dotted) == pytest.approx(estimated_cost(thin))
+
+
 @pytest.mark.parametrize("sweep_file", sorted((REPO / "cases").glob("*/sweep.toml")), ids=lambda p: p.parent.name)
 def test_shipped_sweep_files_expand_and_validate(sweep_file):
     """Every sweep file in cases/ loads and each of its points is a valid case, except the deliberately
