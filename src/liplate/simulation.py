@@ -442,13 +442,19 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
             if status in summ.RESULTS:
                 (out / ckpt.CHECKPOINT).unlink(missing_ok=True)
         except OSError as exc:
-            # Not even the summary fits: the run is not complete, whatever it computed; say so in the log.
+            # The full summary does not fit: the run is not complete, whatever it computed. Record that in a
+            # compact summary (one line, a few hundred bytes) if even that fits, and in the log.
             if status in summ.RESULTS:
                 status = WRITE_FAILED
             summary.update(status=status, error=(summary.get("error") or "")
                            + f"{'; ' if summary.get('error') else ''}could not write {_os_error(exc)}")
-            log.error("%s: status %s not recorded in %s/summary.json: %s; %s", case.path, status, out.name,
-                      summary["error"], _how_to_continue(case, last_checkpoint[0]))
+            try:
+                summ.write_compact(out / "summary.json", summary)
+                log.error("%s: %s; status %s recorded in a compact %s/summary.json; %s", case.path,
+                          summary["error"], status, out.name, _how_to_continue(case, last_checkpoint[0]))
+            except OSError:
+                log.error("%s: status %s not recorded in %s/summary.json: %s; %s", case.path, status, out.name,
+                          summary["error"], _how_to_continue(case, last_checkpoint[0]))
     if interrupt is not None:
         raise interrupt
     log.info("%s: %s after %d steps, %.1f s; thickness %.4g um", case.path, status, state.steps,

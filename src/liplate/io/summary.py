@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .atomic import write_json
+from .atomic import dumps, write_json, write_text
 
 SUMMARY_KEYS = (
     "status", "substrate", "current_density_mA_cm2", "capacity_mAh_cm2", "thickness_mean_um",
@@ -69,6 +69,15 @@ def build(status: str, case, observables: dict, extra: dict) -> dict:
 
 def write(path: Path, summary: dict) -> None:
     write_json(path, summary)
+
+
+def write_compact(path: Path, summary: dict) -> None:
+    """The fallback when :func:`write` hits a full disk: the :data:`SUMMARY_KEYS` and ``error`` only, on one line
+    (a few hundred bytes where the full summary, with its citations and per-flaw lists, takes ~100 kB), so that a
+    ``write_failed`` status is recorded in whatever the failed write left free. Atomic, as every output."""
+    compact = {k: summary.get(k) for k in (*SUMMARY_KEYS, "error")}
+    compact["note"] = "compact summary (the disk was full); liplate run --resume writes the full one"
+    write_text(path, dumps(compact, indent=None) + "\n")
 
 
 def read(path: Path) -> dict | None:
