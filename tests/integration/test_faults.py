@@ -257,12 +257,25 @@ def test_disk_full_injected_ends_cleanly_and_resumes(case_dir, monkeypatch):
     ckpt.load(out / ckpt.CHECKPOINT)                                    # the last checkpoint is whole
     _assert_same_result(run_case(d, resume=True, progress=False), ref)
 
-    # Not even summary.json can be written: the status goes to run.log and the terminal, the run is not
+    # The full summary.json does not fit: a compact one (the summary keys on one line) records the status.
+    full_fails = lambda path, summary: (_ for _ in ()).throw(_enospc(path))  # noqa: E731
+    d1 = case_dir("compact")
+    with monkeypatch.context() as m:
+        m.setattr(FieldWriter, "write", write)
+        m.setattr(summ, "write", full_fails)
+        s = run_case(d1, progress=False)
+    stored = _strict_json((d1 / "output" / "summary.json").read_text())
+    assert s["status"] == stored["status"] == "write_failed" and "compact" in stored["note"]
+    assert set(summ.SUMMARY_KEYS) <= set(stored) and "summary.json" in stored["error"]
+    _assert_same_result(run_case(d1, resume=True, progress=False), ref)
+
+    # Not even the compact summary fits: the status goes to run.log and the terminal, the run is not
     # reported complete, and --resume finishes it.
     d2 = case_dir("nosummary")
     with monkeypatch.context() as m:
         m.setattr(FieldWriter, "write", write)
-        m.setattr(summ, "write", lambda path, summary: (_ for _ in ()).throw(_enospc(path)))
+        m.setattr(summ, "write", full_fails)
+        m.setattr(summ, "write_compact", full_fails)
         s = run_case(d2, progress=False)
     assert s["status"] == "write_failed" and not (d2 / "output" / "summary.json").exists()
     assert "not recorded in output/summary.json" in (d2 / "output" / "run.log").read_text()
