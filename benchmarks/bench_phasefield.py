@@ -4,9 +4,10 @@ For each mesh (300, 600 = the shipped cases' production mesh, 1200 cells in x; t
 cases' 1 um on every mesh, classical nucleation from the cases' dt_initial) it runs the same first
 ``--steps`` steps (dt from 1 s growing x1.5, up to the reference case's dt_max (cases/cu_0p5mA_1mAh,
 60 s), after steps of <= dt_target_sweeps sweeps, as liplate.stepping.next_dt; rejected steps retried
-with dt / 2) and prints cells, steps, wall
-time, cell-steps/s, the simulated time the steps covered and simulated seconds per wall second (the
-step controller sets how long the steps are, so compare controllers by the latter):
+with dt / 2) and prints cells, steps, wall and CPU time (the process's own: on a shared
+machine the CPU figures are the comparable ones), cell-steps/s, the simulated time the steps covered and
+simulated seconds per wall second (the step controller sets how long the steps are, so compare
+controllers by the latter):
 
 - ``fipy-lu``: FiPy terms rebuilt every sweep, FiPy's default SciPy LinearLUSolver (the reference);
 - ``fast-lu``: the model's own FV assembly on FiPy's geometry, SuperLU;
@@ -63,7 +64,7 @@ def bench(case, mode, steps):
     else:
         model.use_solver(mode.removeprefix("fast-"))
     dt, done, sweeps = case["numerics"]["dt_initial"], 0, 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     while done < steps:
         try:
             r = model.advance(dt, 5.0)
@@ -73,8 +74,8 @@ def bench(case, mode, steps):
         done += 1
         sweeps += r.sweeps
         dt = next_dt(dt, r.sweeps, 1.5, case["numerics"]["dt_max"], case["numerics"]["dt_target_sweeps"])
-    wall = time.perf_counter() - t0
-    return model.mesh.numberOfCells, wall, sweeps, model.observables()["voltage_V"], model.time
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return model.mesh.numberOfCells, wall, cpu, sweeps, model.observables()["voltage_V"], model.time
 
 
 def _bench_mesh(nx, ny, dy, mode, steps):
@@ -109,9 +110,9 @@ def main():
     ap.add_argument("--modes", default=None, help="comma-separated subset of " + ",".join(modes))
     args = ap.parse_args()
     meshes = [(300, 56, 0.5), (600, 56, 0.5), (1200, 56, 0.5)]       # 600 x 56: the shipped cases' mesh
-    print(f"{'mesh':>10} {'mode':>9} {'cells':>7} {'steps':>5} {'sweeps':>6} {'wall_s':>8} {'cell_steps/s':>12} "
-          f"{'V_mV':>8} {'sim_s':>7} {'sim_s/wall_s':>12}")
-    walls = {}
+    print(f"{'mesh':>10} {'mode':>9} {'cells':>7} {'steps':>5} {'sweeps':>6} {'wall_s':>8} {'cpu_s':>8} "
+          f"{'cell_steps/s':>12} {'cell_steps/cpu_s':>16} {'V_mV':>8} {'sim_s':>7} {'sim_s/wall_s':>12}")
+    walls, cpus = {}, {}
     if args.modes:
         unknown = set(args.modes.split(",")) - set(modes)
         if unknown:
@@ -123,17 +124,20 @@ def main():
             if mode == "fipy-lu" and args.skip_fipy_largest and k == len(meshes) - 1:
                 continue
             runs = [isolated(nx, ny, dy, mode, args.steps) for _ in range(max(args.repeat, 1))]
-            cells, wall, sweeps, v, sim = min(runs, key=lambda r: r[1])
-            walls[(k, mode)] = wall
-            print(f"{nx}x{ny:>4} {mode:>9} {cells:>7} {args.steps:>5} {sweeps:>6} {wall:>8.2f} "
-                  f"{cells * args.steps / wall:>12.3g} {v * 1e3:>8.3f} {sim:>7.1f} {sim / wall:>12.2f}", flush=True)
+            cells, wall, cpu, sweeps, v, sim = min(runs, key=lambda r: r[1])
+            walls[(k, mode)], cpus[(k, mode)] = wall, cpu
+            print(f"{nx}x{ny:>4} {mode:>9} {cells:>7} {args.steps:>5} {sweeps:>6} {wall:>8.2f} {cpu:>8.2f} "
+                  f"{cells * args.steps / wall:>12.3g} {cells * args.steps / cpu:>16.3g} {v * 1e3:>8.3f} "
+                  f"{sim:>7.1f} {sim / wall:>12.2f}", flush=True)
     last = len(meshes) - 1
     if (last, "fipy-lu") in walls and best != "fipy-lu":
         print(f"speed-up of {best} over fipy-lu on the largest mesh: "
-              f"{walls[(last, 'fipy-lu')] / walls[(last, best)]:.1f}x")
+              f"{walls[(last, 'fipy-lu')] / walls[(last, best)]:.1f}x wall, "
+              f"{cpus[(last, 'fipy-lu')] / cpus[(last, best)]:.1f}x CPU")
     if (last, "fast-lu") in walls and best != "fast-lu":
         print(f"speed-up of {best} over fast-lu on the largest mesh: "
-              f"{walls[(last, 'fast-lu')] / walls[(last, best)]:.1f}x")
+              f"{walls[(last, 'fast-lu')] / walls[(last, best)]:.1f}x wall, "
+              f"{cpus[(last, 'fast-lu')] / cpus[(last, best)]:.1f}x CPU")
     cells = [nx * ny for nx, ny, _ in meshes]
     k = np.polyfit(np.log(cells), np.log([walls[(i, best)] for i in range(len(meshes))]), 1)[0]
     print(f"{best}: wall time ~ cells^{k:.2f}")
