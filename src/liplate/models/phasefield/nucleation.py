@@ -110,7 +110,10 @@ class NucleationMixin:
         b_old = nuc.barrier_over_kt(-self._phi_old[:nb], self.theta_nuclei, self.gamma, self.vm, self.temperature)
         b_new = nuc.barrier_over_kt(eta, self.theta_nuclei, self.gamma, self.vm, self.temperature)
         bare = (1.0 - pf.interp(np.clip(self._grid(self.xi.value)[0], 0.0, 1.0))) * (1.0 - self._nuc_cov)
-        rate = nuc.attachment_prefactor(self.j0_sub) * np.exp(-b_new)
+        # the rate's time mean over the sub-step (eta linear in time), not its end value: the nuclei counted
+        # must not depend on how the sub-steps fall (physics/nucleation.mean_nucleation_rate)
+        rate = nuc.mean_nucleation_rate(-self._phi_old[:nb], eta, self.theta_nuclei, self.gamma, self.vm,
+                                        self.temperature, self.j0_sub)
         new = self.nuclei.expected_new(dt, rate * bare)
         gain = self.width * (np.sqrt(self.nuclei.exposure + float(np.sum(rate * bare)) * self.dx * dt / self.width)
                              - np.sqrt(self.nuclei.exposure))
