@@ -6,6 +6,7 @@
   Faraday's law (4.85 um per mAh/cm^2);
 - mesh convergence of the headline metrics (slow).
 """
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -145,25 +146,35 @@ def run_production(case, q_end=3.6e4):
     return model.observables()
 
 
+MESHES = {"production": {}, "2x in x": {"nx": 1200}, "2x in y": {"ny": 112, "dy": "0.25 um"}}
+
+
+@functools.cache
+def mesh_study(label):
+    """Observables at 1 mAh/cm^2 of the Cu reference on one of MESHES (each run once per session)."""
+    return run_production(production_case(**MESHES[label]))
+
+
 @pytest.mark.slow
-def test_mesh_convergence_headline_metrics():
+@pytest.mark.parametrize("label", ["2x in x", "2x in y"])
+def test_mesh_convergence_headline_metrics(label):
     """Cu 0.5 mA/cm^2 to 1 mAh/cm^2 on the production mesh (600 x 56, dx = 1 um, dy = 0.5 um), refined 2x in x
     only (1200 x 56) and 2x in y only (600 x 112, dy = 0.25 um): every length that shapes the deposit is in um
-    (interface 1 um, nuclei from the classical rate), so only the discretisation changes. The issue's bound:
-    wetted fraction, mean island width and peak focusing within 10 % of the production mesh (docs/phasefield.md,
-    "Mesh convergence", for the measured numbers)."""
-    ref = run_production(production_case())
-    for label, case in (("2x in x", production_case(nx=1200)), ("2x in y", production_case(ny=112, dy="0.25 um"))):
-        out = run_production(case)
-        for key in ("wetted_fraction", "island_width_mean_um", "focusing_factor_peak"):
-            a, b = ref[key], out[key]
-            print(label, key, a, b)
-            if key == "island_width_mean_um" and label == "2x in y":
-                # measured 2026-12-02: the two islands (256 / 257 um at 0.96 mAh/cm^2 on both meshes) have merged
-                # by 1 mAh/cm^2 on the 2x-in-y mesh (one of 522 um) and not on the production mesh (two of 262 um):
-                # the mean width jumps at a coalescence; reported in docs/phasefield.md, not asserted
-                continue
-            assert abs(b - a) <= 0.10 * abs(a), f"{label}: {key} {a:.3g} (production) vs {b:.3g}"
+    (interface 1 um, region reach 4 interface lengths, nuclei from the classical rate), so only the
+    discretisation changes. The issue's bound: wetted fraction, mean island width and peak focusing within 10 %
+    of the production mesh.
+
+    Measured 2026-12-02 with this driver (no filaments): production 0.937 / 3 islands of 187 um / 1.20; 2x in x
+    0.872 (-6.9 %) / 174 um (-6.9 %) / 1.29 (+7.9 %); 2x in y 0.895 (-4.4 %) / 179 um (-4.4 %) / 1.25 (+4.7 %).
+    The island width is the fragile one: with `liplate run` (filaments on, its own step sequence) the production
+    mesh ended with 4 islands of 136 um against 3 of 182 / 179 um on the refined meshes (wetted 0.908 / 0.911 /
+    0.895): whether the last 8-20 um gap has closed by 1 mAh/cm^2 moves the mean width by a third
+    (docs/phasefield.md, "Mesh convergence")."""
+    ref, out = mesh_study("production"), mesh_study(label)
+    for key in ("wetted_fraction", "island_width_mean_um", "focusing_factor_peak"):
+        a, b = ref[key], out[key]
+        print(label, key, a, b)
+        assert abs(b - a) <= 0.10 * abs(a), f"{label}: {key} {a:.3g} (production) vs {b:.3g}"
 
 
 def test_no_diffuse_li_away_from_the_deposit():
