@@ -41,6 +41,29 @@ def test_li_balance_with_nucleation(substrate):
     assert np.sum(model._sink * model.volumes) / model.width == pytest.approx(5.0, rel=1e-6)
 
 
+def test_overlapping_subgrid_nuclei_stay_subgrid_until_resolvable():
+    """Two sub-grid nuclei 3 um apart whose bases (1.9 um half-width) overlap, each holding a ridge of 1.6 um
+    (< 3 interface lengths): they stay sub-grid (before 2026-12-02 they went into xi at once as 0.3-1.2 um ridges,
+    below what the mesh resolves, whose fate depended on the cells); a nucleus whose base reaches the wetted
+    deposit goes into xi, holding its Li exactly."""
+    model = classical("cu")
+    n = model.nuclei
+    area = float(nuc.cap_area(1.9e-6, model.theta_nuclei))
+    for c in (30, 33):
+        n.count[c], n.rows[c], n.area[c] = 1.0, 1e8, area          # caps merged into ridges along z
+    assert n.resolve_height()[30] < nuc.RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS * model.ell_y
+    assert n.spread()[1].max() > 1.0                                # the bases overlap
+    model._absorb_nuclei()
+    assert n.count[30] == n.count[33] == 1.0 and float(np.max(model.xi.value)) == 0.0
+    xi = model._grid(np.array(model.xi.value))
+    xi[:4, 35:45] = 1.0                                             # a wetted deposit beside the nucleus at 33
+    model.xi.setValue(xi.ravel())
+    before = float(np.sum(model.xi.value * model.volumes))
+    model._absorb_nuclei()
+    assert n.count[33] == 0.0 and n.count[30] == 1.0
+    assert float(np.sum(model.xi.value * model.volumes)) - before == pytest.approx(area, rel=1e-9)
+
+
 def test_nucleation_peak_is_higher_on_cu():
     peaks = {}
     for substrate in ("cu", "li2te_cu"):
