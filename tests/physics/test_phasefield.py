@@ -6,6 +6,7 @@
   Faraday's law (4.85 um per mAh/cm^2);
 - mesh convergence of the headline metrics (slow).
 """
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -145,25 +146,46 @@ def run_production(case, q_end=3.6e4):
     return model.observables()
 
 
+MESHES = {"production": {}, "2x in x": {"nx": 1200}, "2x in y": {"ny": 112, "dy": "0.25 um"}}
+
+
+@functools.cache
+def mesh_study(label):
+    """Observables at 1 mAh/cm^2 of the Cu reference on one of MESHES (each run once per session)."""
+    return run_production(production_case(**MESHES[label]))
+
+
+def assert_within(label, key, bound=0.10):
+    a, b = mesh_study("production")[key], mesh_study(label)[key]
+    print(label, key, a, b)
+    assert abs(b - a) <= bound * abs(a), f"{label}: {key} {a:.3g} (production) vs {b:.3g}"
+
+
 @pytest.mark.slow
-def test_mesh_convergence_headline_metrics():
+@pytest.mark.parametrize("label", ["2x in x", "2x in y"])
+def test_mesh_convergence_headline_metrics(label):
     """Cu 0.5 mA/cm^2 to 1 mAh/cm^2 on the production mesh (600 x 56, dx = 1 um, dy = 0.5 um), refined 2x in x
     only (1200 x 56) and 2x in y only (600 x 112, dy = 0.25 um): every length that shapes the deposit is in um
-    (interface 1 um, nuclei from the classical rate), so only the discretisation changes. The issue's bound:
-    wetted fraction, mean island width and peak focusing within 10 % of the production mesh (docs/phasefield.md,
-    "Mesh convergence", for the measured numbers)."""
-    ref = run_production(production_case())
-    for label, case in (("2x in x", production_case(nx=1200)), ("2x in y", production_case(ny=112, dy="0.25 um"))):
-        out = run_production(case)
-        for key in ("wetted_fraction", "island_width_mean_um", "focusing_factor_peak"):
-            a, b = ref[key], out[key]
-            print(label, key, a, b)
-            if key == "island_width_mean_um" and label == "2x in y":
-                # measured 2026-12-02: the two islands (256 / 257 um at 0.96 mAh/cm^2 on both meshes) have merged
-                # by 1 mAh/cm^2 on the 2x-in-y mesh (one of 522 um) and not on the production mesh (two of 262 um):
-                # the mean width jumps at a coalescence; reported in docs/phasefield.md, not asserted
-                continue
-            assert abs(b - a) <= 0.10 * abs(a), f"{label}: {key} {a:.3g} (production) vs {b:.3g}"
+    (interface 1 um, region reach 4 interface lengths, nuclei from the classical rate and resolved before they
+    enter xi), so only the discretisation changes. The issue's bound: wetted fraction, mean island width and peak
+    focusing within 10 % of the production mesh; here wetted fraction and peak focusing on both refinements, the
+    island width on 2x in x (2x in y: the strict xfail below). Measured 2026-12-02 with this driver (no filaments):
+    production 0.888 / 178 um / 1.245; 2x in x 0.912 (+2.6 %) / 182 um (+2.6 %) / 1.237 (-0.7 %); 2x in y 0.945
+    (+6.4 %) / 284 um (+60 %) / 1.181 (-5.1 %) (docs/phasefield.md, "Mesh convergence")."""
+    assert_within(label, "wetted_fraction")
+    assert_within(label, "focusing_factor_peak")
+    if label == "2x in x":
+        assert_within(label, "island_width_mean_um")
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "measured 2026-12-02: 178 um (production) vs 284 um (2x in y) with this driver, 279 vs 138 um with liplate run: "
+    "the wetted fraction agrees within 6.4 % / 0.9 %, but which of the last 8-20 um gaps has closed by 1 mAh/cm^2 "
+    "differs, and one coalescence moves the mean width by a factor ~2"))
+def test_mesh_convergence_island_width_in_y():
+    """The issue's island-width bound on the y-refined mesh."""
+    assert_within("2x in y", "island_width_mean_um")
 
 
 def test_no_diffuse_li_away_from_the_deposit():

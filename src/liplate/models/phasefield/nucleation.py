@@ -7,8 +7,9 @@ the case seed: each nucleus of the window stands for a row of 3D spherical caps 
 critical radius, growing by the Butler-Volmer current on their surface (a sink of the potential equation in the
 collector row, so their Li is paid by charge as they form and grow); a nucleus is put into xi (a diffuse ridge
 holding exactly its Li per depth) once that ridge would be RESOLVE_HEIGHT interface lengths high, or when its
-caps' bases (2a in x) touch the resolved deposit or its neighbours. Before the first nucleus the charge charges
-the collector double layer. The step is sub-stepped through the nucleation transient (model._advance_substeps).
+caps' bases (2a in x) touch the resolved (wetted) deposit; bases that only overlap each other stay sub-grid.
+Before the first nucleus the charge charges the collector double layer. The step is sub-stepped through the
+nucleation transient (model._advance_substeps).
 
 Seeded (``source = "parameters"`` or ``"kmc"``): initial nuclei (optionally sized by the lattice kMC) and the
 seed debit that pays for them with the first charge passed."""
@@ -110,7 +111,10 @@ class NucleationMixin:
         b_old = nuc.barrier_over_kt(-self._phi_old[:nb], self.theta_nuclei, self.gamma, self.vm, self.temperature)
         b_new = nuc.barrier_over_kt(eta, self.theta_nuclei, self.gamma, self.vm, self.temperature)
         bare = (1.0 - pf.interp(np.clip(self._grid(self.xi.value)[0], 0.0, 1.0))) * (1.0 - self._nuc_cov)
-        rate = nuc.attachment_prefactor(self.j0_sub) * np.exp(-b_new)
+        # the rate's time mean over the sub-step (eta linear in time), not its end value: the nuclei counted
+        # must not depend on how the sub-steps fall (physics/nucleation.mean_nucleation_rate)
+        rate = nuc.mean_nucleation_rate(-self._phi_old[:nb], eta, self.theta_nuclei, self.gamma, self.vm,
+                                        self.temperature, self.j0_sub)
         new = self.nuclei.expected_new(dt, rate * bare)
         gain = self.width * (np.sqrt(self.nuclei.exposure + float(np.sum(rate * bare)) * self.dx * dt / self.width)
                              - np.sqrt(self.nuclei.exposure))
@@ -131,8 +135,9 @@ class NucleationMixin:
     def _absorb_nuclei(self):
         """Move sub-grid Li into xi, holding exactly its Li: nuclei whose bases cover their cell first coalesce
         into the cell's sub-grid film (``CollectorNuclei.coalesce``); a single nucleus whose Li per depth as a
-        ridge would be RESOLVE_HEIGHT interface lengths high, or whose base touches the wetted deposit or other
-        bases, goes in as that ridge, a diffuse 2D cap (pf.add_cap), several as a layer over the cells they span;
+        ridge would be RESOLVE_HEIGHT interface lengths high, or whose base touches the wetted deposit, goes in as
+        that ridge (bases that overlap each other stay sub-grid until then), a diffuse 2D cap (pf.add_cap),
+        several as a layer over the cells they span;
         a sub-grid film goes in as a layer (pf.fill_columns) once it is RESOLVE_HEIGHT interface lengths thick (a
         thinner layer is not stable in the diffuse interface) or borders the wetted deposit."""
         n = self.nuclei
@@ -149,7 +154,10 @@ class NucleationMixin:
             changed = True
         if np.any(n.count > 0):
             spread, covered = n.spread()
-            touch = np.asarray(spread.T @ (wet | (covered > 1.0 + 1e-9)).astype(float)).ravel() > 0
+            # only the resolved deposit pulls a nucleus in early; nuclei whose bases merely overlap stay sub-grid
+            # until resolvable (handed to xi as 0.3-1 um ridges they were below what the mesh resolves, and
+            # whether they survived as wetted Li depended on the cells)
+            touch = np.asarray(spread.T @ wet.astype(float)).ravel() > 0
             big = n.resolve_height() >= resolve             # the ridge it becomes in xi is resolved
             sel = np.flatnonzero((n.count > 0) & (touch | big))
             if sel.size:

@@ -6,17 +6,27 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-_REGION_DILATION = 3   # cells: the diffuse interface around xi > 1/2 that belongs to a Li region
+#: Reach of a Li region beyond its xi > 1/2 cells, in interface lengths: the diffuse interface around it that
+#: belongs to it (its logistic tail beyond is < 1/(1 + e^4) = 0.018). A length, not a cell count: the Li in the tail
+#: outside every region is handed to all regions (project_volume), a numerical exchange between islands, and a
+#: reach of 3 cells (before 2026-12-02: 1.5 ell_y on 0.5 um cells, 0.75 ell_y on 0.25 um cells) let the small
+#: islands of the y-refined mesh drain into the large ones (docs/phasefield.md, mesh convergence).
+REGION_REACH_IN_INTERFACE_LENGTHS = 4.0
 
 
-def li_regions(grid):
+def li_regions(grid, x_centres=None, y_centres=None, width=None, ell_x=1.0, ell_y=1.0,
+               reach=REGION_REACH_IN_INTERFACE_LENGTHS):
     """Connected Li regions of the xi ``grid`` (ny, nx) (cell labels 1..n, 0 = none), periodic in x.
 
     Regions are the connected components of xi > 1/2 (4-connectivity), merged across the periodic
-    x boundary; each is then dilated by ``_REGION_DILATION`` cells (periodic in x) so that the diffuse
-    interface around it belongs to it. Cells claimed by two regions go to the larger label; cells
-    farther from any region keep label 0.
+    x boundary; each then claims every cell whose centre lies within ``reach`` interface lengths of one of its
+    cells (distance measured with x in units of ell_x and y in units of ell_y, periodic in x), so that the
+    diffuse interface around it belongs to it; a cell within reach of several regions goes to the nearest.
+    Cells farther from every region keep label 0. Without coordinates the cells are unit squares (x, y in
+    cells) and ``reach`` is in cells.
     """
+    grid = np.asarray(grid)
+    ny, nx = grid.shape
     g = grid > 0.5
     lab, n = ndimage.label(g)
     if n == 0:
@@ -38,12 +48,33 @@ def li_regions(grid):
     _, compact = np.unique(roots, return_inverse=True)   # root 0 -> 0, regions -> 1..m
     lab = compact[lab]
     m = int(lab.max())
-    for _ in range(_REGION_DILATION):
-        nb = np.maximum(np.roll(lab, 1, axis=1), np.roll(lab, -1, axis=1))
-        nb[1:] = np.maximum(nb[1:], lab[:-1])
-        nb[:-1] = np.maximum(nb[:-1], lab[1:])
-        lab = np.where(lab > 0, lab, nb)
+    xc = np.arange(nx) + 0.5 if x_centres is None else np.asarray(x_centres, dtype=float)
+    yc = np.arange(ny) + 0.5 if y_centres is None else np.asarray(y_centres, dtype=float)
+    period = float(nx) if width is None else float(width)
+    lab = _claim_within_reach(lab, xc / ell_x, yc / ell_y, period / ell_x, reach)
     return lab.ravel(), m
+
+
+def _claim_within_reach(lab, xs, ys, period, reach):
+    """Give every unlabelled cell within ``reach`` (scaled coordinates xs, ys; x periodic with ``period``) of a
+    labelled cell the label of the nearest one (scipy cKDTree, periodic box in x)."""
+    from scipy.spatial import cKDTree
+
+    inside = lab > 0
+    iy, ix = np.nonzero(inside)
+    y_box = 4.0 * (float(ys.max() - min(ys.min(), 0.0)) + reach) + 1.0       # not periodic in y
+    pts = np.column_stack([np.mod(xs[ix], period), ys[iy] - min(ys.min(), 0.0)])
+    tree = cKDTree(pts, boxsize=[period, y_box])
+    rows = np.flatnonzero(ys <= ys[iy].max() + reach)                           # rows within reach at all
+    qy, qx = np.meshgrid(rows, np.arange(xs.size), indexing="ij")
+    free = ~inside[qy, qx]
+    qy, qx = qy[free], qx[free]
+    q = np.column_stack([np.mod(xs[qx], period), ys[qy] - min(ys.min(), 0.0)])
+    dist, idx = tree.query(q, distance_upper_bound=reach * (1.0 + 1e-12))
+    hit = np.isfinite(dist)
+    out = lab.copy()
+    out[qy[hit], qx[hit]] = lab[iy[idx[hit]], ix[idx[hit]]]
+    return out
 
 
 def project_volume(xi_new, xi_old, growth, dt, debit, regions, volumes):
@@ -90,8 +121,9 @@ class RegionsMixin:
     """Region and column helpers on the model's grid (methods of PhaseFieldModel)."""
 
     def _li_regions(self, xi):
-        """Connected Li regions of ``xi`` (cell labels, count): :func:`li_regions` on the model grid."""
-        return li_regions(self._grid(xi))
+        """Connected Li regions of ``xi`` (cell labels, count): :func:`li_regions` on the model grid, each
+        reaching REGION_REACH_IN_INTERFACE_LENGTHS interface lengths beyond its xi > 1/2 cells."""
+        return li_regions(self._grid(xi), self.x_centres, self.y_centres, self.width, self.ell_x, self.ell_y)
 
     def _project_volume(self, xi_new, xi_old, growth, dt, debit, regions):
         """Volume projection, one multiplier per Li region: :func:`project_volume` with the cell volumes."""
