@@ -264,11 +264,50 @@ def test_a_wetted_flaw_is_not_pressurised_before_its_li_fills_it():
     j = 400.0
     depths = np.array([4e-6, 4e-6])
     model, hook = _wetted_window(depths, wet_from=0, j_local=j)
-    t_fill = depths[0] * FARADAY / (j * model.vm)
+    need = fl.intrusion_fill_thickness(depths[0], hook.k_ic, hook.modulus)
+    t_fill = need * FARADAY / (j * model.vm)
     hook(model, 0.5 * t_fill)
     assert np.all(hook.pressure == 0.0) and not hook.state.opened.any()
-    hook(model, 0.6 * t_fill)                          # now filled: 1.1 x its depth
+    hook(model, 0.6 * t_fill)                          # now filled: 1.1 x the intrusion thickness of eq. (5a)
     assert np.all(hook.pressure > 0) and hook.state.opened.all()
+    # intrusion fills the flaw long before a column-wide layer as thick as the flaw is deep has plated
+    assert hook.fill[0] < 0.1 * depths[0]
+
+
+def test_a_conducting_plate_on_a_grounded_plane_collects_the_flux_of_its_height_on_each_face():
+    # eq. (5a)'s derivation: potential E Im f(z), f = z sqrt(1 + s^2 / z^2) = sqrt(z^2 + s^2) in the upper half plane;
+    # it is 0 on the plane (y = 0) and on the plate (x = 0, 0 < y < s), and E y far away (a uniform field)
+    s, e = 3e-6, 1.0
+    phi = lambda x, y: e * np.imag((x + 1j * y) * np.sqrt(1 + s ** 2 / (x + 1j * y) ** 2))   # noqa: E731
+    assert abs(phi(1e-15 * s, 0.5 * s)) < 1e-9 * s and abs(phi(2 * s, 0.0)) < 1e-12 * s
+    assert phi(0.3 * s, 1e3 * s) == pytest.approx(e * 1e3 * s, rel=1e-6)
+    # normal field on the face x = 0+: E Im f'(z) = E Im 1 / sqrt(1 + s^2 / z^2); its integral is the flux E s
+    normal = lambda y: e * np.imag(1.0 / np.sqrt(1 + s ** 2 / (1e-14 * s + 1j * y) ** 2))   # noqa: E731
+    flux, _ = quad(normal, 0.0, s, limit=200)
+    assert flux == pytest.approx(e * s, rel=1e-4)
+
+
+def test_intrusion_fills_a_sharp_flaw_at_a_faraday_thickness_of_its_gap():
+    depth = np.array([0.5e-6, 1e-6, 4e-6, 14e-6])
+    delta = fl.intrusion_gap(depth, K_IC, E_PRIME)
+    # the gap is the flaw's elastic opening at the pressure that opens it (eq. 4's mouth opening at K_IC / sqrt(pi a))
+    p_open = K_IC / np.sqrt(np.pi * depth)
+    assert delta == pytest.approx(fl.crack_mouth_opening(p_open, depth, E_PRIME), rel=1e-12)
+    assert delta[1] == pytest.approx(34e-9, rel=0.05)
+    # the tongue delta ds/dt = 2 s j V_m / F, integrated from s = delta to s = a, against the closed form
+    j = 50.0
+    for a, d in zip(depth, delta, strict=True):
+        def full(t, y, a=a):
+            return y[0] - a
+        full.terminal = True
+        sol = solve_ivp(lambda t, y, d=d: [2 * y[0] * j * VM / (FARADAY * d)], (0, 1e4), [d], events=full,
+                        rtol=1e-10, atol=1e-20)
+        t_full = sol.t_events[0][0]
+        assert j * VM / FARADAY * t_full == pytest.approx(fl.intrusion_fill_thickness(a, K_IC, E_PRIME), rel=1e-6)
+    h = fl.intrusion_fill_thickness(depth, K_IC, E_PRIME)
+    assert np.all(np.diff(h) > 0) and np.all(h < 0.1 * depth)
+    # a flaw no deeper than its gap is full as soon as Li touches it
+    assert fl.intrusion_fill_thickness(1e-12, K_IC, E_PRIME) == 0.0
 
 
 def test_no_flaw_is_pressurised_during_the_nucleation_transient():

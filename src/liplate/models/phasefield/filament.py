@@ -11,8 +11,9 @@ The resolved window carries the deposit; the filaments are a reduced model on to
   as physics/fracture.py);
 - a flaw is pressurised only where Li really is in it (physics/filament.py, "When a flaw can be pressurised"):
   its column is wetted by the resolved deposit (collector cell xi >= 1/2, with a Li|SE interface in the
-  column) and the Li plated there since has filled the flaw, the Faraday thickness of the column's current
-  integrated over the wetted steps >= its depth (eq. 5a, ``fill``). A flaw under a bare column, or under
+  column) and the Li plated there since has filled the flaw by intrusion, the Faraday thickness of the
+  column's current integrated over the wetted steps >= (delta / 2) ln(a / delta), delta the flaw's gap at its
+  opening pressure (eq. 5a, ``fill`` and ``fill_needed``). A flaw under a bare column, or under
   sub-grid nuclei, holds no pressure. Then p = min(F |eta| / V_m, creep limit), and the flaw opens when
   p sqrt(pi a) >= K_IC;
 - an opened flaw is a Li-filled crack of length l (starting at a) beyond the deposit front, whose crack front
@@ -83,7 +84,7 @@ class FilamentHook:
         self.current_share = np.zeros(self.flaws.count)      # share of the patch's current each filament carried
         self.pressure = np.zeros(self.flaws.count)           # Li pressure in each flaw, last step (Pa)
         self.k_ratio = np.zeros(self.flaws.count)            # p sqrt(pi a) / K_IC, last step
-        self.fill = np.zeros(self.flaws.count)               # Faraday thickness plated into each flaw (m, eq. 5a)
+        self.fill = np.zeros(self.flaws.count)               # Faraday thickness plated over each flaw (m, eq. 5a)
         self.short_charge: float | None = None               # passed charge at the short (C/m^2)
         self._budget = 0.0                                   # Li (m^2 per depth) the filaments may still take
         self.owed = np.zeros(self.flaws.count)               # filament Li not yet taken off the deposit (m^2/depth)
@@ -116,8 +117,10 @@ class FilamentHook:
         # eq. (5a): the Li of the resolved interface fills the flaws under wetted columns at its Faraday rate
         self.fill = self.fill + np.where(wet, fl.fill_rate(j, model.vm) * dt, 0.0)
         eta = np.array([overpotential_for_current(float(x), model.j0, model.alpha, model.temperature) for x in j])
-        p = fl.initiation_pressure(eta, j, self.flaws.depth, wet, self.fill, self.law, model.temperature, model.vm,
-                                   self.modulus, width=self.flaw_width)
+        # eq. (5a): the Faraday thickness that fills each flaw by intrusion
+        self.fill_needed = fl.intrusion_fill_thickness(self.flaws.depth, self.k_ic, self.modulus)
+        p = fl.initiation_pressure(eta, j, self.flaws.depth, wet, self.fill, self.fill_needed, self.law,
+                                   model.temperature, model.vm, self.modulus, width=self.flaw_width)
         self.pressure = p
         self.k_ratio = fl.stress_intensity(p, self.flaws.depth) / self.k_ic
         section = math.pi * self.radius ** 2
