@@ -260,6 +260,36 @@ def test_flaws_under_bare_columns_or_sub_grid_nuclei_stay_closed_and_wetted_ones
     assert hook.state.opened[~bare].tolist() == expected.tolist()
 
 
+def test_a_sub_grid_film_wets_its_column_at_the_films_current():
+    # a continuous sub-grid film (nuclei coalesced over the cell, thinner than the mesh resolves) is Li pressed
+    # against the SE: the flaws over it fill and open as under the resolved deposit, at the film's current
+    from liplate.models.phasefield.filament import FilamentHook
+    from liplate.physics.kinetics import overpotential_for_current
+
+    j = 400.0
+    depths = np.array([4e-6, 4e-6, 4e-6, 4e-6])
+    model, hook = _wetted_window(depths, wet_from=20, j_local=j)     # resolved deposit on columns >= 20 only
+    del hook.column_current                                          # the hook's own column current
+    film = np.zeros(model.nx, dtype=bool)
+    film[:4] = True                                                  # covers the columns of flaws 0 and 1
+    model.nuclei.count[:] = 0.0
+    model.nuclei.area[:] = 0.0
+    model.nuclei.film[:] = np.where(film, 1e-6 * model.dx, 0.0)
+    model.nuclei_current = np.where(film, j, 0.0)
+    assert hook.wetted_columns(model)[:20].tolist() == film[:20].tolist()
+    assert FilamentHook.column_current(hook, model)[film] == pytest.approx(j)
+    dt = 2.0 * fl.intrusion_fill_thickness(depths[0], hook.k_ic, hook.modulus) * FARADAY / (j * model.vm)
+    hook(model, dt)
+    eta = overpotential_for_current(j, model.j0, model.alpha, model.temperature)
+    p = fl.flaw_pressure(eta, j, depths[:2], hook.law, model.temperature, model.vm, hook.modulus)
+    assert hook.pressure[:2] == pytest.approx(p, rel=1e-12) and hook.state.opened[:2].all()
+    assert np.all(hook.pressure[2:] == 0.0) and not hook.state.opened[2:].any()
+    # isolated sub-grid caps (not coalesced) do not wet the column
+    model.nuclei.film[:] = 0.0
+    model.nuclei.count[:4] = 3.0
+    assert not hook.wetted_columns(model)[:20].any()
+
+
 def test_a_wetted_flaw_is_not_pressurised_before_its_li_fills_it():
     j = 400.0
     depths = np.array([4e-6, 4e-6])

@@ -11,10 +11,12 @@ The resolved window carries the deposit; the filaments are a reduced model on to
   as physics/fracture.py);
 - a flaw is pressurised only where Li really is in it (physics/filament.py, "When a flaw can be pressurised"):
   its column is wetted by the resolved deposit (collector cell xi >= 1/2, with a Li|SE interface in the
-  column) and the Li plated there since has filled the flaw by intrusion, the Faraday thickness of the
-  column's current integrated over the wetted steps >= (delta / 2) ln(a / delta), delta the flaw's gap at its
-  opening pressure (eq. 5a, ``fill`` and ``fill_needed``). A flaw under a bare column, or under
-  sub-grid nuclei, holds no pressure. Then p = min(F |eta| / V_m, creep limit), and the flaw opens when
+  column) or covered by a sub-grid film (coalesced nuclei, below the mesh only for numerical reasons; its
+  current is the film's, ``model.nuclei_current``) and the Li plated there since has filled the flaw by
+  intrusion, the Faraday thickness of the column's current integrated over the wetted steps >=
+  (delta / 2) ln(a / delta), delta the flaw's gap at its opening pressure (eq. 5a, ``fill`` and
+  ``fill_needed``). A flaw under a bare column, or under isolated sub-grid nuclei, holds no pressure.
+  Then p = min(F |eta| / V_m, creep limit), and the flaw opens when
   p sqrt(pi a) >= K_IC;
 - an opened flaw is a Li-filled crack of length l (starting at a) beyond the deposit front, whose crack front
   runs ahead (eq. 6 of physics/filament.py) and whose Li fills at the Faraday rate of the current it collects
@@ -91,21 +93,37 @@ class FilamentHook:
 
     # -- the step ----------------------------------------------------------------------------------------------
     def column_current(self, model) -> np.ndarray:
-        """Interface-weighted mean interfacial current density per column (A/m^2; 0 where no Li|SE interface)."""
+        """Current density (A/m^2) of the Li|SE interface over each column: the interface-weighted mean of the
+        resolved interface's current where the column has one; on a column covered only by a sub-grid film
+        (:meth:`film_columns`) the film's current (``model.nuclei_current``); 0 elsewhere."""
         j, weight = model.interface_current()
         w = model._grid(weight)
         jw = model._grid(j * weight).sum(axis=0)
         wsum = w.sum(axis=0)
-        return np.divide(jw, wsum, out=np.zeros_like(jw), where=wsum > 0)
+        out = np.divide(jw, wsum, out=np.zeros_like(jw), where=wsum > 0)
+        film = self.film_columns(model) & (wsum <= 0)
+        if film.any():
+            out = np.where(film, np.asarray(model.nuclei_current, dtype=float), out)
+        return out
 
     @staticmethod
-    def wetted_columns(model) -> np.ndarray:
-        """Columns whose collector cell the resolved deposit wets (xi >= 1/2, the observables' wetting rule) and
-        that have a resolved Li|SE interface: the Li there touches the SE surface above the column. Sub-grid
-        nuclei are not in xi, so a column that holds only nuclei is not wetted."""
+    def film_columns(model) -> np.ndarray:
+        """Columns whose collector cell a sub-grid film covers (classical nuclei coalesced over the cell,
+        ``model.nuclei.film`` > 0): a continuous Li layer pressed against the SE, held below the mesh only until it
+        is 3 interface lengths thick (a numerical choice of physics/nucleation.py), so the SE surface over it
+        touches Li as over a resolved deposit."""
+        film = getattr(getattr(model, "nuclei", None), "film", None)
+        if film is None or getattr(model, "nuclei_current", None) is None:
+            return np.zeros(model.nx, dtype=bool)
+        return np.asarray(film) > 0
+
+    def wetted_columns(self, model) -> np.ndarray:
+        """Columns where the SE surface touches Li: the resolved deposit wets the collector cell (xi >= 1/2, the
+        observables' wetting rule) and has a Li|SE interface in the column, or a sub-grid film covers the cell
+        (:meth:`film_columns`). Isolated sub-grid nuclei (caps of nm to ~1 um, not coalesced) do not count."""
         xi = model._grid(np.asarray(model.xi.value))
         _, weight = model.interface_current()
-        return (xi[0] >= 0.5) & (model._grid(weight).sum(axis=0) > 0)
+        return ((xi[0] >= 0.5) & (model._grid(weight).sum(axis=0) > 0)) | self.film_columns(model)
 
     def __call__(self, model, dt: float) -> None:
         st = self.state
