@@ -74,8 +74,8 @@ plating on its walls. That needs two things, both read from the resolved deposit
     4 um: h_fill = 58 nm and 138 nm, i.e. 17-30x less than the flaw's depth
     (:func:`intrusion_fill_thickness`). No free parameter. A blunt flaw (gap ~ depth) fills by creep instead,
     in ~0.1 s under the stack pressure (physics/creep.py, the model's roughness fill), but holds no pressure
-    (eq. 3). During the nucleation transient (milliseconds) no resolved deposit wets a column, so no flaw is
-    pressurised there.
+    (eq. 3). During the nucleation transient (milliseconds) no flaw is full yet, even under the first Li: 58 nm
+    of Faraday thickness take 43 ms even at 1 A/cm^2.
 
     (Superseded: until December 2026 a flaw counted as full once a *column-wide* layer as thick as the flaw
     was deep had plated, h_fill >= a. That treats the flaw as filled only through its mouth at the column's
