@@ -382,6 +382,47 @@ def test_far_field_decays_from_the_focused_to_the_applied_current():
     assert focused.crossed_after < plain.crossed_after
 
 
+def test_strip_field_limits_and_current_conservation():
+    lam = 100e-6
+    # a uniform film (w = Lambda) carries the applied current everywhere
+    y = np.array([0.0, 1e-6, 30e-6, 1e-3])
+    assert fl.strip_current_density(y, lam, lam, 50.0) == pytest.approx(50.0, rel=1e-12)
+    w = 2e-6
+    j = fl.strip_current_density(y, w, lam, 50.0)
+    assert j[0] == pytest.approx(50.0 / math.sin(math.pi * w / (2 * lam)), rel=1e-12)   # centre of the strip
+    assert j[-1] == pytest.approx(50.0, rel=1e-6) and np.all(np.diff(j) < 0)
+    # a narrow strip seen from w << y << Lambda is a line sink taking the current of its period
+    assert fl.strip_current_density(10e-6, 0.02e-6, lam) == pytest.approx(lam / (math.pi * 10e-6), rel=0.04)
+    # the complex field cos(pi z / L) / sqrt(s^2 - sin^2(pi z / L)) of eq. (9a): through any line y = h one period
+    # carries Lambda x j_app (all the current reaches the strips), and on the axis it is eq. (9a)
+    s2 = math.sin(math.pi * w / (2 * lam)) ** 2
+    field = lambda z: np.cos(np.pi * z / lam) / np.sqrt(s2 - np.sin(np.pi * z / lam) ** 2 + 0j)   # noqa: E731
+    for h in (5e-6, 20e-6):
+        flux, _ = quad(lambda x, h=h: abs(field(x + 1j * h).real), -lam / 2, lam / 2, limit=400)
+        assert flux == pytest.approx(lam, rel=1e-6)
+        assert abs(field(1j * h)) == pytest.approx(float(fl.strip_current_density(h, w, lam)), rel=1e-10)
+
+
+def test_far_field_of_a_narrow_island_decays_over_its_width():
+    lam, j_loc, j_app = 600e-6, 1500.0, 40.0
+    for w in (2e-6, 50e-6, 300e-6):
+        assert fl.far_field_current(0.0, j_loc, j_app, lam, width=w) == pytest.approx(j_loc)
+        assert fl.far_field_current(5e-3, j_loc, j_app, lam, width=w) == pytest.approx(j_app, rel=1e-6)
+    # a lone 2 um patch keeps its focusing for a few um, not for Lambda / 2 pi ~ 100 um as the first harmonic does
+    strip = fl.far_field_current(20e-6, j_loc, j_app, lam, width=2e-6)
+    harmonic = fl.far_field_current(20e-6, j_loc, j_app, lam)
+    assert strip < 0.1 * harmonic
+    assert fl.far_field_current(20e-6, j_loc, j_app, lam, width=lam) == pytest.approx(j_app)     # a uniform film
+
+
+def test_wetted_runs_are_periodic():
+    length, n = fl.wetted_runs([True, True, False, False, True, False, True])
+    assert n == 2 and length.tolist() == [3, 3, 0, 0, 1, 0, 3]        # the last cell wraps onto the first run
+    assert fl.wetted_runs([False] * 4)[1] == 0
+    length, n = fl.wetted_runs([True] * 5)
+    assert n == 1 and length.tolist() == [5] * 5
+
+
 def test_no_capture_no_growth():
     res = fl.grow(10e-6, 5.0, 50.0, 2e-6, VM, 713e-6, capture_limit=0.0)
     assert res.length == 10e-6 and res.charge == 0.0

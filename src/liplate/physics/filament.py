@@ -112,9 +112,10 @@ the Li advances at the Faraday rate of the focused current::
 which runs away (dl/dt ~ l^2 / ln l): the filament takes a finite time to cross. The charge it holds is
 F pi r^2 l / V_m, taken from the plating elsewhere (the Li balance is: deposit + SEI + filament = passed).
 
-The far field j_far is the column's focused current near the deposit; a periodic pattern of wavelength Lambda
-(the islands) perturbs a potential field only within ~Lambda / 2 pi of it, so the tip of a longer filament sees
-the applied current (eq. 9, :func:`far_field_current`).
+The far field j_far is the column's focused current near the deposit, decaying upwards as the exact 2D field
+above a periodic row of Li strips (islands of width w, spacing Lambda) that take all the current: over ~w / 2 to
+the line-sink field j_app Lambda / (pi l) of a narrow island, then over ~Lambda / 2 pi to the applied current
+(eqs. 9, 9a, :func:`far_field_current`).
 
 Series resistance. The current a filament collects crosses only the SE above its tip, L - l instead of L, so
 the pellet's area resistance L / sigma drops by f l / sigma (f the share of the current the filament
@@ -331,15 +332,74 @@ def grow(length: float, dt: float, far_current_density: float, radius: float, mo
     return GrowthResult(length=ell, charge=FARADAY * section * (ell - length) / molar_volume, crossed_after=crossed)
 
 
-def far_field_current(length, local_current_density: float, applied_current_density: float, period: float):
-    """Far-field current density (A/m^2) at a filament tip l above the deposit: the focused local current of the
-    column decays to the applied one over the period of the focusing pattern (islands of spacing Lambda). A
-    periodic perturbation of a potential field decays as exp(-2 pi y / Lambda) (Laplace equation), so
+def strip_current_density(height, width: float, period: float, applied_current_density: float = 1.0):
+    """Current density (A/m^2) at ``height`` y above the centre of a Li strip of ``width`` w in a periodic row of
+    strips (period Lambda) that takes all the current, the rest of the collector insulating (2D Laplace, exact):
 
-        j_far(l) = j_app + (j_local - j_app) exp(-2 pi l / Lambda)                                   (9)
-    """
-    return applied_current_density + (local_current_density - applied_current_density) * np.exp(
-        -2.0 * np.pi * np.asarray(length, dtype=float) / period)
+        j(y) = j_app cosh(pi y / Lambda) / sqrt(sin^2(pi w / (2 Lambda)) + sinh^2(pi y / Lambda))        (9a)
+
+    (complex field E cos(pi z / Lambda) / sqrt(sin^2(pi w / 2 Lambda) - sin^2(pi z / Lambda)): equipotential on
+    the strips, no normal flux between them, E at infinity; its flux over a strip is E Lambda). j_app / sin(pi w /
+    2 Lambda) at the strip's centre, the line sink j_app Lambda / (pi y) for w << y << Lambda, j_app far above;
+    uniform (j_app everywhere) for w = Lambda."""
+    y = np.asarray(height, dtype=float)
+    w = min(max(float(width), 0.0), float(period))
+    s = math.sin(0.5 * math.pi * w / period)
+    k = np.minimum(np.pi * y / period, 350.0)     # beyond, cosh / sinh = 1 to double precision
+    return applied_current_density * np.cosh(k) / np.sqrt(s ** 2 + np.sinh(k) ** 2)
+
+
+def far_field_current(length, local_current_density: float, applied_current_density: float, period: float,
+                      width: float | None = None):
+    """Far-field current density (A/m^2) at a filament tip l above the deposit: the focused local current of the
+    column decays to the applied one above the focusing pattern.
+
+    ``width`` given (the width w of the Li island or patch the filament stands on, Lambda the islands' spacing):
+    the decay of the exact strip field (9a), scaled to the column's current at l = 0::
+
+        j_far(l) = j_app + (j_local - j_app) (j(l) - j_app) / (j(0) - j_app),   j of (9a)              (9)
+
+    which falls over ~w / 2 to the line-sink field j_app Lambda / (pi l) of a narrow island and over ~Lambda / 2 pi
+    to j_app; for w -> Lambda (a uniform film) j_far = j_app. ``width`` None: the decay of the pattern's first
+    harmonic alone, exp(-2 pi l / Lambda) (the rule before December 2026; it keeps a narrow island's focusing for
+    ~Lambda / 2 pi, ~100 um for a lone 1 um patch in a 600 um window)."""
+    ell = np.asarray(length, dtype=float)
+    if width is None:
+        decay = np.exp(-2.0 * np.pi * ell / period)
+    else:
+        j0 = float(strip_current_density(0.0, width, period))
+        if j0 <= 1.0 + 1e-12:
+            decay = np.zeros_like(ell)
+        else:
+            decay = (strip_current_density(ell, width, period) - 1.0) / (j0 - 1.0)
+    return applied_current_density + (local_current_density - applied_current_density) * decay
+
+
+def wetted_runs(mask) -> tuple[np.ndarray, np.ndarray]:
+    """Contiguous runs of True in a periodic row of cells: (run length in cells of the run each cell belongs to, 0
+    where False; number of runs). A row that is all True is one run of its length."""
+    m = np.asarray(mask, dtype=bool)
+    n = m.size
+    length = np.zeros(n, dtype=int)
+    if not m.any():
+        return length, 0
+    if m.all():
+        return np.full(n, n), 1
+    start = int(np.flatnonzero(~m)[0])              # roll so that the row starts on a False cell: no wrapped run
+    r = np.roll(m, -start)
+    runs = 0
+    i = 0
+    while i < n:
+        if r[i]:
+            j = i
+            while j < n and r[j]:
+                j += 1
+            length[(np.arange(i, j) + start) % n] = j - i
+            runs += 1
+            i = j
+        else:
+            i += 1
+    return length, runs
 
 
 def pellet_area_resistance(thickness: float, conductivity: float, li_lengths, current_shares) -> float:

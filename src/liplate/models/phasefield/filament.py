@@ -20,7 +20,8 @@ The resolved window carries the deposit; the filaments are a reduced model on to
   p sqrt(pi a) >= K_IC;
 - an opened flaw is a Li-filled crack of length l (starting at a) beyond the deposit front, whose crack front
   runs ahead (eq. 6 of physics/filament.py) and whose Li fills at the Faraday rate of the current it collects
-  (eq. 8), its far field the column's current decaying to the applied one over the island spacing (eq. 9);
+  (eq. 8), its far field the column's current decaying to the applied one as the exact field above a row of Li
+  strips as wide as the run of wetted columns under the flaw, spaced as those runs are (eqs. 9, 9a);
   the tallest filament takes its current first, shorter ones what is left of the patch's current (screening);
   a short is the Li reaching the counter electrode (l >= the pellet thickness);
 - charge: the 2D window stands for a W x W patch of collector (W its width). A filament's Li (m^3) is taken
@@ -37,7 +38,6 @@ import math
 
 import numpy as np
 
-from ... import metrics
 from ...physics import filament as fl
 from ...physics import flaws as flaws_mod
 from ...physics.constants import FARADAY
@@ -151,9 +151,11 @@ class FilamentHook:
             st.li_length[k] = self.flaws.depth[k]
         self.current_share[:] = 0.0
         j_app = model._j_app
-        # period of the focusing pattern: the island spacing on the collector (the window if one island or none)
-        n_islands, _ = metrics.islands(model._grid(model.xi.value)[0], model.dx, min_cells=2)
-        period = model.width / max(n_islands, 1)
+        # the focusing pattern (eq. 9a): the Li the SE touches (resolved deposit or sub-grid film) in contiguous runs
+        # of columns; the width of the run under each flaw and the mean spacing of the runs (the window if one or none)
+        run_cells, n_runs = fl.wetted_runs(self.wetted_columns(model))
+        period = model.width / max(n_runs, 1)
+        width = np.maximum(run_cells[self.columns], 1) * model.dx
         # Screening (Laplacian growth): the taller filament takes the current of its capture area first, a shorter
         # one only what is left of the patch's current j_app W^2 (ties: the deeper flaw first)
         remaining = self.patch_area * j_app
@@ -161,7 +163,8 @@ class FilamentHook:
         for k in order:
             st.crack_length[k] = max(st.crack_length[k],
                                      fl.crack_front(st.li_length[k], p[k], self.k_ic, self.thickness))
-            far = (lambda ell, jk=j[k]: fl.far_field_current(ell, jk, j_app, period)) if j_app > 0 else j[k]
+            far = ((lambda ell, jk=j[k], wk=width[k]: fl.far_field_current(ell, jk, j_app, period, width=wk))
+                   if j_app > 0 else j[k])
             j_start = float(far(st.li_length[k])) if callable(far) else float(far)
             limit = max(remaining, 0.0) / max(j_start, 1e-30)
             g = fl.grow(st.li_length[k], dt, far, self.radius, model.vm, self.thickness,
