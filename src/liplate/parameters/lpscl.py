@@ -50,5 +50,5 @@ PARAMETERS["transfer_coefficient"] = Param(0.5, "1", "dimensionless", "assumed: 
 PARAMETERS["filament_radius"] = Param(
     2.0e-6, "m", "length",
     "assumed: half the 3-5 um width of the Li-filled cracks seen by operando SEM [Duan]; not fitted: with it "
-    "cases/cu_5mA_1mAh (seed 0) shorts at 0.238 mAh/cm^2 against ~0.2 measured [Wang2022], within the seed spread "
+    "cases/cu_5mA_1mAh shorts at 0.241 +- 0.019 mAh/cm^2 (seeds 0-2) against ~0.2 measured [Wang2022] "
     "(docs/penetration.md, flaws filled by intrusion); the Cu short is a prediction")
