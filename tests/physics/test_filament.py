@@ -260,15 +260,84 @@ def test_flaws_under_bare_columns_or_sub_grid_nuclei_stay_closed_and_wetted_ones
     assert hook.state.opened[~bare].tolist() == expected.tolist()
 
 
+def test_a_sub_grid_film_wets_its_column_at_the_films_current():
+    # a continuous sub-grid film (nuclei coalesced over the cell, thinner than the mesh resolves) is Li pressed
+    # against the SE: the flaws over it fill and open as under the resolved deposit, at the film's current
+    from liplate.models.phasefield.filament import FilamentHook
+    from liplate.physics.kinetics import overpotential_for_current
+
+    j = 400.0
+    depths = np.array([4e-6, 4e-6, 4e-6, 4e-6])
+    model, hook = _wetted_window(depths, wet_from=20, j_local=j)     # resolved deposit on columns >= 20 only
+    del hook.column_current                                          # the hook's own column current
+    film = np.zeros(model.nx, dtype=bool)
+    film[:4] = True                                                  # covers the columns of flaws 0 and 1
+    model.nuclei.count[:] = 0.0
+    model.nuclei.area[:] = 0.0
+    model.nuclei.film[:] = np.where(film, 1e-6 * model.dx, 0.0)
+    model.nuclei_current = np.where(film, j, 0.0)
+    assert hook.wetted_columns(model)[:20].tolist() == film[:20].tolist()
+    assert FilamentHook.column_current(hook, model)[film] == pytest.approx(j)
+    dt = 2.0 * fl.intrusion_fill_thickness(depths[0], hook.k_ic, hook.modulus) * FARADAY / (j * model.vm)
+    hook(model, dt)
+    eta = overpotential_for_current(j, model.j0, model.alpha, model.temperature)
+    p = fl.flaw_pressure(eta, j, depths[:2], hook.law, model.temperature, model.vm, hook.modulus)
+    assert hook.pressure[:2] == pytest.approx(p, rel=1e-12) and hook.state.opened[:2].all()
+    assert np.all(hook.pressure[2:] == 0.0) and not hook.state.opened[2:].any()
+    # isolated sub-grid caps (not coalesced) do not wet the column
+    model.nuclei.film[:] = 0.0
+    model.nuclei.count[:4] = 3.0
+    assert not hook.wetted_columns(model)[:20].any()
+
+
 def test_a_wetted_flaw_is_not_pressurised_before_its_li_fills_it():
     j = 400.0
     depths = np.array([4e-6, 4e-6])
     model, hook = _wetted_window(depths, wet_from=0, j_local=j)
-    t_fill = depths[0] * FARADAY / (j * model.vm)
+    need = fl.intrusion_fill_thickness(depths[0], hook.k_ic, hook.modulus)
+    t_fill = need * FARADAY / (j * model.vm)
     hook(model, 0.5 * t_fill)
     assert np.all(hook.pressure == 0.0) and not hook.state.opened.any()
-    hook(model, 0.6 * t_fill)                          # now filled: 1.1 x its depth
+    hook(model, 0.6 * t_fill)                          # now filled: 1.1 x the intrusion thickness of eq. (5a)
     assert np.all(hook.pressure > 0) and hook.state.opened.all()
+    # intrusion fills the flaw long before a column-wide layer as thick as the flaw is deep has plated
+    assert hook.fill[0] < 0.1 * depths[0]
+
+
+def test_a_conducting_plate_on_a_grounded_plane_collects_the_flux_of_its_height_on_each_face():
+    # eq. (5a)'s derivation: potential E Im f(z), f = z sqrt(1 + s^2 / z^2) = sqrt(z^2 + s^2) in the upper half plane;
+    # it is 0 on the plane (y = 0) and on the plate (x = 0, 0 < y < s), and E y far away (a uniform field)
+    s, e = 3e-6, 1.0
+    phi = lambda x, y: e * np.imag((x + 1j * y) * np.sqrt(1 + s ** 2 / (x + 1j * y) ** 2))   # noqa: E731
+    assert abs(phi(1e-15 * s, 0.5 * s)) < 1e-9 * s and abs(phi(2 * s, 0.0)) < 1e-12 * s
+    assert phi(0.3 * s, 1e3 * s) == pytest.approx(e * 1e3 * s, rel=1e-6)
+    # normal field on the face x = 0+: E Im f'(z) = E Im 1 / sqrt(1 + s^2 / z^2); its integral is the flux E s
+    normal = lambda y: e * np.imag(1.0 / np.sqrt(1 + s ** 2 / (1e-14 * s + 1j * y) ** 2))   # noqa: E731
+    flux, _ = quad(normal, 0.0, s, limit=200)
+    assert flux == pytest.approx(e * s, rel=1e-4)
+
+
+def test_intrusion_fills_a_sharp_flaw_at_a_faraday_thickness_of_its_gap():
+    depth = np.array([0.5e-6, 1e-6, 4e-6, 14e-6])
+    delta = fl.intrusion_gap(depth, K_IC, E_PRIME)
+    # the gap is the flaw's elastic opening at the pressure that opens it (eq. 4's mouth opening at K_IC / sqrt(pi a))
+    p_open = K_IC / np.sqrt(np.pi * depth)
+    assert delta == pytest.approx(fl.crack_mouth_opening(p_open, depth, E_PRIME), rel=1e-12)
+    assert delta[1] == pytest.approx(34e-9, rel=0.05)
+    # the tongue delta ds/dt = 2 s j V_m / F, integrated from s = delta to s = a, against the closed form
+    j = 50.0
+    for a, d in zip(depth, delta, strict=True):
+        def full(t, y, a=a):
+            return y[0] - a
+        full.terminal = True
+        sol = solve_ivp(lambda t, y, d=d: [2 * y[0] * j * VM / (FARADAY * d)], (0, 1e4), [d], events=full,
+                        rtol=1e-10, atol=1e-20)
+        t_full = sol.t_events[0][0]
+        assert j * VM / FARADAY * t_full == pytest.approx(fl.intrusion_fill_thickness(a, K_IC, E_PRIME), rel=1e-6)
+    h = fl.intrusion_fill_thickness(depth, K_IC, E_PRIME)
+    assert np.all(np.diff(h) > 0) and np.all(h < 0.1 * depth)
+    # a flaw no deeper than its gap is full as soon as Li touches it
+    assert fl.intrusion_fill_thickness(1e-12, K_IC, E_PRIME) == 0.0
 
 
 def test_no_flaw_is_pressurised_during_the_nucleation_transient():
@@ -311,6 +380,47 @@ def test_far_field_decays_from_the_focused_to_the_applied_current():
     plain = fl.grow(10e-6, 1e4, 50.0, r, VM, L)
     focused = fl.grow(10e-6, 1e4, lambda ell: fl.far_field_current(ell, 500.0, 50.0, 100e-6), r, VM, L)
     assert focused.crossed_after < plain.crossed_after
+
+
+def test_strip_field_limits_and_current_conservation():
+    lam = 100e-6
+    # a uniform film (w = Lambda) carries the applied current everywhere
+    y = np.array([0.0, 1e-6, 30e-6, 1e-3])
+    assert fl.strip_current_density(y, lam, lam, 50.0) == pytest.approx(50.0, rel=1e-12)
+    w = 2e-6
+    j = fl.strip_current_density(y, w, lam, 50.0)
+    assert j[0] == pytest.approx(50.0 / math.sin(math.pi * w / (2 * lam)), rel=1e-12)   # centre of the strip
+    assert j[-1] == pytest.approx(50.0, rel=1e-6) and np.all(np.diff(j) < 0)
+    # a narrow strip seen from w << y << Lambda is a line sink taking the current of its period
+    assert fl.strip_current_density(10e-6, 0.02e-6, lam) == pytest.approx(lam / (math.pi * 10e-6), rel=0.04)
+    # the complex field cos(pi z / L) / sqrt(s^2 - sin^2(pi z / L)) of eq. (9a): through any line y = h one period
+    # carries Lambda x j_app (all the current reaches the strips), and on the axis it is eq. (9a)
+    s2 = math.sin(math.pi * w / (2 * lam)) ** 2
+    field = lambda z: np.cos(np.pi * z / lam) / np.sqrt(s2 - np.sin(np.pi * z / lam) ** 2 + 0j)   # noqa: E731
+    for h in (5e-6, 20e-6):
+        flux, _ = quad(lambda x, h=h: abs(field(x + 1j * h).real), -lam / 2, lam / 2, limit=400)
+        assert flux == pytest.approx(lam, rel=1e-6)
+        assert abs(field(1j * h)) == pytest.approx(float(fl.strip_current_density(h, w, lam)), rel=1e-10)
+
+
+def test_far_field_of_a_narrow_island_decays_over_its_width():
+    lam, j_loc, j_app = 600e-6, 1500.0, 40.0
+    for w in (2e-6, 50e-6, 300e-6):
+        assert fl.far_field_current(0.0, j_loc, j_app, lam, width=w) == pytest.approx(j_loc)
+        assert fl.far_field_current(5e-3, j_loc, j_app, lam, width=w) == pytest.approx(j_app, rel=1e-6)
+    # a lone 2 um patch keeps its focusing for a few um, not for Lambda / 2 pi ~ 100 um as the first harmonic does
+    strip = fl.far_field_current(20e-6, j_loc, j_app, lam, width=2e-6)
+    harmonic = fl.far_field_current(20e-6, j_loc, j_app, lam)
+    assert strip < 0.1 * harmonic
+    assert fl.far_field_current(20e-6, j_loc, j_app, lam, width=lam) == pytest.approx(j_app)     # a uniform film
+
+
+def test_wetted_runs_are_periodic():
+    length, n = fl.wetted_runs([True, True, False, False, True, False, True])
+    assert n == 2 and length.tolist() == [3, 3, 0, 0, 1, 0, 3]        # the last cell wraps onto the first run
+    assert fl.wetted_runs([False] * 4)[1] == 0
+    length, n = fl.wetted_runs([True] * 5)
+    assert n == 1 and length.tolist() == [5] * 5
 
 
 def test_no_capture_no_growth():

@@ -49,7 +49,6 @@ PARAMETERS["transfer_coefficient"] = Param(0.5, "1", "dimensionless", "assumed: 
 # radius in its plausible range, so the radius is the measured width, not a calibrated value.
 PARAMETERS["filament_radius"] = Param(
     2.0e-6, "m", "length",
-    "assumed: half the 3-5 um width of the Li-filled cracks seen by operando SEM [Duan]. The calibration "
-    "(python -m liplate.calibration_filament) on the Cu short at 5 mA/cm^2, ~0.2 mAh/cm^2 [Wang2022] finds no radius "
-    "in 0.5-5 um that reaches it (r = 0.5 / 1 / 2 / 5 um: short at 0.300 / 0.365 / 0.557 mAh/cm^2 / none, "
-    "cases/cu_5mA_1mAh seed 0, sub-grid nuclei as rows of 3D caps); the Cu short is a prediction")
+    "assumed: half the 3-5 um width of the Li-filled cracks seen by operando SEM [Duan]; not fitted: with it "
+    "cases/cu_5mA_1mAh shorts at 0.241 +- 0.019 mAh/cm^2 (seeds 0-2) against ~0.2 measured [Wang2022] "
+    "(docs/penetration.md, flaws filled by intrusion); the Cu short is a prediction")

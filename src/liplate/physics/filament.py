@@ -56,17 +56,31 @@ plating on its walls. That needs two things, both read from the resolved deposit
     *collector*, below the SE surface, and the SE surface over a bare column touches no Li. The current and
     overpotential of eqs. (1)-(4) are then those of that resolved interface (its interface-weighted mean
     current in the column, its Butler-Volmer overpotential), never the current density of the nuclei.
-(b) the flaw is full: until the Li plated there has filled the flaw's own volume, the Li in it is not
-    confined and holds no pressure (it plates into empty space). A slot of depth a and gap w holds a w of Li
-    per unit length of mouth; the Li enters through the mouth (width w) and its front advances at the Faraday
-    rate of the column's interfacial current j, so it is full once the Faraday thickness plated in the
-    wetted column reaches the depth, whatever the gap (which cancels)::
+(b) the flaw is full: until Li fills the flaw, the Li in it is not confined and holds no pressure (it plates
+    into empty space). A sharp flaw is filled by intrusion [BarrosoLuque2020]: the Li at its mouth is a
+    tongue of length s in the gap delta, a thin conductor standing on the (grounded) deposit in the SE's ionic
+    field, and all the current it collects plates at its front. In 2D a conducting plate of height s on a
+    grounded plane in a uniform field collects the flux of a width s on each face (complex potential
+    E Im sqrt(z^2 + s^2): the stream function on the plate runs from E s at its foot to 0 at its tip), so
+    delta ds/dt = 2 s j V_m / F, with j the current density of the column's Li|SE interface at the mouth. The
+    tongue grows exponentially from s = delta (its rounded front at the mouth) and reaches the bottom (s = a)
+    once the Faraday thickness plated in the wetted column is::
 
-        h_fill = integral over the wetted time of j V_m / F dt  >=  a                               (5a)
+        h_fill = integral over the wetted time of j V_m / F dt  >=  (delta / 2) ln(a / delta)         (5a)
 
-    No free parameter: the flaw's depth a is drawn (physics/flaws.py), j is the resolved interface's.
-    During the nucleation transient (milliseconds) this integral is ~0, so no flaw is pressurised there; a
-    flaw of 1-5 um under an island edge focused 5x at 5 mA/cm^2 fills in ~10-50 s.
+    The gap is the flaw's elastic opening at the pressure that opens it (the mouth opening of eq. 4's edge
+    crack at p = K_IC / sqrt(pi a)), delta_c = beta K_IC sqrt(a / pi) / E': the widest the flaw gets before it
+    opens, so (5a) is an upper bound of the filling (a narrower gap fills faster). 34 nm at a = 1 um, 68 nm at
+    4 um: h_fill = 58 nm and 138 nm, i.e. 17-30x less than the flaw's depth
+    (:func:`intrusion_fill_thickness`). No free parameter. A blunt flaw (gap ~ depth) fills by creep instead,
+    in ~0.1 s under the stack pressure (physics/creep.py, the model's roughness fill), but holds no pressure
+    (eq. 3). During the nucleation transient (milliseconds) no flaw is full yet, even under the first Li: 58 nm
+    of Faraday thickness take 43 ms even at 1 A/cm^2.
+
+    (Superseded: until December 2026 a flaw counted as full once a *column-wide* layer as thick as the flaw
+    was deep had plated, h_fill >= a. That treats the flaw as filled only through its mouth at the column's
+    Faraday rate, ignoring that the Li inside it is itself an electrode that collects the current around it;
+    it delayed the initiation by 0.1-0.3 mAh/cm^2 on Cu, docs/penetration.md.)
 
 2. Propagation: crack front ahead, Li filling from behind
 --------------------------------------------------------
@@ -98,9 +112,10 @@ the Li advances at the Faraday rate of the focused current::
 which runs away (dl/dt ~ l^2 / ln l): the filament takes a finite time to cross. The charge it holds is
 F pi r^2 l / V_m, taken from the plating elsewhere (the Li balance is: deposit + SEI + filament = passed).
 
-The far field j_far is the column's focused current near the deposit; a periodic pattern of wavelength Lambda
-(the islands) perturbs a potential field only within ~Lambda / 2 pi of it, so the tip of a longer filament sees
-the applied current (eq. 9, :func:`far_field_current`).
+The far field j_far is the column's focused current near the deposit, decaying upwards as the exact 2D field
+above a periodic row of Li strips (islands of width w, spacing Lambda) that take all the current: over ~w / 2 to
+the line-sink field j_app Lambda / (pi l) of a narrow island, then over ~Lambda / 2 pi to the applied current
+(eqs. 9, 9a, :func:`far_field_current`).
 
 Series resistance. The current a filament collects crosses only the SE above its tip, L - l instead of L, so
 the pellet's area resistance L / sigma drops by f l / sigma (f the share of the current the filament
@@ -169,23 +184,44 @@ def flaw_pressure(overpotential, current_density, depth, law: CreepLaw | None, t
     return np.minimum(p_drive, p_creep)
 
 
-def initiation_pressure(overpotential, current_density, depth, wetted, filled_thickness, law: CreepLaw | None,
-                        temperature: float, molar_volume: float, plane_strain_modulus: float, width=None):
+def initiation_pressure(overpotential, current_density, depth, wetted, filled_thickness, required_thickness,
+                        law: CreepLaw | None, temperature: float, molar_volume: float, plane_strain_modulus: float,
+                        width=None):
     """Pressure (Pa) of the Li in each flaw, with the conditions (a) and (b) of the module docstring: eq. (1)/(4)
     (:func:`flaw_pressure`) where the flaw's column is ``wetted`` by the resolved deposit, its interface plates
     (``current_density`` > 0, the resolved interface's, A/m^2) and the Li plated there has filled the flaw
-    (``filled_thickness`` >= ``depth``, m, eq. 5a); 0 elsewhere (the flaw holds no pressure)."""
+    (``filled_thickness`` >= ``required_thickness``, m, eq. 5a, :func:`intrusion_fill_thickness`); 0 elsewhere
+    (the flaw holds no pressure)."""
     j = np.asarray(current_density, dtype=float)
     a = np.asarray(depth, dtype=float)
-    active = np.asarray(wetted, dtype=bool) & (j > 0) & (np.asarray(filled_thickness, dtype=float) >= a)
+    full = np.asarray(filled_thickness, dtype=float) >= np.asarray(required_thickness, dtype=float)
+    active = np.asarray(wetted, dtype=bool) & (j > 0) & full
     p = flaw_pressure(overpotential, np.where(active, j, 0.0), a, law, temperature, molar_volume,
                       plane_strain_modulus, width=width)
     return np.where(active, p, 0.0)
 
 
 def fill_rate(current_density, molar_volume: float):
-    """Faraday thickness rate (m/s) at which a flaw under a wetted column fills, j V_m / F (eq. 5a)."""
+    """Faraday thickness rate (m/s) of the column's interface that fills a flaw under it, j V_m / F (eq. 5a)."""
     return np.maximum(np.asarray(current_density, dtype=float), 0.0) * molar_volume / FARADAY
+
+
+def intrusion_gap(depth, fracture_toughness: float, plane_strain_modulus: float):
+    """Gap (m) of a sharp flaw of ``depth`` (m) at the pressure that opens it: the edge crack's mouth opening
+    (eq. 4's beta p a / E') at p = K_IC / sqrt(pi a), i.e. beta K_IC sqrt(a / pi) / E'."""
+    a = np.asarray(depth, dtype=float)
+    return EDGE_CRACK_MOUTH_OPENING * fracture_toughness * np.sqrt(a / np.pi) / plane_strain_modulus
+
+
+def intrusion_fill_thickness(depth, fracture_toughness: float, plane_strain_modulus: float):
+    """Faraday thickness (m) the flaw's column must plate for Li to intrude a sharp flaw of ``depth`` (m) to its
+    bottom, eq. (5a): (delta / 2) ln(a / delta) with delta the gap of :func:`intrusion_gap` (0 where a <= delta:
+    the flaw is no deeper than its gap and is full as soon as Li touches it)."""
+    a = np.asarray(depth, dtype=float)
+    delta = intrusion_gap(a, fracture_toughness, plane_strain_modulus)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = 0.5 * delta * np.log(np.where(a > delta, a / np.where(delta > 0, delta, 1.0), 1.0))
+    return np.where(a > delta, h, 0.0)
 
 
 def stress_intensity(pressure, depth):
@@ -296,15 +332,74 @@ def grow(length: float, dt: float, far_current_density: float, radius: float, mo
     return GrowthResult(length=ell, charge=FARADAY * section * (ell - length) / molar_volume, crossed_after=crossed)
 
 
-def far_field_current(length, local_current_density: float, applied_current_density: float, period: float):
-    """Far-field current density (A/m^2) at a filament tip l above the deposit: the focused local current of the
-    column decays to the applied one over the period of the focusing pattern (islands of spacing Lambda). A
-    periodic perturbation of a potential field decays as exp(-2 pi y / Lambda) (Laplace equation), so
+def strip_current_density(height, width: float, period: float, applied_current_density: float = 1.0):
+    """Current density (A/m^2) at ``height`` y above the centre of a Li strip of ``width`` w in a periodic row of
+    strips (period Lambda) that takes all the current, the rest of the collector insulating (2D Laplace, exact):
 
-        j_far(l) = j_app + (j_local - j_app) exp(-2 pi l / Lambda)                                   (9)
-    """
-    return applied_current_density + (local_current_density - applied_current_density) * np.exp(
-        -2.0 * np.pi * np.asarray(length, dtype=float) / period)
+        j(y) = j_app cosh(pi y / Lambda) / sqrt(sin^2(pi w / (2 Lambda)) + sinh^2(pi y / Lambda))        (9a)
+
+    (complex field E cos(pi z / Lambda) / sqrt(sin^2(pi w / 2 Lambda) - sin^2(pi z / Lambda)): equipotential on
+    the strips, no normal flux between them, E at infinity; its flux over a strip is E Lambda). j_app / sin(pi w /
+    2 Lambda) at the strip's centre, the line sink j_app Lambda / (pi y) for w << y << Lambda, j_app far above;
+    uniform (j_app everywhere) for w = Lambda."""
+    y = np.asarray(height, dtype=float)
+    w = min(max(float(width), 0.0), float(period))
+    s = math.sin(0.5 * math.pi * w / period)
+    k = np.minimum(np.pi * y / period, 350.0)     # beyond, cosh / sinh = 1 to double precision
+    return applied_current_density * np.cosh(k) / np.sqrt(s ** 2 + np.sinh(k) ** 2)
+
+
+def far_field_current(length, local_current_density: float, applied_current_density: float, period: float,
+                      width: float | None = None):
+    """Far-field current density (A/m^2) at a filament tip l above the deposit: the focused local current of the
+    column decays to the applied one above the focusing pattern.
+
+    ``width`` given (the width w of the Li island or patch the filament stands on, Lambda the islands' spacing):
+    the decay of the exact strip field (9a), scaled to the column's current at l = 0::
+
+        j_far(l) = j_app + (j_local - j_app) (j(l) - j_app) / (j(0) - j_app),   j of (9a)              (9)
+
+    which falls over ~w / 2 to the line-sink field j_app Lambda / (pi l) of a narrow island and over ~Lambda / 2 pi
+    to j_app; for w -> Lambda (a uniform film) j_far = j_app. ``width`` None: the decay of the pattern's first
+    harmonic alone, exp(-2 pi l / Lambda) (the rule before December 2026; it keeps a narrow island's focusing for
+    ~Lambda / 2 pi, ~100 um for a lone 1 um patch in a 600 um window)."""
+    ell = np.asarray(length, dtype=float)
+    if width is None:
+        decay = np.exp(-2.0 * np.pi * ell / period)
+    else:
+        j0 = float(strip_current_density(0.0, width, period))
+        if j0 <= 1.0 + 1e-12:
+            decay = np.zeros_like(ell)
+        else:
+            decay = (strip_current_density(ell, width, period) - 1.0) / (j0 - 1.0)
+    return applied_current_density + (local_current_density - applied_current_density) * decay
+
+
+def wetted_runs(mask) -> tuple[np.ndarray, np.ndarray]:
+    """Contiguous runs of True in a periodic row of cells: (run length in cells of the run each cell belongs to, 0
+    where False; number of runs). A row that is all True is one run of its length."""
+    m = np.asarray(mask, dtype=bool)
+    n = m.size
+    length = np.zeros(n, dtype=int)
+    if not m.any():
+        return length, 0
+    if m.all():
+        return np.full(n, n), 1
+    start = int(np.flatnonzero(~m)[0])              # roll so that the row starts on a False cell: no wrapped run
+    r = np.roll(m, -start)
+    runs = 0
+    i = 0
+    while i < n:
+        if r[i]:
+            j = i
+            while j < n and r[j]:
+                j += 1
+            length[(np.arange(i, j) + start) % n] = j - i
+            runs += 1
+            i = j
+        else:
+            i += 1
+    return length, runs
 
 
 def pellet_area_resistance(thickness: float, conductivity: float, li_lengths, current_shares) -> float:

@@ -11,13 +11,17 @@ The resolved window carries the deposit; the filaments are a reduced model on to
   as physics/fracture.py);
 - a flaw is pressurised only where Li really is in it (physics/filament.py, "When a flaw can be pressurised"):
   its column is wetted by the resolved deposit (collector cell xi >= 1/2, with a Li|SE interface in the
-  column) and the Li plated there since has filled the flaw, the Faraday thickness of the column's current
-  integrated over the wetted steps >= its depth (eq. 5a, ``fill``). A flaw under a bare column, or under
-  sub-grid nuclei, holds no pressure. Then p = min(F |eta| / V_m, creep limit), and the flaw opens when
+  column) or covered by a sub-grid film (coalesced nuclei, below the mesh only for numerical reasons; its
+  current is the film's, ``model.nuclei_current``) and the Li plated there since has filled the flaw by
+  intrusion, the Faraday thickness of the column's current integrated over the wetted steps >=
+  (delta / 2) ln(a / delta), delta the flaw's gap at its opening pressure (eq. 5a, ``fill`` and
+  ``fill_needed``). A flaw under a bare column, or under isolated sub-grid nuclei, holds no pressure.
+  Then p = min(F |eta| / V_m, creep limit), and the flaw opens when
   p sqrt(pi a) >= K_IC;
 - an opened flaw is a Li-filled crack of length l (starting at a) beyond the deposit front, whose crack front
   runs ahead (eq. 6 of physics/filament.py) and whose Li fills at the Faraday rate of the current it collects
-  (eq. 8), its far field the column's current decaying to the applied one over the island spacing (eq. 9);
+  (eq. 8), its far field the column's current decaying to the applied one as the exact field above a row of Li
+  strips as wide as the run of wetted columns under the flaw, spaced as those runs are (eqs. 9, 9a);
   the tallest filament takes its current first, shorter ones what is left of the patch's current (screening);
   a short is the Li reaching the counter electrode (l >= the pellet thickness);
 - charge: the 2D window stands for a W x W patch of collector (W its width). A filament's Li (m^3) is taken
@@ -34,7 +38,6 @@ import math
 
 import numpy as np
 
-from ... import metrics
 from ...physics import filament as fl
 from ...physics import flaws as flaws_mod
 from ...physics.constants import FARADAY
@@ -83,28 +86,44 @@ class FilamentHook:
         self.current_share = np.zeros(self.flaws.count)      # share of the patch's current each filament carried
         self.pressure = np.zeros(self.flaws.count)           # Li pressure in each flaw, last step (Pa)
         self.k_ratio = np.zeros(self.flaws.count)            # p sqrt(pi a) / K_IC, last step
-        self.fill = np.zeros(self.flaws.count)               # Faraday thickness plated into each flaw (m, eq. 5a)
+        self.fill = np.zeros(self.flaws.count)               # Faraday thickness plated over each flaw (m, eq. 5a)
         self.short_charge: float | None = None               # passed charge at the short (C/m^2)
         self._budget = 0.0                                   # Li (m^2 per depth) the filaments may still take
         self.owed = np.zeros(self.flaws.count)               # filament Li not yet taken off the deposit (m^2/depth)
 
     # -- the step ----------------------------------------------------------------------------------------------
     def column_current(self, model) -> np.ndarray:
-        """Interface-weighted mean interfacial current density per column (A/m^2; 0 where no Li|SE interface)."""
+        """Current density (A/m^2) of the Li|SE interface over each column: the interface-weighted mean of the
+        resolved interface's current where the column has one; on a column covered only by a sub-grid film
+        (:meth:`film_columns`) the film's current (``model.nuclei_current``); 0 elsewhere."""
         j, weight = model.interface_current()
         w = model._grid(weight)
         jw = model._grid(j * weight).sum(axis=0)
         wsum = w.sum(axis=0)
-        return np.divide(jw, wsum, out=np.zeros_like(jw), where=wsum > 0)
+        out = np.divide(jw, wsum, out=np.zeros_like(jw), where=wsum > 0)
+        film = self.film_columns(model) & (wsum <= 0)
+        if film.any():
+            out = np.where(film, np.asarray(model.nuclei_current, dtype=float), out)
+        return out
 
     @staticmethod
-    def wetted_columns(model) -> np.ndarray:
-        """Columns whose collector cell the resolved deposit wets (xi >= 1/2, the observables' wetting rule) and
-        that have a resolved Li|SE interface: the Li there touches the SE surface above the column. Sub-grid
-        nuclei are not in xi, so a column that holds only nuclei is not wetted."""
+    def film_columns(model) -> np.ndarray:
+        """Columns whose collector cell a sub-grid film covers (classical nuclei coalesced over the cell,
+        ``model.nuclei.film`` > 0): a continuous Li layer pressed against the SE, held below the mesh only until it
+        is 3 interface lengths thick (a numerical choice of physics/nucleation.py), so the SE surface over it
+        touches Li as over a resolved deposit."""
+        film = getattr(getattr(model, "nuclei", None), "film", None)
+        if film is None or getattr(model, "nuclei_current", None) is None:
+            return np.zeros(model.nx, dtype=bool)
+        return np.asarray(film) > 0
+
+    def wetted_columns(self, model) -> np.ndarray:
+        """Columns where the SE surface touches Li: the resolved deposit wets the collector cell (xi >= 1/2, the
+        observables' wetting rule) and has a Li|SE interface in the column, or a sub-grid film covers the cell
+        (:meth:`film_columns`). Isolated sub-grid nuclei (caps of nm to ~1 um, not coalesced) do not count."""
         xi = model._grid(np.asarray(model.xi.value))
         _, weight = model.interface_current()
-        return (xi[0] >= 0.5) & (model._grid(weight).sum(axis=0) > 0)
+        return ((xi[0] >= 0.5) & (model._grid(weight).sum(axis=0) > 0)) | self.film_columns(model)
 
     def __call__(self, model, dt: float) -> None:
         st = self.state
@@ -116,8 +135,10 @@ class FilamentHook:
         # eq. (5a): the Li of the resolved interface fills the flaws under wetted columns at its Faraday rate
         self.fill = self.fill + np.where(wet, fl.fill_rate(j, model.vm) * dt, 0.0)
         eta = np.array([overpotential_for_current(float(x), model.j0, model.alpha, model.temperature) for x in j])
-        p = fl.initiation_pressure(eta, j, self.flaws.depth, wet, self.fill, self.law, model.temperature, model.vm,
-                                   self.modulus, width=self.flaw_width)
+        # eq. (5a): the Faraday thickness that fills each flaw by intrusion
+        self.fill_needed = fl.intrusion_fill_thickness(self.flaws.depth, self.k_ic, self.modulus)
+        p = fl.initiation_pressure(eta, j, self.flaws.depth, wet, self.fill, self.fill_needed, self.law,
+                                   model.temperature, model.vm, self.modulus, width=self.flaw_width)
         self.pressure = p
         self.k_ratio = fl.stress_intensity(p, self.flaws.depth) / self.k_ic
         section = math.pi * self.radius ** 2
@@ -130,9 +151,11 @@ class FilamentHook:
             st.li_length[k] = self.flaws.depth[k]
         self.current_share[:] = 0.0
         j_app = model._j_app
-        # period of the focusing pattern: the island spacing on the collector (the window if one island or none)
-        n_islands, _ = metrics.islands(model._grid(model.xi.value)[0], model.dx, min_cells=2)
-        period = model.width / max(n_islands, 1)
+        # the focusing pattern (eq. 9a): the Li the SE touches (resolved deposit or sub-grid film) in contiguous runs
+        # of columns; the width of the run under each flaw and the mean spacing of the runs (the window if one or none)
+        run_cells, n_runs = fl.wetted_runs(self.wetted_columns(model))
+        period = model.width / max(n_runs, 1)
+        width = np.maximum(run_cells[self.columns], 1) * model.dx
         # Screening (Laplacian growth): the taller filament takes the current of its capture area first, a shorter
         # one only what is left of the patch's current j_app W^2 (ties: the deeper flaw first)
         remaining = self.patch_area * j_app
@@ -140,7 +163,8 @@ class FilamentHook:
         for k in order:
             st.crack_length[k] = max(st.crack_length[k],
                                      fl.crack_front(st.li_length[k], p[k], self.k_ic, self.thickness))
-            far = (lambda ell, jk=j[k]: fl.far_field_current(ell, jk, j_app, period)) if j_app > 0 else j[k]
+            far = ((lambda ell, jk=j[k], wk=width[k]: fl.far_field_current(ell, jk, j_app, period, width=wk))
+                   if j_app > 0 else j[k])
             j_start = float(far(st.li_length[k])) if callable(far) else float(far)
             limit = max(remaining, 0.0) / max(j_start, 1e-30)
             g = fl.grow(st.li_length[k], dt, far, self.radius, model.vm, self.thickness,

@@ -125,8 +125,12 @@ class NucleationMixin:
         if self._nuc_error > 1.0:
             return
         self.q_dl += float(np.sum(sink_cap * v_wall)) * dt / self.width
+        # current density on the free surface of the sub-grid nuclei / film over each collector cell (A/m^2), kept
+        # for plug-ins (models/phasefield/filament.py reads it on the cells a sub-grid film covers)
+        self.nuclei_current = np.zeros(nb)
         if self._nuc_len.any():
             j_cell = np.divide(sink_nuc * v_wall, self._nuc_len, out=np.zeros(nb), where=self._nuc_len > 0)
+            self.nuclei_current = j_cell
             self.nuclei.grow(dt, j_cell, self.vm, self._spread)
         added, _ = self.nuclei.nucleate(dt, rate, bare, eta, self.gamma, self.vm, int(self.case["case"]["seed"]))
         self.q_dl -= added * FARADAY / self.vm / self.width          # a new nucleus's Li: from the charge passed
