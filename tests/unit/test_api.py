@@ -33,6 +33,15 @@ def test_import_liplate_changes_nothing_in_the_process_and_stays_light():
     assert result == {"env_same": True, "heavy": []}
 
 
+@pytest.mark.parametrize("module", ["liplate.models.phasefield", "liplate.models.phasefield_config",
+                                    "liplate.models.filament_config", "liplate.schema"])
+def test_a_model_module_imports_first_in_a_fresh_interpreter(module):
+    # the schema registers sections defined next to the models, which import the schema back: entered from
+    # a model module, that cycle once found the schema half-built (ImportError on `SECTIONS`)
+    r = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+
+
 def test_every_public_name_resolves():
     for name in liplate.__all__:
         assert getattr(liplate, name) is not None, name

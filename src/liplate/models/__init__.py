@@ -1,6 +1,10 @@
 """Physical models. Each builds its FiPy equations from a validated Case; the stepper owns time."""
 from __future__ import annotations
 
+# the case schema first: it registers the sections defined next to the models (phasefield_config,
+# filament_config), which import it back; entered from a model module instead, that cycle would find
+# the schema half-built (`import liplate.models.phasefield` as the first import failed)
+from .. import schema  # noqa: F401  (isort: skip)
 from .base import Model, StepFailed, StepReport
 
 #: models that run one case domain-decomposed over several MPI ranks (FiPy + PETSc); the others are serial
