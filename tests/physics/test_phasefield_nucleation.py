@@ -2,6 +2,7 @@
 
 - no Li at t = 0; nuclei form on the bare collector during the first-plating transient and their Li, with the
   double-layer charge, is exactly the charge passed: plated (xi + sub-grid nuclei + SEI + fill) + q_dl = passed;
+  the reported thickness holds the sub-grid Li too (it read 0 while all the Li was sub-grid before 2026-12-03);
 - the nucleation transient is a voltage peak: higher on Cu (theta 81 deg, f(theta) = 0.39) than on Li2Te-Cu
   (theta 7 deg, f = 5e-5), as the classical barrier says;
 - creep spreading of an island under the rigid SE: at 5, 13 and 25 MPa the same cap spreads wider and lower the
@@ -15,6 +16,7 @@ from test_phasefield import make_case, production_case, run, run_production
 
 from liplate.physics import nucleation as nuc
 from liplate.physics import phasefield as pf
+from liplate.physics.constants import FARADAY
 
 
 def classical(substrate, width="100 um", nx=100, ny=40, physics=None):
@@ -39,6 +41,15 @@ def test_li_balance_with_nucleation(substrate):
     assert abs(model.q_dl) < 0.01 * passed
     # the sink of the potential equation carries the applied current
     assert np.sum(model._sink * model.volumes) / model.width == pytest.approx(5.0, rel=1e-6)
+    # the reported thickness is all the Li on the collector, the sub-grid part included (SEI and creep are off
+    # in make_case): mean thickness = plated Li volume / collector area, in summary, interface.csv and fields
+    obs, prof = model.observables(), model.interface_profile()
+    li_um = model.plated_charge() * model.vm / FARADAY / 1e-6
+    assert obs["subgrid_li_mean_um"] > 0
+    assert obs["thickness_mean_um"] == pytest.approx(li_um, rel=1e-6)
+    assert np.mean(prof["thickness_um"]) == pytest.approx(obs["thickness_mean_um"], rel=1e-9)
+    sub_field = model._grid(model.cell_fields()["subgrid_li_thickness_m"])[0]
+    assert np.mean(sub_field) / 1e-6 == pytest.approx(obs["subgrid_li_mean_um"], rel=1e-9)
 
 
 def test_overlapping_subgrid_nuclei_stay_subgrid_until_resolvable():

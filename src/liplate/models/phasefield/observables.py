@@ -123,20 +123,34 @@ class ObservablesMixin:
         j_local = np.divide(jw, wsum, out=np.zeros_like(jw), where=wsum > 0)
         deposition = self._grid(self._reported_state()[1] * self.volumes).sum(axis=0) / self.dx  # A/m^2 of collector
         xi2 = self._grid(self.xi.value)
+        sub = self.subgrid_li_thickness()
         out = {"x_um": self.x_centres / M_PER_UM, "current_density_A_m2": j_local,
                "deposition_current_density_A_m2": deposition,
-               "thickness_um": metrics.column_thickness(xi2, self.dy) / M_PER_UM,
-               "wetted": (xi2[0] > 0.5).astype(float),
+               "thickness_um": (metrics.column_thickness(xi2, self.dy) + sub) / M_PER_UM,
+               "subgrid_li_um": sub / M_PER_UM,
+               "wetted": metrics.wetted_mask(self._covered_wall(xi2)).astype(float),
                "sei_thickness_nm": self.sei_thickness * 1e9,
                "collector_sei_thickness_nm": self.collector_sei * 1e9}
         return out
 
+    def subgrid_li_thickness(self) -> np.ndarray:
+        """Li per collector area (m) of each column held below the mesh: the sub-grid nuclei of its cell and its
+        sub-grid film (``CollectorNuclei``). It is Li on the collector like the resolved deposit (plated charge,
+        SEM cross-sections), only too thin for the mesh yet."""
+        return (self.nuclei.area + self.nuclei.film) / self.dx
+
+    def _covered_wall(self, xi2) -> np.ndarray:
+        """The wall row of xi with the cells a sub-grid film covers (coalesced nuclei: a continuous Li layer over
+        the cell) set to 1: the collector's Li cover, resolved or not."""
+        return np.where(self.nuclei.film > 0, 1.0, xi2[0])
+
     def observables(self) -> dict[str, float | None]:
         xi2 = self._grid(self.xi.value)
         parts = self._voltage_parts()
-        thick = metrics.column_thickness(xi2, self.dy)
+        sub = self.subgrid_li_thickness()
+        thick = metrics.column_thickness(xi2, self.dy) + sub
         t_mean, t_std = metrics.thickness_stats(thick)
-        wall = xi2[0]
+        wall = self._covered_wall(xi2)
         n_isl, widths = metrics.islands(wall, self.dx, min_cells=2)
         j, weight = self.interface_current()
         j_app = self._j_app or self.case["protocol"]["current_density"]
@@ -154,6 +168,7 @@ class ObservablesMixin:
             "nucleation_overpotential_mV": -1e3 * self.voltage_peak,
             "thickness_mean_um": t_mean / M_PER_UM,
             "thickness_std_um": t_std / M_PER_UM,
+            "subgrid_li_mean_um": float(np.mean(sub)) / M_PER_UM,
             "faraday_thickness_um": self.charge * self.vm / FARADAY / M_PER_UM,
             "wetted_fraction": metrics.wetted_fraction(wall),
             "island_count": n_isl,
@@ -264,6 +279,7 @@ class ObservablesMixin:
             "overpotential_V": -phi,
             "sei_thickness_m": np.tile(self.sei_thickness, self.ny),
             "collector_sei_thickness_m": np.tile(self.collector_sei, self.ny),
+            "subgrid_li_thickness_m": np.tile(self.subgrid_li_thickness(), self.ny),
         }
         for plugin in self.plugins:
             fields.update(plugin.cell_fields(self))
