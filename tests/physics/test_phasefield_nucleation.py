@@ -52,6 +52,22 @@ def test_li_balance_with_nucleation(substrate):
     assert np.mean(sub_field) / 1e-6 == pytest.approx(obs["subgrid_li_mean_um"], rel=1e-9)
 
 
+def test_no_nuclei_under_a_resolved_film():
+    """Li2Te-Cu through the hand-off of its sub-grid film to xi (3 interface lengths, ~0.63 mAh/cm^2) and on:
+    the collector under resolved Li (wall xi >= 1/2) is not bare, so no nucleus forms there and every Li atom is
+    paid by charge: plated = passed with the double-layer charge q_dl a tiny part of it. Before 2026-12-03 the
+    diffuse tail 1 - h(xi_wall) of the thin film counted as bare collector: millions of 1-degree caps were born
+    under the film, their Li booked against q_dl, 0.05 um by 1 mAh/cm^2 (0.63 um with j0 = 32 mA/cm^2)."""
+    model = classical("li2te_cu", width="50 um", nx=50, ny=40)
+    run(model, 5.0, q_end=0.8 * 3.6e4, dt=1e-3, dt_max=120.0)
+    assert float(np.min(model._grid(model.xi.value)[0])) >= 0.5      # the film is in xi, over the whole wall
+    formed = model.nuclei.formed
+    run(model, 5.0, q_end=0.9 * 3.6e4, dt=1.0, dt_max=120.0)
+    assert model.nuclei.formed == formed
+    assert abs(model.q_dl) < 1e-4 * model.charge
+    assert model.plated_charge() == pytest.approx(model.charge, rel=1e-4)
+
+
 def test_overlapping_subgrid_nuclei_stay_subgrid_until_resolvable():
     """Two sub-grid nuclei 3 um apart whose bases (1.9 um half-width) overlap, each holding a ridge of 1.6 um
     (< 3 interface lengths): they stay sub-grid (before 2026-12-02 they went into xi at once as 0.3-1.2 um ridges,
