@@ -169,9 +169,10 @@ def test_mesh_convergence_headline_metrics(label):
     (interface 1 um, region reach 4 interface lengths, nuclei from the classical rate and resolved before they
     enter xi), so only the discretisation changes. The issue's bound: wetted fraction, mean island width and peak
     focusing within 10 % of the production mesh; here wetted fraction and peak focusing on both refinements, the
-    island width on 2x in x (2x in y: the strict xfail below). Measured 2026-12-02 with this driver (no filaments):
-    production 0.888 / 178 um / 1.245; 2x in x 0.912 (+2.6 %) / 182 um (+2.6 %) / 1.237 (-0.7 %); 2x in y 0.945
-    (+6.4 %) / 284 um (+60 %) / 1.181 (-5.1 %) (docs/phasefield.md, "Mesh convergence")."""
+    island width on 2x in x (2x in y: the non-strict xfail below). Measured with this driver (no filaments)
+    2026-12-03 (j0 6.78, d981cf3): production 0.928 / 139.25 um / 1.192; 2x in x 0.928 (0.0 %) / 139.25 um (0.0 %) /
+    1.198 (+0.5 %); 2x in y 0.917 (-1.3 %) / 137.5 um (-1.3 %) / 1.210 (+1.6 %); 2026-12-02 (j0 6.64): production
+    0.888 / 178 um / 1.245, 2x in y 284 um (+60 %) (docs/phasefield.md, "Mesh convergence")."""
     assert_within(label, "wetted_fraction")
     assert_within(label, "focusing_factor_peak")
     if label == "2x in x":
@@ -179,10 +180,11 @@ def test_mesh_convergence_headline_metrics(label):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "measured 2026-12-02: 178 um (production) vs 284 um (2x in y) with this driver, 279 vs 138 um with liplate run: "
-    "the wetted fraction agrees within 6.4 % / 0.9 %, but which of the last 8-20 um gaps has closed by 1 mAh/cm^2 "
-    "differs, and one coalescence moves the mean width by a factor ~2"))
+@pytest.mark.xfail(strict=False, reason=(
+    "not robust: the mean width follows the last coalescence (which of the last 8-20 um gaps has closed by "
+    "1 mAh/cm^2). 2026-12-03 (j0 6.78, d981cf3): with this driver 139.25 um (production) vs 137.5 um (2x in y, "
+    "-1.3 %, passes); with liplate run (filaments on, cells_y 88) 4 x 139 um vs 3 x 185 um (+33 %, fails); "
+    "2026-12-02: 178 vs 284 um with this driver, 279 vs 138 um with liplate run"))
 def test_mesh_convergence_island_width_in_y():
     """The issue's island-width bound on the y-refined mesh."""
     assert_within("2x in y", "island_width_mean_um")

@@ -130,11 +130,12 @@ def test_creep_spreads_an_island_more_under_higher_pressure():
 def test_stack_pressure_direction_on_the_cu_reference():
     """cu_0p5mA_1mAh at 5, 13 and 25 MPa, read at 0.5 mAh/cm^2: the load concentrated on the islands spreads
     them more at higher pressure, so the wetted fraction and the island width rise and the peak focusing falls.
-    Measured 2026-12-02 at 0.5 mAh/cm^2 (3D-cap nuclei, region reach 4 interface lengths, time-mean nucleation
-    rate, nuclei resolved before they enter xi): wetted 0.723 / 0.878 / 0.925, width 39 / 88 / 111 um, peak 1.61 /
-    1.55 / 1.48 (before the last change: 0.685 / 0.835 / 0.878, 37 / 50 / 88 um, 1.75 / 1.59 / 1.57). (Before
-    the 3D caps, at 0.46 mAh/cm^2: wetted 0.477 / 0.597 / 0.692, width 143 / 179 / 208 um, peak 4.24 / 3.73 /
-    3.49.)"""
+    Measured 2026-12-03 at 0.5 mAh/cm^2 (j0 6.78 mA/cm^2, d981cf3): wetted 0.713 / 0.818 / 0.870, width 39 / 55 /
+    87 um, peak 1.66 / 1.59 / 1.56. 2026-12-02 (j0 6.64; 3D-cap nuclei, region reach 4 interface lengths,
+    time-mean nucleation rate, nuclei resolved before they enter xi): wetted 0.723 / 0.878 / 0.925, width 39 / 88 /
+    111 um, peak 1.61 / 1.55 / 1.48 (before the last change: 0.685 / 0.835 / 0.878, 37 / 50 / 88 um, 1.75 / 1.59 /
+    1.57). (Before the 3D caps, at 0.46 mAh/cm^2: wetted 0.477 / 0.597 / 0.692, width 143 / 179 / 208 um, peak 4.24
+    / 3.73 / 3.49.)"""
     obs = {p: run_production(production_case(pressure=p), q_end=0.5 * 3.6e4) for p in ("5 MPa", "13 MPa", "25 MPa")}
     for p, o in obs.items():
         print(p, o["wetted_fraction"], o["island_width_mean_um"], o["focusing_factor_peak"])
