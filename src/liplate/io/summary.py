@@ -9,9 +9,8 @@ from .atomic import dumps, write_json, write_text
 SUMMARY_KEYS = (
     "status", "substrate", "current_density_mA_cm2", "capacity_mAh_cm2", "thickness_mean_um",
     "thickness_std_um", "subgrid_li_mean_um", "faraday_thickness_um", "wetted_fraction", "island_count",
-    "island_width_mean_um",
-    "focusing_factor_peak",
-    "focusing_factor_mean", "plating_pressure_peak_MPa", "critical_flaw_depth_um",
+    "island_width_mean_um", "focusing_factor_peak", "focusing_factor_mean", "plating_pressure_peak_MPa",
+    "critical_flaw_depth_um",
     "penetration_depth_um", "short_circuit", "short_capacity_mAh_cm2", "short_time_s", "stop_reason",
     "counter_li_mAh_cm2", "counter_exhausted_capacity_mAh_cm2",
     "filaments_open", "filament_li_mAh_cm2", "crack_length_max_um", "flaw_depth_max_um",

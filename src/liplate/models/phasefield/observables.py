@@ -123,11 +123,10 @@ class ObservablesMixin:
         j_local = np.divide(jw, wsum, out=np.zeros_like(jw), where=wsum > 0)
         deposition = self._grid(self._reported_state()[1] * self.volumes).sum(axis=0) / self.dx  # A/m^2 of collector
         xi2 = self._grid(self.xi.value)
-        sub = self.subgrid_li_thickness()
         out = {"x_um": self.x_centres / M_PER_UM, "current_density_A_m2": j_local,
                "deposition_current_density_A_m2": deposition,
-               "thickness_um": (metrics.column_thickness(xi2, self.dy) + sub) / M_PER_UM,
-               "subgrid_li_um": sub / M_PER_UM,
+               "thickness_um": self._column_thickness(xi2) / M_PER_UM,
+               "subgrid_li_um": self.subgrid_li_thickness() / M_PER_UM,
                "wetted": metrics.wetted_mask(self._covered_wall(xi2)).astype(float),
                "sei_thickness_nm": self.sei_thickness * 1e9,
                "collector_sei_thickness_nm": self.collector_sei * 1e9}
@@ -139,6 +138,10 @@ class ObservablesMixin:
         SEM cross-sections), only too thin for the mesh yet."""
         return (self.nuclei.area + self.nuclei.film) / self.dx
 
+    def _column_thickness(self, xi2) -> np.ndarray:
+        """All Li on the collector per column (m): the column integral of xi plus the column's sub-grid Li."""
+        return metrics.column_thickness(xi2, self.dy) + self.subgrid_li_thickness()
+
     def _covered_wall(self, xi2) -> np.ndarray:
         """The wall row of xi with the cells a sub-grid film covers (coalesced nuclei: a continuous Li layer over
         the cell) set to 1: the collector's Li cover, resolved or not."""
@@ -147,9 +150,7 @@ class ObservablesMixin:
     def observables(self) -> dict[str, float | None]:
         xi2 = self._grid(self.xi.value)
         parts = self._voltage_parts()
-        sub = self.subgrid_li_thickness()
-        thick = metrics.column_thickness(xi2, self.dy) + sub
-        t_mean, t_std = metrics.thickness_stats(thick)
+        t_mean, t_std = metrics.thickness_stats(self._column_thickness(xi2))
         wall = self._covered_wall(xi2)
         n_isl, widths = metrics.islands(wall, self.dx, min_cells=2)
         j, weight = self.interface_current()
@@ -168,7 +169,7 @@ class ObservablesMixin:
             "nucleation_overpotential_mV": -1e3 * self.voltage_peak,
             "thickness_mean_um": t_mean / M_PER_UM,
             "thickness_std_um": t_std / M_PER_UM,
-            "subgrid_li_mean_um": float(np.mean(sub)) / M_PER_UM,
+            "subgrid_li_mean_um": float(np.mean(self.subgrid_li_thickness())) / M_PER_UM,
             "faraday_thickness_um": self.charge * self.vm / FARADAY / M_PER_UM,
             "wetted_fraction": metrics.wetted_fraction(wall),
             "island_count": n_isl,
