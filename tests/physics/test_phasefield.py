@@ -15,6 +15,7 @@ import pytest
 from liplate.case import Case, validate
 from liplate.models import phasefield_config
 from liplate.models.base import StepFailed
+from liplate.physics import nucleation as nuc
 from liplate.physics.constants import FARADAY
 from liplate.physics.kinetics import overpotential_for_current
 
@@ -128,6 +129,40 @@ def test_flat_film_limit_matches_sharp_model_and_faraday(j_mA):
                - overpotential_for_current(-j, case.p("cell.counter_exchange_current_density"), a, T))
     assert obs["voltage_V"] == pytest.approx(v_sharp, rel=5e-3)
     assert obs["focusing_factor_mean"] == pytest.approx(1.0, abs=0.02)
+
+
+def test_progressive_gate_deposits_only_on_the_bare_collector():
+    """Seeded nuclei with the progressive gate (source 'parameters'): Li deposits on the collector itself only
+    where it is bare. Under a resolved 3 um film (every wall cell xi >= 1/2) the collector row's sink is the
+    interface's alone, with the gate wide open; once half the film is taken away, the bare half takes current
+    through the gate and the covered half does not. Before 2026-12-03 the diffuse tail 1 - h(xi_wall) under the
+    film counted as bare collector, a parallel path to the interface (the twin of the nucleation bug of
+    test_no_nuclei_under_a_resolved_film)."""
+    from liplate.models.phasefield import PhaseFieldModel
+
+    case = make_case("li2te_cu", width="100 um", nx=25, ny=50,
+                     extra={"substrate": {"contact_angle": "0 deg"}, "physics": {"sei": False, "creep": False},
+                            "phasefield": {"initial_film_thickness": "3 um"},
+                            "nucleation": {"density": "1 1/mm^2", "nucleus_height": "0.01 um"}})
+    model = PhaseFieldModel(case)
+    assert model.progressive
+    xi = np.array(model.xi.value)
+    wall = model._grid(xi)[0]
+    assert float(wall.min()) >= 0.5 and float(wall.max()) < 1.0        # a diffuse tail 1 - h(xi) remains
+    phi = np.full(xi.shape, 0.3)                                         # 300 mV cathodic: the gate is open
+    assert nuc.nucleation_gate(-0.3, model.eta_n, model.gate_width) > 0.99
+
+    def sink(x, progressive):
+        model.progressive = progressive
+        return model._sinks(x, phi)[0][:model.nx].copy()
+
+    assert np.array_equal(sink(xi, True), sink(xi, False))
+    x2 = model._grid(xi.copy())
+    x2[:, model.nx // 2:] = 0.0                                         # the right half of the collector bare
+    half = x2.ravel()
+    extra = sink(half, True) - sink(half, False)
+    assert np.all(extra[:model.nx // 2] == 0.0)
+    assert np.all(extra[model.nx // 2:] > 0.0)
 
 
 def production_case(nx=600, ny=56, dy="0.5 um", substrate="cu", pressure="13 MPa"):

@@ -121,9 +121,8 @@ class FilamentHook:
         """Columns where the SE surface touches Li: the resolved deposit wets the collector cell (xi >= 1/2, the
         observables' wetting rule) and has a Li|SE interface in the column, or a sub-grid film covers the cell
         (:meth:`film_columns`). Isolated sub-grid nuclei (caps of nm to ~1 um, not coalesced) do not count."""
-        xi = model._grid(np.asarray(model.xi.value))
         _, weight = model.interface_current()
-        return ((xi[0] >= 0.5) & (model._grid(weight).sum(axis=0) > 0)) | self.film_columns(model)
+        return (model._wall_wetted(model.xi.value) & (model._grid(weight).sum(axis=0) > 0)) | self.film_columns(model)
 
     def __call__(self, model, dt: float) -> None:
         st = self.state

@@ -72,7 +72,7 @@ class LossesMixin:
             if self.collector_sei_on:
                 xi = self._collector_sei(xi, dt)
         if self.creep_on:
-            wet = self._grid(xi)[0] >= 0.5
+            wet = self._wall_wetted(xi)
             cap = self.fill_capacity * self.dx
             target = cap - (cap - self.fill) * math.exp(-dt / self.tau_fill)
             want = np.where(wet, np.clip(target - self.fill, 0.0, None), 0.0)
@@ -119,7 +119,7 @@ class LossesMixin:
         parasitic share of the applied charge, taken from the deposit in proportion to each column's Li."""
         p = self.sei_params
         phi_wall = np.asarray(self.phi.value)[:self.nx]
-        bare = self._grid(xi)[0] < 0.5
+        bare = ~self._wall_wetted(xi)
         factor = sei_mod.tafel_factor_at_overpotential(np.clip(-phi_wall, 0.0, None), p, self.temperature)
         new = sei_mod.grow_with_factor(self.collector_sei, dt, factor, p, active=bare)
         want = p.li_per_volume * self.vm * (new - self.collector_sei) * self.dx

@@ -214,6 +214,28 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
     def _grid(self, a):
         return np.asarray(a).reshape(self.ny, self.nx)
 
+    # -- the collector row: what is covered by resolved Li, what is bare -----------------------------
+    def _wall_wetted(self, xi) -> np.ndarray:
+        """Collector cells under the resolved deposit (bool per column): the wall cell holds xi >= 1/2
+        (metrics.wetted_mask). The one rule for "covered" of the reported wetted fraction, the creep fill of the
+        SE relief, the collector SEI (on the cells it leaves), the nuclei a resolved deposit absorbs and the flaws
+        it reaches (models/phasefield/filament.py)."""
+        return metrics.wetted_mask(self._grid(xi)[0])
+
+    def _bare_collector(self, xi) -> np.ndarray:
+        """Fraction of each collector cell open to the SE, where Li can be deposited on the collector itself
+        (nucleation, or the progressive gate of seeded nuclei): none under the resolved deposit
+        (:meth:`_wall_wetted`), 1 - h(xi) on the others; with classical nucleation also not under the sub-grid
+        nuclei and film (``_nuc_cov``). The diffuse tail 1 - h(xi) of a resolved film only a few interface lengths
+        thick is not bare collector: counting it as such deposited Li under the film, in parallel to its interface
+        (classical nuclei born there held Li that no charge paid for, 0.05 um by 1 mAh/cm^2 on Li2Te-Cu, before
+        2026-12-03)."""
+        wall = np.clip(self._grid(xi)[0], 0.0, 1.0)
+        bare = np.where(metrics.wetted_mask(wall), 0.0, 1.0 - pf.interp(wall))
+        if self.classical:
+            bare = bare * (1.0 - self._nuc_cov)
+        return bare
+
     # -- stepping --------------------------------------------------------------------------------
     def grid_edges(self) -> tuple[np.ndarray, np.ndarray]:
         return np.linspace(0.0, self.width, self.nx + 1), self.y_faces

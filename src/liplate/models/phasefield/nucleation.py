@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import metrics
 from ...physics import nucleation as nuc
 from ...physics import phasefield as pf
 from ...physics.constants import FARADAY
@@ -111,12 +110,7 @@ class NucleationMixin:
         eta = -phi[:nb]
         b_old = nuc.barrier_over_kt(-self._phi_old[:nb], self.theta_nuclei, self.gamma, self.vm, self.temperature)
         b_new = nuc.barrier_over_kt(eta, self.theta_nuclei, self.gamma, self.vm, self.temperature)
-        # bare collector: not under resolved Li (a wall cell at xi >= 1/2 is covered, as metrics.wetted_mask and
-        # the collector SEI count it; the diffuse tail 1 - h(xi) of a film only a few interface lengths thick is no
-        # bare area: nuclei 'born' there, under the film, held Li no charge paid for, 0.05 um by 1 mAh/cm^2 on
-        # Li2Te-Cu, 0.63 um with j0 = 32 mA/cm^2, before 2026-12-03) nor under the sub-grid nuclei and film
-        wall = np.clip(self._grid(self.xi.value)[0], 0.0, 1.0)
-        bare = np.where(metrics.wetted_mask(wall), 0.0, 1.0 - pf.interp(wall)) * (1.0 - self._nuc_cov)
+        bare = self._bare_collector(self.xi.value)      # not under resolved Li, nor the sub-grid nuclei and film
         # the rate's time mean over the sub-step (eta linear in time), not its end value: the nuclei counted
         # must not depend on how the sub-steps fall (physics/nucleation.mean_nucleation_rate)
         rate = nuc.mean_nucleation_rate(-self._phi_old[:nb], eta, self.theta_nuclei, self.gamma, self.vm,
@@ -152,7 +146,7 @@ class NucleationMixin:
         thinner layer is not stable in the diffuse interface) or borders the wetted deposit."""
         n = self.nuclei
         n.coalesce()
-        wet = self._grid(self.xi.value)[0] >= 0.5
+        wet = self._wall_wetted(self.xi.value)
         x2 = self._grid(np.array(self.xi.value))
         v2 = self._grid(self.volumes)
         changed = False

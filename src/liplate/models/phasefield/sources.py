@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from ...physics import nucleation as nuc
-from ...physics import phasefield as pf
 from ...physics.kinetics import butler_volmer, butler_volmer_slope, butler_volmer_with_slope
 
 
@@ -60,7 +59,7 @@ class SourcesMixin:
         if self.progressive:
             nb = self.nx
             eta_b = eta[:nb]
-            bare = 1.0 - pf.interp(np.clip(xi[:nb], 0.0, 1.0))
+            bare = self._bare_collector(xi)
             gate = nuc.nucleation_gate(eta_b, self.eta_n, self.gate_width)
             aw = bare * gate / self.dy[0]
             j_b, slope_b = butler_volmer_with_slope(eta_b, self.j0_sub, self.alpha, self.temperature)
