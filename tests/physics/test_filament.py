@@ -290,6 +290,25 @@ def test_a_sub_grid_film_wets_its_column_at_the_films_current():
     assert not hook.wetted_columns(model)[:20].any()
 
 
+def test_sub_grid_nuclei_covering_half_their_cell_wet_the_column():
+    # sub-grid nuclei are Li on the collector held below the mesh only until they are 3 interface lengths high: where
+    # their bases cover at least half of a collector cell (the resolved deposit's rule, xi_wall >= 1/2) the SE over
+    # them touches Li, so the column is wetted whatever the interface length; sparse small caps do not wet it
+    from liplate.physics import nucleation as nuc
+
+    model, hook = _wetted_window(np.array([4e-6]), wet_from=20, j_local=400.0)
+    n = model.nuclei
+    n.count[:], n.rows[:], n.area[:], n.film[:] = 0.0, 0.0, 0.0, 0.0
+    model.nuclei_current = np.zeros(model.nx)
+    for c, half in ((5, 1.9e-6), (12, 0.05e-6)):                   # one wide ridge, one tiny one
+        n.count[c], n.rows[c], n.area[c] = 1.0, 1e8, float(nuc.cap_area(half, model.theta_nuclei))
+    covered = n.spread()[1]
+    assert covered[5] >= 0.5 and covered[12] < 0.5
+    wet = hook.wetted_columns(model)
+    assert wet[5] and not wet[12]
+    assert wet[:20].tolist() == (covered[:20] >= 0.5).tolist()
+
+
 def test_a_wetted_flaw_is_not_pressurised_before_its_li_fills_it():
     j = 400.0
     depths = np.array([4e-6, 4e-6])

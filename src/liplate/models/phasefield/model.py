@@ -222,6 +222,15 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         it reaches (models/phasefield/filament.py)."""
         return metrics.wetted_mask(self._grid(xi)[0])
 
+    def _subgrid_covered(self) -> np.ndarray:
+        """Collector cells covered by sub-grid Li (bool per column): a sub-grid film (nuclei coalesced over the
+        cell), or sub-grid nuclei whose bases cover at least half of the cell, the resolved deposit's rule
+        (:meth:`_wall_wetted`). Nuclei are held below the mesh only until they are 3 interface lengths high (a
+        numerical choice, physics/nucleation.py), so what counts as Li on the collector (the wetted fraction, the
+        flaws the Li reaches) must not wait for them to be resolved."""
+        _, covered = self.nuclei.spread()
+        return (np.asarray(self.nuclei.film) > 0) | (np.asarray(covered) >= 0.5)
+
     def _bare_collector(self, xi) -> np.ndarray:
         """Fraction of each collector cell open to the SE, where Li can be deposited on the collector itself
         (nucleation, or the progressive gate of seeded nuclei): none under the resolved deposit
