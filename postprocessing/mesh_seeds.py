@@ -1,0 +1,118 @@
+"""Mesh convergence of the Cu islands over seeds: the table of docs/phasefield.md, "Mesh convergence over seeds".
+
+Reads the runs of ``cases/mesh_seeds/sweep.toml`` (cu_0p5mA_1mAh on the production mesh, 2x in x, 2x in y, 2x in
+both, and 2x in both with the interface length halved, each for seeds 0, 1, 2) and prints, per run, the summary's
+wetted fraction, island count and mean width and peak focusing, with the widths of the islands and of the gaps
+between them at the last frame (``interface.csv`` ``wetted``, read through liplate.metrics.runs_periodic as the
+summary's island count is); then per mesh the seed means and the pooled island width (wetted length of the three
+windows / their island count), and the change from the production mesh; last, the seed-mean wetted fraction and
+peak focusing along the run (``timeseries.csv``, at 0.1 ... 1 mAh/cm^2): the spreading, not only its end.
+
+    .venv/bin/python postprocessing/mesh_seeds.py cases/mesh_seeds/runs
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+
+from liplate.metrics import runs_periodic
+
+#: (cells_x, cells_y, interface length in um) -> label
+MESHES = {(600, 56, 1.0): "production", (1200, 56, 1.0): "2x in x", (600, 112, 1.0): "2x in y",
+          (1200, 112, 1.0): "2x in x and y", (1200, 112, 0.5): "2x in x and y, interface 0.5 um"}
+KEYS = ("wetted_fraction", "island_count", "island_width_mean_um", "focusing_factor_peak")
+
+
+def last_frame_runs(interface_csv: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(island widths, gap widths) in um along the collector at the last frame of an interface.csv."""
+    with open(interface_csv, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    last = max(int(r["frame"]) for r in rows)
+    rows = [r for r in rows if int(r["frame"]) == last]
+    x = np.array([float(r["x_um"]) for r in rows])
+    wet = np.array([float(r["wetted"]) for r in rows]) > 0.5
+    dx = float(x[1] - x[0])
+    return runs_periodic(wet) * dx, runs_periodic(~wet) * dx
+
+
+CAPACITIES = np.round(np.arange(0.1, 1.01, 0.1), 2)      # mAh/cm^2
+
+
+def trajectory(timeseries_csv: Path, key: str) -> np.ndarray:
+    """``key`` of a timeseries.csv at CAPACITIES (the last row at or before each capacity; nan before the first)."""
+    with open(timeseries_csv, newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r.get(key) not in (None, "")]
+    q = np.array([float(r["capacity_mAh_cm2"]) for r in rows])
+    v = np.array([float(r[key]) for r in rows])
+    idx = np.searchsorted(q, CAPACITIES + 1e-9, side="right") - 1
+    return np.where(idx >= 0, v[np.clip(idx, 0, None)], np.nan)
+
+
+def read_runs(runs_dir: Path) -> list[dict]:
+    out = []
+    for d in sorted(Path(runs_dir).iterdir()):
+        summary = d / "output" / "summary.json"
+        if not summary.is_file():
+            continue
+        s = json.loads(summary.read_text())
+        case = json.loads((d / "output" / "case_resolved.json").read_text()) \
+            if (d / "output" / "case_resolved.json").is_file() else {}
+        sections = case.get("sections", {})
+        dom, pf = sections.get("domain", {}), sections.get("phasefield", {})
+        ell_um = round(float(pf.get("interface_length", 0.0)) * 1e6, 3)
+        key = (int(dom.get("cells_x", 0)), int(dom.get("cells_y", 0)), ell_um)
+        islands, gaps = last_frame_runs(d / "output" / "interface.csv")
+        ts = d / "output" / "timeseries.csv"
+        out.append({"run": d.name, "mesh": MESHES.get(key, str(key)), "seed": s["provenance"]["seed"],
+                    **{k: s[k] for k in KEYS}, "islands_um": islands, "gaps_um": gaps,
+                    "wetted_t": trajectory(ts, "wetted_fraction"),
+                    "focusing_t": trajectory(ts, "focusing_factor_peak")})
+    return out
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("runs", type=Path, help="the sweep's runs directory")
+    args = ap.parse_args(argv)
+    runs = read_runs(args.runs)
+    if not runs:
+        raise SystemExit(f"{args.runs}: no completed runs")
+    print("| mesh | seed | wetted | islands | mean width (um) | peak focusing | islands (um) | gaps (um) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in sorted(runs, key=lambda r: (list(MESHES.values()).index(r["mesh"]) if r["mesh"] in MESHES.values()
+                                         else 9, r["seed"])):
+        print(f"| {r['mesh']} | {r['seed']} | {r['wetted_fraction']:.3f} | {r['island_count']} | "
+              f"{r['island_width_mean_um']:.0f} | {r['focusing_factor_peak']:.3f} | "
+              f"{' '.join(f'{w:.0f}' for w in r['islands_um'])} | {' '.join(f'{g:.0f}' for g in r['gaps_um'])} |")
+    print()
+    ref = None
+    print("| mesh | seeds | wetted (mean) | peak focusing (mean) | islands (total) | pooled width (um) |"
+          " change of wetted / focusing / pooled width |")
+    print("|---|---|---|---|---|---|---|")
+    for mesh in MESHES.values():
+        sel = [r for r in runs if r["mesh"] == mesh]
+        if not sel:
+            continue
+        wet = float(np.mean([r["wetted_fraction"] for r in sel]))
+        ff = float(np.mean([r["focusing_factor_peak"] for r in sel]))
+        n = int(sum(r["island_count"] for r in sel))
+        pooled = float(sum(r["islands_um"].sum() for r in sel)) / max(n, 1)
+        ref = ref or (wet, ff, pooled)
+        change = " / ".join(f"{100 * (v / v0 - 1):+.1f} %" for v, v0 in zip((wet, ff, pooled), ref, strict=True))
+        print(f"| {mesh} | {len(sel)} | {wet:.3f} | {ff:.3f} | {n} | {pooled:.0f} | {change} |")
+    for key, what in (("wetted_t", "wetted fraction"), ("focusing_t", "peak focusing")):
+        print(f"\nseed-mean {what} along the run (mAh/cm^2):\n")
+        print("| mesh | " + " | ".join(f"{q:g}" for q in CAPACITIES) + " |")
+        print("|---|" + "---|" * len(CAPACITIES))
+        for mesh in MESHES.values():
+            sel = [r[key] for r in runs if r["mesh"] == mesh]
+            if sel:
+                print(f"| {mesh} | " + " | ".join(f"{v:.3f}" for v in np.mean(sel, axis=0)) + " |")
+
+
+if __name__ == "__main__":
+    main()
