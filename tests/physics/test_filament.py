@@ -309,6 +309,32 @@ def test_sub_grid_nuclei_covering_half_their_cell_wet_the_column():
     assert wet[:20].tolist() == (covered[:20] >= 0.5).tolist()
 
 
+def test_sub_grid_nuclei_fill_a_flaw_at_their_current_per_collector_area():
+    # on a column of sub-grid nuclei the overpotential is that of their surface current density, but the flaw fills
+    # (eq. 5a) at the Li the column gains per collector area: nm caps carry a surface density 10-100x that
+    from liplate.models.phasefield.filament import FilamentHook
+    from liplate.physics import nucleation as nuc
+    from liplate.physics.kinetics import overpotential_for_current
+
+    model, hook = _wetted_window(np.array([4e-6]), wet_from=20, j_local=400.0)
+    del hook.column_current                                          # the hook's own column current
+    n = model.nuclei
+    n.count[:], n.rows[:], n.area[:], n.film[:] = 0.0, 0.0, 0.0, 0.0
+    c = int(hook.columns[0])
+    n.count[c], n.rows[c], n.area[c] = 1.0, 1e8, float(nuc.cap_area(1.9e-6, model.theta_nuclei))
+    model.nuclei_current = np.full(model.nx, 400.0)                  # A/m^2 on the nuclei's surface
+    model.nuclei_deposition = np.full(model.nx, 40.0)                # A/m^2 of collector
+    assert FilamentHook.column_current(hook, model)[c] == pytest.approx(400.0)
+    assert hook.column_deposition(model, FilamentHook.column_current(hook, model))[c] == pytest.approx(40.0)
+    dt = 1.0
+    hook(model, dt)
+    assert hook.fill[0] == pytest.approx(fl.fill_rate(40.0, model.vm) * dt, rel=1e-12)
+    if hook.pressure[0] > 0:                                         # filled: pressed at the surface's overpotential
+        eta = overpotential_for_current(400.0, model.j0, model.alpha, model.temperature)
+        p = fl.flaw_pressure(eta, 400.0, np.array([4e-6]), hook.law, model.temperature, model.vm, hook.modulus)
+        assert hook.pressure[0] == pytest.approx(float(p[0]), rel=1e-12)
+
+
 def test_a_wetted_flaw_is_not_pressurised_before_its_li_fills_it():
     j = 400.0
     depths = np.array([4e-6, 4e-6])

@@ -126,8 +126,11 @@ class NucleationMixin:
             return
         self.q_dl += float(np.sum(sink_cap * v_wall)) * dt / self.width
         # current density on the free surface of the sub-grid nuclei / film over each collector cell (A/m^2), kept
-        # for plug-ins (models/phasefield/filament.py reads it on the cells a sub-grid film covers)
+        # for plug-ins (models/phasefield/filament.py reads it on the cells sub-grid Li covers: its overpotential),
+        # and the same current per collector area (A/m^2 of collector: the Li the cell's nuclei gain, what the SE
+        # delivers there; the filament hook's flaw fill and far field)
         self.nuclei_current = np.zeros(nb)
+        self.nuclei_deposition = sink_nuc * v_wall / self.dx
         if self._nuc_len.any():
             j_cell = np.divide(sink_nuc * v_wall, self._nuc_len, out=np.zeros(nb), where=self._nuc_len > 0)
             self.nuclei_current = j_cell
