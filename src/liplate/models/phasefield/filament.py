@@ -102,10 +102,14 @@ class FilamentHook:
         jw = model._grid(j * weight).sum(axis=0)
         wsum = w.sum(axis=0)
         out = np.divide(jw, wsum, out=np.zeros_like(jw), where=wsum > 0)
-        sub = self.film_columns(model) & (wsum <= 0)
+        sub = self._subgrid_only_columns(model, wsum)
         if sub.any():
             out = np.where(sub, np.asarray(model.nuclei_current, dtype=float), out)
         return out
+
+    def _subgrid_only_columns(self, model, interface_per_column) -> np.ndarray:
+        """Columns covered by sub-grid Li (:meth:`film_columns`) that hold no resolved Li|SE interface."""
+        return self.film_columns(model) & (interface_per_column <= 0)
 
     def column_deposition(self, model, j_column) -> np.ndarray:
         """Current per collector area (A/m^2) of each column: the Faraday rate of the Li it gains, the SE's flux
@@ -119,7 +123,7 @@ class FilamentHook:
         if dep is None:
             return j_column
         _, weight = model.interface_current()
-        sub = self.film_columns(model) & (model._grid(weight).sum(axis=0) <= 0)
+        sub = self._subgrid_only_columns(model, model._grid(weight).sum(axis=0))
         return np.where(sub, np.asarray(dep, dtype=float), j_column)
 
     @staticmethod
@@ -149,7 +153,8 @@ class FilamentHook:
         j_col = self.column_current(model)
         j = np.maximum(j_col, 0.0)[self.columns]                                  # the overpotential at the Li (eq. 3)
         j_dep = np.maximum(self.column_deposition(model, j_col), 0.0)[self.columns]  # the Li it gains (eqs. 5a, 8)
-        wet = self.wetted_columns(model)[self.columns]
+        wet_columns = self.wetted_columns(model)          # the model is not changed before the runs below read it
+        wet = wet_columns[self.columns]
         # eq. (5a): the Li plated in wetted columns fills their flaws at its Faraday rate per collector area
         self.fill = self.fill + np.where(wet, fl.fill_rate(j_dep, model.vm) * dt, 0.0)
         eta = np.array([overpotential_for_current(float(x), model.j0, model.alpha, model.temperature) for x in j])
@@ -171,7 +176,7 @@ class FilamentHook:
         j_app = model._j_app
         # the focusing pattern (eq. 9a): the Li the SE touches (resolved deposit or sub-grid film) in contiguous runs
         # of columns; the width of the run under each flaw and the mean spacing of the runs (the window if one or none)
-        run_cells, n_runs = fl.wetted_runs(self.wetted_columns(model))
+        run_cells, n_runs = fl.wetted_runs(wet_columns)
         period = model.width / max(n_runs, 1)
         width = np.maximum(run_cells[self.columns], 1) * model.dx
         # Screening (Laplacian growth): the taller filament takes the current of its capture area first, a shorter

@@ -240,7 +240,7 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         (classical nuclei born there held Li that no charge paid for, 0.05 um by 1 mAh/cm^2 on Li2Te-Cu, before
         2026-12-03)."""
         wall = np.clip(self._grid(xi)[0], 0.0, 1.0)
-        bare = np.where(metrics.wetted_mask(wall), 0.0, 1.0 - pf.interp(wall))
+        bare = np.where(self._wall_wetted(xi), 0.0, 1.0 - pf.interp(wall))
         if self.classical:
             bare = bare * (1.0 - self._nuc_cov)
         return bare
