@@ -1,14 +1,16 @@
-"""Mesh convergence of the Cu islands over seeds: the table of docs/phasefield.md, "Mesh convergence over seeds".
+"""Mesh and time-step convergence of the Cu islands over seeds: the tables of docs/phasefield.md, "Mesh convergence
+over seeds" and "Time step over seeds".
 
 Reads the runs of ``cases/mesh_seeds/sweep.toml`` (cu_0p5mA_1mAh on the production mesh, 2x in x, 2x in y, 2x in
-both, and 2x in both with the interface length halved, each for seeds 0, 1, 2) and prints, per run, the summary's
+both, and 2x in both with the interface length halved, each for seeds 0, 1, 2) and, if given, of
+``cases/time_step_seeds/sweep.toml`` (the production mesh with dt_max / 2 and / 4) and prints, per run, the summary's
 wetted fraction, island count and mean width and peak focusing, with the widths of the islands and of the gaps
 between them at the last frame (``interface.csv`` ``wetted``, read through liplate.metrics.runs_periodic as the
 summary's island count is); then per mesh the seed means and the pooled island width (wetted length of the three
 windows / their island count), and the change from the production mesh; last, the seed-mean wetted fraction and
 peak focusing along the run (``timeseries.csv``, at 0.1 ... 1 mAh/cm^2): the spreading, not only its end.
 
-    .venv/bin/python postprocessing/mesh_seeds.py cases/mesh_seeds/runs
+    .venv/bin/python postprocessing/mesh_seeds.py cases/mesh_seeds/runs [cases/time_step_seeds/runs]
 """
 from __future__ import annotations
 
@@ -21,9 +23,10 @@ import numpy as np
 
 from liplate.metrics import runs_periodic
 
-#: (cells_x, cells_y, interface length in um) -> label
-MESHES = {(600, 56, 1.0): "production", (1200, 56, 1.0): "2x in x", (600, 112, 1.0): "2x in y",
-          (1200, 112, 1.0): "2x in x and y", (1200, 112, 0.5): "2x in x and y, interface 0.5 um"}
+#: (cells_x, cells_y, interface length in um, dt_max in s) -> label
+MESHES = {(600, 56, 1.0, 60.0): "production", (1200, 56, 1.0, 60.0): "2x in x", (600, 112, 1.0, 60.0): "2x in y",
+          (1200, 112, 1.0, 60.0): "2x in x and y", (1200, 112, 0.5, 60.0): "2x in x and y, interface 0.5 um",
+          (600, 56, 1.0, 30.0): "dt_max / 2", (600, 56, 1.0, 15.0): "dt_max / 4"}
 KEYS = ("wetted_fraction", "island_count", "island_width_mean_um", "focusing_factor_peak")
 
 
@@ -62,9 +65,9 @@ def read_runs(runs_dir: Path) -> list[dict]:
         case = json.loads((d / "output" / "case_resolved.json").read_text()) \
             if (d / "output" / "case_resolved.json").is_file() else {}
         sections = case.get("sections", {})
-        dom, pf = sections.get("domain", {}), sections.get("phasefield", {})
+        dom, pf, num = sections.get("domain", {}), sections.get("phasefield", {}), sections.get("numerics", {})
         ell_um = round(float(pf.get("interface_length", 0.0)) * 1e6, 3)
-        key = (int(dom.get("cells_x", 0)), int(dom.get("cells_y", 0)), ell_um)
+        key = (int(dom.get("cells_x", 0)), int(dom.get("cells_y", 0)), ell_um, float(num.get("dt_max", 0.0)))
         islands, gaps = last_frame_runs(d / "output" / "interface.csv")
         ts = d / "output" / "timeseries.csv"
         out.append({"run": d.name, "mesh": MESHES.get(key, str(key)), "seed": s["provenance"]["seed"],
@@ -76,9 +79,9 @@ def read_runs(runs_dir: Path) -> list[dict]:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("runs", type=Path, help="the sweep's runs directory")
+    ap.add_argument("runs", type=Path, nargs="+", help="the sweeps' runs directories")
     args = ap.parse_args(argv)
-    runs = read_runs(args.runs)
+    runs = [r for d in args.runs for r in read_runs(d)]
     if not runs:
         raise SystemExit(f"{args.runs}: no completed runs")
     print("| mesh | seed | wetted | islands | mean width (um) | peak focusing | islands (um) | gaps (um) |")

@@ -133,6 +133,38 @@ def test_crossing_time_and_stop_at_the_crack_front():
     assert held.length == pytest.approx(50e-6) and held.crossed_after is None
 
 
+def test_the_crack_front_moves_with_the_lithium_within_a_step():
+    # Eq. (6) at fixed p: once p sqrt(pi l) >= K_IC the front is ahead of the Li and stays ahead as the Li advances,
+    # so the Li grows at its Faraday rate; the result must not depend on how the time is cut into steps
+    r, j, L, l0, dt = 2e-6, 50.0, 713e-6, 5e-6, 60.0
+    p = 1.03 * K_IC / math.sqrt(math.pi * l0)                       # just above the running condition at l0
+    assert fl.crack_runs(l0, p, K_IC) and not fl.crack_runs(l0, 0.97 * p, K_IC)
+
+    def stepped(n):
+        ell = l0
+        for _ in range(n):
+            c = fl.crack_front(ell, p, K_IC, L)
+            ell = fl.grow(ell, dt / n, j, r, VM, L, crack_length=c, pressure=p, fracture_toughness=K_IC,
+                          max_relative_change=0.002).length
+        return ell
+
+    free = fl.grow(l0, dt, j, r, VM, L, max_relative_change=0.002).length       # no front at all
+    assert stepped(1) == pytest.approx(free, rel=1e-9)
+    assert stepped(30) == pytest.approx(stepped(1), rel=2e-3)
+    # a front held for the whole step (the old scheme) stops the Li a few % beyond l0
+    held = fl.grow(l0, dt, j, r, VM, L, crack_length=fl.crack_front(l0, p, K_IC, L)).length
+    assert held < 1.1 * l0 < free
+    # below the running condition the Li fills a front opened earlier and stops there if the crack does not run
+    p_low = 0.9 * K_IC / math.sqrt(math.pi * 8e-6)
+    stuck = fl.grow(l0, 1e4, j, r, VM, L, crack_length=8e-6, pressure=p_low, fracture_toughness=K_IC)
+    assert stuck.length == pytest.approx(8e-6) and stuck.crossed_after is None
+    # ... and runs on from there if it does
+    p_mid = 1.05 * K_IC / math.sqrt(math.pi * 8e-6)
+    assert not fl.crack_runs(l0, p_mid, K_IC)
+    on = fl.grow(l0, 1e4, j, r, VM, L, crack_length=8e-6, pressure=p_mid, fracture_toughness=K_IC)
+    assert on.length == L and on.crossed_after is not None
+
+
 def test_pellet_resistance_drops_with_filaments_and_vanishes_at_the_short():
     L, sigma = 713e-6, 0.32
     assert fl.pellet_area_resistance(L, sigma, [], []) == pytest.approx(L / sigma)

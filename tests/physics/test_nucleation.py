@@ -270,3 +270,17 @@ def test_nuclei_formed_over_a_ramp_do_not_depend_on_the_substeps():
     assert b == pytest.approx([30.47, 19.50], abs=0.01)
     assert nuc.mean_nucleation_rate(0.01, -0.45, 81.0, GAMMA, VM, T, J0) > 0.0     # eta crossing 0 in the step
     assert nuc.mean_nucleation_rate(0.01, 0.02, 81.0, GAMMA, VM, T, J0) == 0.0
+
+
+def test_a_nucleus_lands_where_it_would_whatever_the_batch_it_forms_in():
+    # the n-th nucleus of the window takes its own variate: formed in one batch of 6 or one by one, the same cells
+    w = np.array([0.0, 1.0, 3.0, 0.0, 2.0, 0.5, 0.0, 4.0])
+    batch = nuc.pick_sites(w, 6, seed=7, serial=10)
+    singles = np.concatenate([nuc.pick_sites(w, 1, seed=7, serial=10 + k) for k in range(6)])
+    assert batch.tolist() == singles.tolist()
+    assert set(batch.tolist()) <= set(np.flatnonzero(w > 0).tolist())
+    # and the cells are drawn in proportion to the weights (20000 nuclei: 3 sigma of a binomial count)
+    draws = nuc.pick_sites(w, 20000, seed=3, serial=0)
+    counts = np.bincount(draws, minlength=w.size)
+    expected = 20000 * w / w.sum()
+    assert np.all(np.abs(counts - expected) <= 3 * np.sqrt(expected * (1 - w / w.sum())) + 1e-9)

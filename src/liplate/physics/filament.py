@@ -293,20 +293,42 @@ class GrowthResult:
     crossed_after: float | None = None   # s into the step at which l reached max_length (None: not crossed)
 
 
+def crack_runs(li_length: float, pressure: float, fracture_toughness: float) -> bool:
+    """Whether a crack Li-filled to its tip over ``li_length`` at ``pressure`` runs: K(l, l) = p sqrt(pi l) >=
+    K_IC (eq. 6 at c = l). Then its front is ahead of the Li (:func:`crack_front` > l) and stays ahead as the Li
+    advances at fixed p (p sqrt(pi l) grows with l)."""
+    return li_length > 0 and pressure > 0 and \
+        float(partial_stress_intensity(li_length, li_length, pressure)) >= fracture_toughness
+
+
 def grow(length: float, dt: float, far_current_density: float, radius: float, molar_volume: float,
          max_length: float, crack_length: float | None = None, capture_limit: float = np.inf,
-         max_relative_change: float = 0.02) -> GrowthResult:
+         max_relative_change: float = 0.02, pressure: float | None = None,
+         fracture_toughness: float | None = None) -> GrowthResult:
     """Integrate eq. (8) over ``dt`` (s): Li filling a filament of ``radius`` at the Faraday rate of the current
     ``far_current_density`` (A/m^2, or a function of l, see :func:`far_field_current`) collected over
     A_cap(l) <= ``capture_limit`` (m^2). The Li stops at the crack front (``crack_length``, if given) and at
-    ``max_length`` (the counter electrode). Explicit midpoint sub-steps, each changing l by at most
-    ``max_relative_change``; the charge is F pi r^2 (l_new - l_old) / V_m exactly."""
+    ``max_length`` (the counter electrode). With ``pressure`` and ``fracture_toughness`` given (the Li's pressure
+    p, held over the step like every explicit input of the hook), the front moves with the Li inside the step,
+    as eq. (6) says it does: while the crack runs (:func:`crack_runs` at the Li's current length) its front is
+    ahead of the Li and does not stop it; once it does not, the Li stops at the larger of ``crack_length`` (a
+    front opened earlier) and its own length. Without them the front is held at ``crack_length`` for the whole
+    step (main up to 2026-12-03: a front computed once per step let the Li advance by at most c(l, p) - l per
+    step, a few % of l near the opening condition, so the filaments' growth depended on the time step).
+    Explicit midpoint sub-steps, each changing l by at most ``max_relative_change``; the charge is
+    F pi r^2 (l_new - l_old) / V_m exactly."""
     if dt < 0 or radius <= 0:
         raise ValueError(f"dt must be >= 0 and radius > 0, got dt={dt!r}, radius={radius!r}")
     far = far_current_density if callable(far_current_density) else (lambda _ell: far_current_density)
     j = max(float(far(length)), 0.0)
-    stop = min(max_length, crack_length) if crack_length is not None else max_length
-    stop = max(stop, length)
+    moving = pressure is not None and fracture_toughness is not None
+
+    def stop_at(ell):
+        if crack_length is None or (moving and crack_runs(ell, pressure, fracture_toughness)):
+            return max_length
+        return max(min(max_length, crack_length), ell)
+
+    stop = stop_at(float(length))
     section = np.pi * radius ** 2
     k = molar_volume / (FARADAY * section)          # dl/dt = k j_far(l) A_cap(l)
 
@@ -328,6 +350,9 @@ def grow(length: float, dt: float, far_current_density: float, radius: float, mo
             new = stop
             if stop >= max_length:
                 crossed = t + h
+            ell, t = new, t + h
+            stop = stop_at(ell)               # a front opened earlier reached: does the crack run from here?
+            continue
         ell, t = new, t + h
     return GrowthResult(length=ell, charge=FARADAY * section * (ell - length) / molar_volume, crossed_after=crossed)
 

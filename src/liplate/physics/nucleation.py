@@ -275,14 +275,20 @@ def line_count(areal_exposure, width):
 
 def pick_sites(weights, count, seed, serial):
     """Indices of ``count`` collector cells for new nuclei, drawn with probability proportional to ``weights``
-    (the local rate times the bare fraction), reproducible: NumPy default_rng([seed, serial]) with ``serial``
-    the number of nuclei formed before (independent of how the steps fell). In the order drawn (the k-th is
-    the window's nucleus number serial + k + 1)."""
+    (the local rate times the bare fraction), reproducible and independent of how the steps fell: the window's
+    n-th nucleus (n = serial + k + 1 for the k-th drawn here) takes the one uniform variate u_n of NumPy
+    default_rng([seed, n]) and the cell where the weights' cumulative sum along the collector first exceeds
+    u_n times their total (inverse CDF). So nucleus n gets the same u_n whether it forms alone in a short step or
+    in a batch of a long one, and its position moves continuously with the weights when the time step or the
+    mesh changes. (Main up to 2026-12-03 drew a batch from the stream [seed, serial]: a step that formed k nuclei
+    gave nuclei serial + 2 ... serial + k the variates of that stream, not their own, so halving the step
+    reshuffled the nuclei like a change of seed.)"""
     w = np.clip(np.asarray(weights, dtype=float), 0.0, None)
     if count <= 0 or not np.any(w > 0):
         return np.zeros(0, dtype=int)
-    rng = np.random.default_rng([int(seed), int(serial)])
-    return rng.choice(w.size, size=count, replace=True, p=w / w.sum())
+    cdf = np.cumsum(w)
+    u = np.array([np.random.default_rng([int(seed), int(serial) + k + 1]).random() for k in range(int(count))])
+    return np.minimum(np.searchsorted(cdf, u * cdf[-1], side="right"), w.size - 1)
 
 
 class CollectorNuclei:

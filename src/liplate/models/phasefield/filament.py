@@ -190,10 +190,14 @@ class FilamentHook:
                    if j_app > 0 else j_dep[k])
             j_start = float(far(st.li_length[k])) if callable(far) else float(far)
             limit = max(remaining, 0.0) / max(j_start, 1e-30)
+            # the front moves with the Li within the step (eq. 6 at the step's pressure), not once per step
             g = fl.grow(st.li_length[k], dt, far, self.radius, model.vm, self.thickness,
-                        crack_length=st.crack_length[k], capture_limit=limit)
+                        crack_length=st.crack_length[k], capture_limit=limit,
+                        pressure=float(p[k]), fracture_toughness=self.k_ic)
             added = section * (g.length - st.li_length[k])
             st.li_length[k] = g.length
+            st.crack_length[k] = max(st.crack_length[k],
+                                     fl.crack_front(g.length, p[k], self.k_ic, self.thickness))
             st.li_volume[k] += added
             st.charge[k] += g.charge
             self.owed[k] += added / model.width
