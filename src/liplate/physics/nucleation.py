@@ -386,7 +386,9 @@ class CollectorNuclei:
         hi = centre[:, None] + a[:, None]
         cell = occupied[:, None] + offsets[None, :]
         ov = np.clip(np.minimum(hi, (cell + 1) * self.dx) - np.maximum(lo, cell * self.dx), 0.0, None)
-        frac = ov / (2.0 * a[:, None])
+        # a base of zero width (a cap not yet grown from its seed size) lies in its own cell
+        own = np.broadcast_to(offsets[None, :] == 0, ov.shape)
+        frac = np.divide(ov, 2.0 * a[:, None], out=own.astype(float), where=a[:, None] > 0)
         rows = (cell % n).ravel()
         cols = np.repeat(occupied, offsets.size)
         s = sparse.csr_matrix((frac.ravel(), (rows, cols)), shape=(n, n))
