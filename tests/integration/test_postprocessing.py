@@ -358,3 +358,27 @@ def test_paraview_screenshots_show_the_fields_and_the_state_loads(cases, tmp_pat
     assert r.returncode == 0 and png.is_file(), r.stdout + r.stderr
     t = _viridis_parameter(_image(png))
     assert np.isfinite(t).mean() > 0.15
+
+
+def test_shorts_time_step_table_groups_runs_by_case_step_and_seed(tmp_path, capsys):
+    """postprocessing/shorts_time_step.py on synthetic results.csv files (no run): the map's case is seed 0 at the
+    shipped step, <case>_seed<n> the other seeds, <case>_dt<k>_seed<n> the step / k; the seed mean and its change
+    from the shipped step; a run without a short shows its penetration depth and leaves the mean out."""
+    from postprocessing import shorts_time_step
+
+    head = "case,status,short_circuit,short_capacity_mAh_cm2,penetration_depth_um\n"
+    (tmp_path / "map.csv").write_text(head + "cu_5mA_1mAh,short_circuit,true,0.30,713\n"
+                                      "li2te_cu_1mA_1mAh,completed,false,,0\n")
+    (tmp_path / "seeds.csv").write_text(head + "cu_5mA_1mAh_seed1,short_circuit,true,0.32,713\n"
+                                        "cu_5mA_1mAh_seed2,short_circuit,true,0.31,713\n")
+    (tmp_path / "dt.csv").write_text(head + "".join(f"cu_5mA_1mAh_dt2_seed{n},short_circuit,true,{q},713\n"
+                                                    for n, q in enumerate((0.33, 0.34, 0.32)))
+                                     + "cu_5mA_1mAh_dt4_seed0,completed,false,,6.5\n"
+                                     + "cu_5mA_1mAh_dt4_seed1,failed,,,\n")
+    shorts_time_step.main([str(tmp_path / f) for f in ("map.csv", "seeds.csv", "dt.csv")])
+    rows = [r.split(" | ") for r in capsys.readouterr().out.strip().splitlines()[2:]]
+    assert [r[0].lstrip("| ") for r in rows] == ["cu_5mA_1mAh"] * 3          # only the case the dt sweep has
+    shipped, half, quarter = rows
+    assert shipped[2:5] == ["0.300", "0.320", "0.310"] and shipped[5] == "0.310 ± 0.010"
+    assert half[1] == "dt_max / 2" and half[5] == "0.330 ± 0.010" and half[6].startswith("+6.5 %")
+    assert quarter[2] == "no short (6.5 µm)" and quarter[3] == "" and quarter[5] == "–"
