@@ -19,11 +19,12 @@ import numpy as np
 
 try:
     from . import common as C
+    from .shorts_map import DONE
 except ImportError:  # run as a script
     import common as C
+    from shorts_map import DONE
 
 NAME = re.compile(r"^(?P<case>.+?)(?:_dt(?P<div>\d+))?(?:_seed(?P<seed>\d+))?$")
-DONE = ("completed", "short_circuit")
 
 
 def read_runs(paths) -> dict[str, dict[tuple[int, int], dict]]:
@@ -45,9 +46,10 @@ def read_runs(paths) -> dict[str, dict[tuple[int, int], dict]]:
 
 
 def _capacity(row) -> float | None:
-    """Short capacity (mAh/cm^2) of a run, None if it did not short."""
-    shorted = str(row.get("short_circuit")).lower() in ("true", "1", "1.0")
-    return float(row["short_capacity_mAh_cm2"]) if shorted else None
+    """Short capacity (mAh/cm^2) of a finished run, None if it did not short (the rule of shorts_map.read_outcomes:
+    status "short_circuit" with a capacity)."""
+    q = C.numeric([row.get("short_capacity_mAh_cm2")])[0]
+    return float(q) if row["status"] == "short_circuit" and np.isfinite(q) else None
 
 
 def table(runs: dict) -> list[str]:

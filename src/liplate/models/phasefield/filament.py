@@ -184,13 +184,12 @@ class FilamentHook:
         remaining = self.patch_area * j_app
         order = sorted(np.flatnonzero(st.opened), key=lambda i: (-st.li_length[i], -self.flaws.depth[i]))
         for k in order:
-            st.crack_length[k] = max(st.crack_length[k],
-                                     fl.crack_front(st.li_length[k], p[k], self.k_ic, self.thickness))
             far = ((lambda ell, jk=j_dep[k], wk=width[k]: fl.far_field_current(ell, jk, j_app, period, width=wk))
                    if j_app > 0 else j_dep[k])
             j_start = float(far(st.li_length[k])) if callable(far) else float(far)
             limit = max(remaining, 0.0) / max(j_start, 1e-30)
-            # the front moves with the Li within the step (eq. 6 at the step's pressure), not once per step
+            # the front moves with the Li within the step (eq. 6 at the step's pressure), not once per step; the
+            # front reported is that of the Li length the step ends with (c(l, p) grows with l)
             g = fl.grow(st.li_length[k], dt, far, self.radius, model.vm, self.thickness,
                         crack_length=st.crack_length[k], capture_limit=limit,
                         pressure=float(p[k]), fracture_toughness=self.k_ic)
