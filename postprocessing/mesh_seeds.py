@@ -28,6 +28,51 @@ MESHES = {(600, 56, 1.0, 60.0): "production", (1200, 56, 1.0, 60.0): "2x in x", 
           (1200, 112, 1.0, 60.0): "2x in x and y", (1200, 112, 0.5, 60.0): "2x in x and y, interface 0.5 um",
           (600, 56, 1.0, 30.0): "dt_max / 2", (600, 56, 1.0, 15.0): "dt_max / 4"}
 KEYS = ("wetted_fraction", "island_count", "island_width_mean_um", "focusing_factor_peak")
+BOOTSTRAP_SAMPLES = 4000       # resamples of the seeds for the 95 % intervals
+BOOTSTRAP_SEED = 20261203      # the intervals' own random stream (reproducible tables)
+
+
+def seed_mean(runs: list[dict], key: str) -> float:
+    """The mean of a summary key over runs (one per seed)."""
+    return float(np.mean([r[key] for r in runs]))
+
+
+def pooled_width(runs: list[dict]) -> float:
+    """Wetted length of all windows / their island count, in um: the mean width of an island drawn from the pool."""
+    n = sum(len(r["islands_um"]) for r in runs)
+    return float(sum(r["islands_um"].sum() for r in runs)) / max(n, 1)
+
+
+STATISTICS = {"wetted": lambda rs: seed_mean(rs, "wetted_fraction"),
+              "focusing": lambda rs: seed_mean(rs, "focusing_factor_peak"),
+              "mean width": lambda rs: seed_mean(rs, "island_width_mean_um"),
+              "pooled width": pooled_width}
+
+
+def trajectory_mean(key: str, i: int):
+    """The statistic 'seed mean of a trajectory key at CAPACITIES[i]' for paired_change."""
+    return lambda runs: float(np.mean([r[key][i] for r in runs]))
+
+
+def paired_change(ref: list[dict], runs: list[dict], statistic, samples: int = BOOTSTRAP_SAMPLES,
+                  rng_seed: int = BOOTSTRAP_SEED) -> tuple[float, float, float, int]:
+    """Relative change statistic(runs) / statistic(ref) - 1 over the seeds both hold, and its 95 % interval from a
+    paired bootstrap: the seeds are resampled with replacement and the same draw is taken on both settings (a seed
+    draws the same flaws and nucleation variates on every mesh, so the pairing removes the seed-to-seed spread the
+    two settings share). Returns (change, low, high, number of paired seeds); nan for fewer than two."""
+    by_ref = {r["seed"]: r for r in ref}
+    seeds = sorted(s for s in {r["seed"] for r in runs} if s in by_ref)
+    if len(seeds) < 2:
+        return float("nan"), float("nan"), float("nan"), len(seeds)
+    by_run = {r["seed"]: r for r in runs}
+    a = [by_ref[s] for s in seeds]
+    b = [by_run[s] for s in seeds]
+    change = statistic(b) / statistic(a) - 1.0
+    rng = np.random.default_rng(rng_seed)
+    draws = rng.integers(0, len(seeds), size=(samples, len(seeds)))
+    boot = np.array([statistic([b[i] for i in d]) / statistic([a[i] for i in d]) - 1.0 for d in draws])
+    low, high = np.percentile(boot, [2.5, 97.5])
+    return float(change), float(low), float(high), len(seeds)
 
 
 def last_frame_runs(interface_csv: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -107,6 +152,21 @@ def main(argv=None) -> None:
         ref = ref or (wet, ff, pooled)
         change = " / ".join(f"{100 * (v / v0 - 1):+.1f} %" for v, v0 in zip((wet, ff, pooled), ref, strict=True))
         print(f"| {mesh} | {len(sel)} | {wet:.3f} | {ff:.3f} | {n} | {pooled:.0f} | {change} |")
+    reference = [r for r in runs if r["mesh"] == "production"]
+    if reference:
+        print("\nchange from the production mesh over the seeds both hold, with its 95 % interval (paired bootstrap"
+              " over seeds):\n")
+        print("| mesh | paired seeds | " + " | ".join(STATISTICS) + " |")
+        print("|---|---|" + "---|" * len(STATISTICS))
+        for mesh in list(MESHES.values())[1:]:
+            sel = [r for r in runs if r["mesh"] == mesh]
+            if not sel:
+                continue
+            cells, n = [], 0
+            for statistic in STATISTICS.values():
+                change, low, high, n = paired_change(reference, sel, statistic)
+                cells.append(f"{100 * change:+.1f} % [{100 * low:+.0f}, {100 * high:+.0f}]")
+            print(f"| {mesh} | {n} | " + " | ".join(cells) + " |")
     for key, what in (("wetted_t", "wetted fraction"), ("focusing_t", "peak focusing")):
         print(f"\nseed-mean {what} along the run (mAh/cm^2):\n")
         print("| mesh | " + " | ".join(f"{q:g}" for q in CAPACITIES) + " |")
@@ -115,6 +175,21 @@ def main(argv=None) -> None:
             sel = [r[key] for r in runs if r["mesh"] == mesh]
             if sel:
                 print(f"| {mesh} | " + " | ".join(f"{v:.3f}" for v in np.mean(sel, axis=0)) + " |")
+        if not reference:
+            continue
+        print(f"\nchange of the seed-mean {what} from the production mesh, % [95 % interval, paired bootstrap]:\n")
+        print("| mesh | " + " | ".join(f"{q:g}" for q in CAPACITIES) + " |")
+        print("|---|" + "---|" * len(CAPACITIES))
+        for mesh in list(MESHES.values())[1:]:
+            sel = [r for r in runs if r["mesh"] == mesh]
+            if not sel:
+                continue
+            cells = []
+            for i in range(len(CAPACITIES)):
+                change, low, high, _ = paired_change(reference, sel, trajectory_mean(key, i))
+                cells.append("nan" if np.isnan(change) else
+                             f"{100 * change:+.0f} [{100 * low:+.0f}, {100 * high:+.0f}]")
+            print(f"| {mesh} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

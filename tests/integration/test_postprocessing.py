@@ -382,3 +382,33 @@ def test_shorts_time_step_table_groups_runs_by_case_step_and_seed(tmp_path, caps
     assert shipped[2:5] == ["0.300", "0.320", "0.310"] and shipped[5] == "0.310 ± 0.010"
     assert half[1] == "dt_max / 2" and half[5] == "0.330 ± 0.010" and half[6].startswith("+6.5 %")
     assert quarter[2] == "no short (6.5 µm)" and quarter[3] == "" and quarter[5] == "–"
+
+
+def test_mesh_seeds_paired_change_and_its_bootstrap_interval():
+    """postprocessing/mesh_seeds.py's paired change on synthetic runs (no run): a setting that scales every seed's
+    value by 1.1 changes by +10 % with a zero-width interval (the pairing removes the seed spread, however large);
+    the pooled island width is the wetted length over the island count; a change made of independent noise has an
+    interval that holds 0 and is as wide as the normal theory's for the mean of a difference."""
+    from postprocessing import mesh_seeds as M
+
+    def run(seed, wetted, islands):
+        return {"seed": seed, "wetted_fraction": wetted, "focusing_factor_peak": 1.0,
+                "island_width_mean_um": float(np.mean(islands)), "islands_um": np.asarray(islands, float)}
+
+    spread = np.random.default_rng(1).uniform(0.5, 1.0, 10)
+    ref = [run(s, v, [100.0]) for s, v in enumerate(spread)]
+    scaled = [run(s, 1.1 * v, [60.0, 40.0]) for s, v in enumerate(spread)]
+    change, low, high, n = M.paired_change(ref, scaled, M.STATISTICS["wetted"])
+    assert n == 10 and change == pytest.approx(0.1) and low == pytest.approx(0.1) and high == pytest.approx(0.1)
+    assert M.pooled_width(scaled) == pytest.approx(50.0)
+    assert M.paired_change(ref, scaled, M.pooled_width)[0] == pytest.approx(-0.5)
+    assert np.isnan(M.paired_change(ref[:1], scaled, M.pooled_width)[0])          # one paired seed: no interval
+
+    rng = np.random.default_rng(2)
+    seeds, sd, mean = 100, 0.05, 0.8
+    a = [run(s, mean + sd * rng.standard_normal(), [100.0]) for s in range(seeds)]
+    b = [run(s, mean + sd * rng.standard_normal(), [100.0]) for s in range(seeds)]
+    _, low, high, _ = M.paired_change(a, b, M.STATISTICS["wetted"], samples=2000)
+    assert low < 0.0 < high
+    normal_width = 2 * 1.96 * np.sqrt(2) * sd / mean / np.sqrt(seeds)      # the normal theory's 95 % interval
+    assert high - low == pytest.approx(normal_width, rel=0.2)
