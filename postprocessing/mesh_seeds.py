@@ -6,11 +6,16 @@ both, and 2x in both with the interface length halved, each for seeds 0, 1, 2) a
 ``cases/time_step_seeds/sweep.toml`` (the production mesh with dt_max / 2 and / 4) and prints, per run, the summary's
 wetted fraction, island count and mean width and peak focusing, with the widths of the islands and of the gaps
 between them at the last frame (``interface.csv`` ``wetted``, read through liplate.metrics.runs_periodic as the
-summary's island count is); then per mesh the seed means and the pooled island width (wetted length of the three
-windows / their island count), and the change from the production mesh; last, the seed-mean wetted fraction and
-peak focusing along the run (``timeseries.csv``, at 0.1 ... 1 mAh/cm^2): the spreading, not only its end.
+summary's island count is); then per setting the seeds it holds, the seed means and the pooled island width
+(wetted length of all windows / their island count); the change of each setting from the production mesh over the
+seeds both hold, with a 95 % interval from a paired bootstrap over seeds (a seed draws the same nucleation variates
+on every mesh and step); last, the seed-mean wetted fraction and peak focusing along the run (``timeseries.csv``, at
+0.1 ... 1 mAh/cm^2), the spreading, not only its end, and their paired changes.
 
-    .venv/bin/python postprocessing/mesh_seeds.py cases/mesh_seeds/runs [cases/time_step_seeds/runs]
+Any number of runs directories (the sweeps' seeds are pooled per setting):
+
+    .venv/bin/python postprocessing/mesh_seeds.py cases/mesh_seeds/runs cases/time_step_seeds/runs \
+        cases/mesh_seeds_more/runs cases/time_step_seeds_more/runs
 """
 from __future__ import annotations
 
@@ -35,6 +40,19 @@ BOOTSTRAP_SEED = 20261203      # the intervals' own random stream (reproducible 
 def seed_mean(runs: list[dict], key: str) -> float:
     """The mean of a summary key over runs (one per seed)."""
     return float(np.mean([r[key] for r in runs]))
+
+
+def seed_ranges(seeds: list[int]) -> list[str]:
+    """Sorted seeds as ranges: [0, 1, 2, 5] -> ['0-2', '5']."""
+    out: list[str] = []
+    for s in seeds:
+        if out and "-" in out[-1] and int(out[-1].split("-")[1]) == s - 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{s}"
+        elif out and "-" not in out[-1] and int(out[-1]) == s - 1:
+            out[-1] = f"{out[-1]}-{s}"
+        else:
+            out.append(str(s))
+    return out
 
 
 def pooled_width(runs: list[dict]) -> float:
@@ -137,21 +155,17 @@ def main(argv=None) -> None:
               f"{r['island_width_mean_um']:.0f} | {r['focusing_factor_peak']:.3f} | "
               f"{' '.join(f'{w:.0f}' for w in r['islands_um'])} | {' '.join(f'{g:.0f}' for g in r['gaps_um'])} |")
     print()
-    ref = None
-    print("| mesh | seeds | wetted (mean) | peak focusing (mean) | islands (total) | pooled width (um) |"
-          " change of wetted / focusing / pooled width |")
+    print("| mesh | seeds | wetted (mean) | peak focusing (mean) | islands (total) | mean width (mean, um) |"
+          " pooled width (um) |")
     print("|---|---|---|---|---|---|---|")
     for mesh in MESHES.values():
         sel = [r for r in runs if r["mesh"] == mesh]
         if not sel:
             continue
-        wet = float(np.mean([r["wetted_fraction"] for r in sel]))
-        ff = float(np.mean([r["focusing_factor_peak"] for r in sel]))
-        n = int(sum(r["island_count"] for r in sel))
-        pooled = float(sum(r["islands_um"].sum() for r in sel)) / max(n, 1)
-        ref = ref or (wet, ff, pooled)
-        change = " / ".join(f"{100 * (v / v0 - 1):+.1f} %" for v, v0 in zip((wet, ff, pooled), ref, strict=True))
-        print(f"| {mesh} | {len(sel)} | {wet:.3f} | {ff:.3f} | {n} | {pooled:.0f} | {change} |")
+        seeds = ",".join(str(s) for s in seed_ranges(sorted(r["seed"] for r in sel)))
+        print(f"| {mesh} | {seeds} | {seed_mean(sel, 'wetted_fraction'):.3f} | "
+              f"{seed_mean(sel, 'focusing_factor_peak'):.3f} | {sum(len(r['islands_um']) for r in sel)} | "
+              f"{seed_mean(sel, 'island_width_mean_um'):.0f} | {pooled_width(sel):.0f} |")
     reference = [r for r in runs if r["mesh"] == "production"]
     if reference:
         print("\nchange from the production mesh over the seeds both hold, with its 95 % interval (paired bootstrap"
@@ -169,15 +183,16 @@ def main(argv=None) -> None:
             print(f"| {mesh} | {n} | " + " | ".join(cells) + " |")
     for key, what in (("wetted_t", "wetted fraction"), ("focusing_t", "peak focusing")):
         print(f"\nseed-mean {what} along the run (mAh/cm^2):\n")
-        print("| mesh | " + " | ".join(f"{q:g}" for q in CAPACITIES) + " |")
-        print("|---|" + "---|" * len(CAPACITIES))
+        print("| mesh | seeds | " + " | ".join(f"{q:g}" for q in CAPACITIES) + " |")
+        print("|---|---|" + "---|" * len(CAPACITIES))
         for mesh in MESHES.values():
             sel = [r[key] for r in runs if r["mesh"] == mesh]
             if sel:
-                print(f"| {mesh} | " + " | ".join(f"{v:.3f}" for v in np.mean(sel, axis=0)) + " |")
+                print(f"| {mesh} | {len(sel)} | " + " | ".join(f"{v:.3f}" for v in np.mean(sel, axis=0)) + " |")
         if not reference:
             continue
-        print(f"\nchange of the seed-mean {what} from the production mesh, % [95 % interval, paired bootstrap]:\n")
+        print(f"\nchange of the seed-mean {what} from the production mesh over the seeds both hold, "
+              "% [95 % interval, paired bootstrap]:\n")
         print("| mesh | " + " | ".join(f"{q:g}" for q in CAPACITIES) + " |")
         print("|---|" + "---|" * len(CAPACITIES))
         for mesh in list(MESHES.values())[1:]:
