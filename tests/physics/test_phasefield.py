@@ -221,8 +221,8 @@ def test_mesh_convergence_headline_metrics(label):
     "over seeds 0-2 (cases/mesh_seeds, effbae1) the pooled width is 152 um on the production mesh and 111 / 119 um "
     "on 2x in x / y (-27 / -22 %): the refined meshes keep 14-15 islands open where it has 11; on 62dbc80 (one "
     "variate per nucleus) 204 um vs 161 / 147 um (-21 / -28 %), 8 islands vs 10 / 11. Over seeds 0-10 "
-    "(+ cases/mesh_seeds_more, b640014) the paired change is -1.5 % [-18, +19] on 2x in x, and over seeds 0-30 "
-    "(+ cases/mesh_seeds_y) +1.9 % [-10, +16] on 2x in y (95 % intervals): no mesh effect resolved; one seed's "
+    "(+ cases/mesh_seeds_more, _x, _y, b640014) and 0-30 the paired change is +9.3 % [-2, +22] on 2x in x and "
+    "+1.9 % [-10, +16] on 2x in y (95 % intervals): no mesh effect resolved; one seed's "
     "width cannot test 10 %"))
 @pytest.mark.parametrize("label", ["2x in x", "2x in y"])
 def test_mesh_convergence_island_width(label):
