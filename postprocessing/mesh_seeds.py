@@ -44,15 +44,13 @@ def seed_mean(runs: list[dict], key: str) -> float:
 
 def seed_ranges(seeds: list[int]) -> list[str]:
     """Sorted seeds as ranges: [0, 1, 2, 5] -> ['0-2', '5']."""
-    out: list[str] = []
+    spans: list[list[int]] = []
     for s in seeds:
-        if out and "-" in out[-1] and int(out[-1].split("-")[1]) == s - 1:
-            out[-1] = f"{out[-1].split('-')[0]}-{s}"
-        elif out and "-" not in out[-1] and int(out[-1]) == s - 1:
-            out[-1] = f"{out[-1]}-{s}"
+        if spans and spans[-1][1] == s - 1:
+            spans[-1][1] = s
         else:
-            out.append(str(s))
-    return out
+            spans.append([s, s])
+    return [f"{a}-{b}" if b > a else str(a) for a, b in spans]
 
 
 def pooled_width(runs: list[dict]) -> float:
@@ -155,27 +153,23 @@ def main(argv=None) -> None:
               f"{r['island_width_mean_um']:.0f} | {r['focusing_factor_peak']:.3f} | "
               f"{' '.join(f'{w:.0f}' for w in r['islands_um'])} | {' '.join(f'{g:.0f}' for g in r['gaps_um'])} |")
     print()
+    by_setting = {m: sel for m in MESHES.values() if (sel := [r for r in runs if r["mesh"] == m])}
     print("| mesh | seeds | wetted (mean) | peak focusing (mean) | islands (total) | mean width (mean, um) |"
           " pooled width (um) |")
     print("|---|---|---|---|---|---|---|")
-    for mesh in MESHES.values():
-        sel = [r for r in runs if r["mesh"] == mesh]
-        if not sel:
-            continue
+    for mesh, sel in by_setting.items():
         seeds = ",".join(str(s) for s in seed_ranges(sorted(r["seed"] for r in sel)))
         print(f"| {mesh} | {seeds} | {seed_mean(sel, 'wetted_fraction'):.3f} | "
               f"{seed_mean(sel, 'focusing_factor_peak'):.3f} | {sum(len(r['islands_um']) for r in sel)} | "
               f"{seed_mean(sel, 'island_width_mean_um'):.0f} | {pooled_width(sel):.0f} |")
-    reference = [r for r in runs if r["mesh"] == "production"]
+    reference = by_setting.get("production", [])
+    others = {m: sel for m, sel in by_setting.items() if m != "production"}
     if reference:
         print("\nchange from the production mesh over the seeds both hold, with its 95 % interval (paired bootstrap"
               " over seeds):\n")
         print("| mesh | paired seeds | " + " | ".join(STATISTICS) + " |")
         print("|---|---|" + "---|" * len(STATISTICS))
-        for mesh in list(MESHES.values())[1:]:
-            sel = [r for r in runs if r["mesh"] == mesh]
-            if not sel:
-                continue
+        for mesh, sel in others.items():
             cells, n = [], 0
             for statistic in STATISTICS.values():
                 change, low, high, n = paired_change(reference, sel, statistic)
@@ -185,20 +179,16 @@ def main(argv=None) -> None:
         print(f"\nseed-mean {what} along the run (mAh/cm^2):\n")
         print("| mesh | seeds | " + " | ".join(f"{q:g}" for q in CAPACITIES) + " |")
         print("|---|---|" + "---|" * len(CAPACITIES))
-        for mesh in MESHES.values():
-            sel = [r[key] for r in runs if r["mesh"] == mesh]
-            if sel:
-                print(f"| {mesh} | {len(sel)} | " + " | ".join(f"{v:.3f}" for v in np.mean(sel, axis=0)) + " |")
+        for mesh, sel in by_setting.items():
+            mean = np.mean([r[key] for r in sel], axis=0)
+            print(f"| {mesh} | {len(sel)} | " + " | ".join(f"{v:.3f}" for v in mean) + " |")
         if not reference:
             continue
         print(f"\nchange of the seed-mean {what} from the production mesh over the seeds both hold, "
               "% [95 % interval, paired bootstrap]:\n")
         print("| mesh | " + " | ".join(f"{q:g}" for q in CAPACITIES) + " |")
         print("|---|" + "---|" * len(CAPACITIES))
-        for mesh in list(MESHES.values())[1:]:
-            sel = [r for r in runs if r["mesh"] == mesh]
-            if not sel:
-                continue
+        for mesh, sel in others.items():
             cells = []
             for i in range(len(CAPACITIES)):
                 change, low, high, _ = paired_change(reference, sel, trajectory_mean(key, i))
