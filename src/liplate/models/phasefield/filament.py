@@ -90,6 +90,7 @@ class FilamentHook:
         self.short_charge: float | None = None               # passed charge at the short (C/m^2)
         self._budget = 0.0                                   # Li (m^2 per depth) the filaments may still take
         self.owed = np.zeros(self.flaws.count)               # filament Li not yet taken off the deposit (m^2/depth)
+        self._step_current = None                            # (model, interface_current()) during a hook call
 
     # -- the step ----------------------------------------------------------------------------------------------
     def column_current(self, model) -> np.ndarray:
@@ -97,7 +98,7 @@ class FilamentHook:
         resolved interface's current where the column has one; on a column covered only by sub-grid Li
         (:meth:`film_columns`) the current density on its surface (``model.nuclei_current``); 0 elsewhere. Its
         Butler-Volmer inverse is the overpotential that presses the Li in a flaw (eq. 3)."""
-        j, weight = model.interface_current()
+        j, weight = self._interface_current(model)
         w = model._grid(weight)
         jw = model._grid(j * weight).sum(axis=0)
         wsum = w.sum(axis=0)
@@ -122,7 +123,7 @@ class FilamentHook:
         dep = getattr(model, "nuclei_deposition", None)
         if dep is None:
             return j_column
-        _, weight = model.interface_current()
+        _, weight = self._interface_current(model)
         sub = self._subgrid_only_columns(model, model._grid(weight).sum(axis=0))
         return np.where(sub, np.asarray(dep, dtype=float), j_column)
 
@@ -143,13 +144,28 @@ class FilamentHook:
         observables' wetting rule) and has a Li|SE interface in the column, or sub-grid Li covers the cell
         (:meth:`film_columns`: a sub-grid film, or nuclei bases over at least half of it). Sparse sub-grid nuclei
         (bases over less than half the cell) do not count."""
-        _, weight = model.interface_current()
+        _, weight = self._interface_current(model)
         return (model._wall_wetted(model.xi.value) & (model._grid(weight).sum(axis=0) > 0)) | self.film_columns(model)
+
+    def _interface_current(self, model):
+        """``model.interface_current()``, computed once per step hook call (the model does not change between the
+        hook's reads of it: column current, deposition and wetted columns)."""
+        cached = self._step_current
+        if cached is not None and cached[0] is model:
+            return cached[1]
+        return model.interface_current()
 
     def __call__(self, model, dt: float) -> None:
         st = self.state
         if st.short_time is not None or self.flaws.count == 0:
             return
+        self._step_current = (model, model.interface_current())
+        try:
+            self._step(model, dt, st)
+        finally:
+            self._step_current = None
+
+    def _step(self, model, dt: float, st) -> None:
         j_col = self.column_current(model)
         j = np.maximum(j_col, 0.0)[self.columns]                                  # the overpotential at the Li (eq. 3)
         j_dep = np.maximum(self.column_deposition(model, j_col), 0.0)[self.columns]  # the Li it gains (eqs. 5a, 8)
