@@ -10,7 +10,7 @@ PARAMETERS = {
     "counter_li_thickness": Param(70e-6, "m", "length",
                                   "~70 um of usable Li in the ~100 um Li foil counter electrode [Wang2022]"),
     "counter_exchange_current_density": Param(
-        67.8, "A/m^2", "current_density",
+        65.4, "A/m^2", "current_density",
         "derived: equal to lpscl.exchange_current_density, the Li|LPSCl counter electrode being the same "
         "interface (set with it by python -m liplate.calibration kinetics; its own interphase is lumped into "
         "this effective j0)"),

@@ -26,7 +26,7 @@ PARAMETERS = {
         "70 / 81 / 100 deg give mean widths of 225 / 265 / 179 um at wetted fractions 0.75 / 0.88 / 0.89, not "
         "monotone in the angle (the last coalescences decide, docs/phasefield.md); 81 deg is kept"),
     "bare_exchange_current_density": Param(
-        67.8, "A/m^2", "current_density",
+        65.4, "A/m^2", "current_density",
         "assumed: Li+ reduction on the bare collector equals lpscl.exchange_current_density (the same "
         "Li+ + e- -> Li step; whether the product nucleates is decided by the nucleation gate)"),
 }

@@ -20,6 +20,6 @@ PARAMETERS = {
         "2 ML) from the DFT energies [Wang2022]; nucleus density assumed proportional to the kMC rate ratio "
         "k_Li-sub/k_Li-Li"),
     "bare_exchange_current_density": Param(
-        67.8, "A/m^2", "current_density",
+        65.4, "A/m^2", "current_density",
         "assumed: equal to lpscl.exchange_current_density (see cu.bare_exchange_current_density)"),
 }

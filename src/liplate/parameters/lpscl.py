@@ -33,14 +33,14 @@ PARAMETERS = {
 # interface's j0 from below (>= 32 mA/cm^2); this cell is more resistive (docs/phasefield.md, "Interfacial
 # kinetics of this paper's cell").
 PARAMETERS["exchange_current_density"] = Param(
-    67.8, "A/m^2", "current_density",
+    65.4, "A/m^2", "current_density",
     "calibrated on the first-plating voltage of Li2Te-Cu at 0.5 mA/cm^2, 18 mV (peak magnitude vs the Li counter "
     "electrode) [Wang2022]: one Li|LPSCl j0 for the working interface, the counter electrode and the bare "
     "collectors, root-found with the pellet's ohmic drop in the cell voltage (python -m liplate.calibration "
     "kinetics, with classical nucleation of the film, sub-grid nuclei as rows of 3D caps, the peak over every "
-    "sub-step, the time-mean nucleation rate): 6.78 mA/cm^2 (6.64 before the region reach in um, the time-mean "
-    "nucleation rate and the sub-grid hand-off of 2026-12-02 moved the peak to 18.16 mV), R_ct = RT/(F j0) = "
-    "3.8 ohm cm^2 per interface against R_P ~ 0.8 ohm cm^2 of "
+    "sub-step, the time-mean nucleation rate, at most max(1, 5 %) new nuclei per sub-step): 6.54 mA/cm^2 (6.78 "
+    "before the nucleation sub-step control of 2026-12-03 resolved the burst of the film's nuclei, 17.71 mV at "
+    "6.78), R_ct = RT/(F j0) = 3.9 ohm cm^2 per interface against R_P ~ 0.8 ohm cm^2 of "
     "another study's cell "
     "[LiLPSClKinetics] (a plausibility check only)")
 PARAMETERS["transfer_coefficient"] = Param(0.5, "1", "dimensionless", "assumed: symmetric Butler-Volmer")

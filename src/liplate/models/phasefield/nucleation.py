@@ -100,7 +100,7 @@ class NucleationMixin:
 
         Sets ``self._nuc_error`` > 1 when the step must be redone shorter: the rate exp(-dG*/kT) fell by more
         than BARRIER_STEP in kT on a bare cell where it matters (the nuclei would be counted at the end-of-step
-        rate), or more than max(MAX_NEW_NUCLEI, half those formed) nuclei would form at once."""
+        rate), or more than max(MAX_NEW_NUCLEI, NEW_NUCLEI_FRACTION x those formed) nuclei would form at once."""
         nb = self.nx
         p = self._parts
         v_wall = self.volumes[:nb]
@@ -121,7 +121,7 @@ class NucleationMixin:
         relevant = (b_new < nuc.BARRIER_RELEVANT) & (bare > 0)
         drop = float(np.max(np.where(relevant, np.minimum(b_old, nuc.BARRIER_RELEVANT) - b_new, 0.0), initial=0.0))
         err = drop / nuc.BARRIER_STEP if gain >= 0.2 else 0.0
-        self._nuc_error = max(err, new / max(nuc.MAX_NEW_NUCLEI, 0.5 * self.nuclei.formed))
+        self._nuc_error = max(err, new / max(nuc.MAX_NEW_NUCLEI, nuc.NEW_NUCLEI_FRACTION * self.nuclei.formed))
         if self._nuc_error > 1.0:
             return
         self.q_dl += float(np.sum(sink_cap * v_wall)) * dt / self.width
