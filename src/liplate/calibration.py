@@ -189,20 +189,20 @@ def _ohm_cm2(r: float) -> float:
 def predict(log=print) -> dict:
     """The docs table: first-plating peak/overshoot of every shipped 1 mAh/cm^2 case and the small-signal
     resistances after 1 mAh/cm^2 at 0.5 mA/cm^2, at the shipped parameters."""
-    from .physics.kinetics import small_signal_interface_resistance
-
     out: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="liplate_predict_") as tmp:
         for name in (CALIBRATION_CASE, *PREDICTION_CASES):
-            out[name] = _predict_case(name, Path(tmp) / name, small_signal_interface_resistance)
+            out[name] = _predict_case(name, Path(tmp) / name)
             log(f"{name}: " + ", ".join(f"{k} {v:.4g}" for k, v in out[name].items()))
     return out
 
 
-def _predict_case(name: str, workdir: Path, flat_resistance) -> dict:
+def _predict_case(name: str, workdir: Path) -> dict:
     """One row of :func:`predict`. The resistance cases run without the filament model: the resistances are those
     of the deposit after 1 mAh/cm^2, which the shipped Cu cases (penetration on) do not reach, they short first; the
     first-plating window (0.1 mAh/cm^2) ends before any short of the map."""
+    from .physics.kinetics import small_signal_interface_resistance
+
     case_dir = REPO / "cases" / name
     if name in RESISTANCE_CASES:
         case_dir = write_variant(case_dir, workdir, {"penetration.enabled": False})
@@ -216,7 +216,7 @@ def _predict_case(name: str, workdir: Path, flat_resistance) -> dict:
         entry.update({f"R_{k}_ohm_cm2": _ohm_cm2(v) for k, v in ss.items()})
         obs = m.observables()
         sei = (obs.get("sei_thickness_mean_nm") or 0.0) * 1e-9
-        entry["R_flat_analytic_ohm_cm2"] = _ohm_cm2(flat_resistance(
+        entry["R_flat_analytic_ohm_cm2"] = _ohm_cm2(small_signal_interface_resistance(
             j_app, r.case.p("lpscl.exchange_current_density"), r.case.p("lpscl.transfer_coefficient"),
             r.case["protocol"]["temperature"], sei / r.case.p("sei.effective_conductivity")))
         entry["wetted_fraction"] = obs["wetted_fraction"]
