@@ -52,7 +52,8 @@ REPO = Path(__file__).resolve().parents[2]
 #: BRIEF §2, *calibrate*: first-plating voltage (peak magnitude, vs Li) of Li2Te-Cu at 0.5 mA/cm^2 (V)
 MEASURED_FIRST_PLATING_V = 18e-3
 CALIBRATION_CASE = "li2te_cu_0p5mA_1mAh"
-#: the one j0 of Li+ + e- -> Li on Li|LPSCl and where it enters (set together)
+#: the one j0 of Li+ + e- -> Li on Li|LPSCl and where it enters (the parameter sets take the last three from
+#: the first; a calibration run overrides all four)
 TIED_J0_KEYS = ("lpscl.exchange_current_density", "cell.counter_exchange_current_density",
                 "cu.bare_exchange_current_density", "li2te_cu.bare_exchange_current_density")
 #: BRIEF §6: polarization resistance of Li|LPSCl in another study's cell (ohm m^2): 0.8 ohm cm^2
@@ -242,7 +243,8 @@ def main(argv=None) -> int:
               f"{r_ct / OTHER_STUDY_R_P:.2g} x the other study's R_P = {_ohm_cm2(OTHER_STUDY_R_P):g} ohm cm^2 "
               f"(its j0 >= {GAS_CONSTANT * T / (FARADAY * OTHER_STUDY_R_P) / A_M2_PER_MA_CM2:.3g} mA/cm^2); "
               "most reports: 1-5 mA/cm^2 (BRIEF §6)")
-        print("set this value (3 significant digits) in the parameter lines of: " + ", ".join(TIED_J0_KEYS))
+        print("set this value (3 significant digits) in lpscl.exchange_current_density "
+              "(src/liplate/parameters/lpscl.py); " + ", ".join(TIED_J0_KEYS[1:]) + " take it from there")
     else:
         res = predict()
         if not np.isfinite(res[CALIBRATION_CASE]["peak_mV"]):

@@ -1,5 +1,9 @@
 """Bare planar copper foil collector: partially wetted by Li [Wang2022]."""
 from . import Param
+from .lpscl import PARAMETERS as _LPSCL
+
+#: the one calibrated Li|LPSCl j0 (lpscl.exchange_current_density); this set's j0 takes its value
+_LPSCL_J0 = _LPSCL["exchange_current_density"]
 
 DESCRIPTION = "bare Cu foil: Li wets partially, islands 100-200 um across"
 
@@ -26,7 +30,7 @@ PARAMETERS = {
         "70 / 81 / 100 deg give mean widths of 225 / 265 / 179 um at wetted fractions 0.75 / 0.88 / 0.89, not "
         "monotone in the angle (the last coalescences decide, docs/phasefield.md); 81 deg is kept"),
     "bare_exchange_current_density": Param(
-        65.4, "A/m^2", "current_density",
+        _LPSCL_J0.value, "A/m^2", "current_density",
         "assumed: Li+ reduction on the bare collector equals lpscl.exchange_current_density (the same "
         "Li+ + e- -> Li step; whether the product nucleates is decided by the nucleation gate)"),
 }

@@ -1,5 +1,9 @@
 """Lithiophilic Li2Te-Cu collector (~1 um Li2Te + Cu from lithiated Cu2Te): fully wetted [Wang2022]."""
 from . import Param
+from .lpscl import PARAMETERS as _LPSCL
+
+#: the one calibrated Li|LPSCl j0 (lpscl.exchange_current_density); this set's j0 takes its value
+_LPSCL_J0 = _LPSCL["exchange_current_density"]
 
 DESCRIPTION = "Li2Te-Cu coated Cu: Li wets fully, dense conformal film"
 
@@ -20,6 +24,6 @@ PARAMETERS = {
         "2 ML) from the DFT energies [Wang2022]; nucleus density assumed proportional to the kMC rate ratio "
         "k_Li-sub/k_Li-Li"),
     "bare_exchange_current_density": Param(
-        65.4, "A/m^2", "current_density",
+        _LPSCL_J0.value, "A/m^2", "current_density",
         "assumed: equal to lpscl.exchange_current_density (see cu.bare_exchange_current_density)"),
 }

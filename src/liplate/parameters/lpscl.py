@@ -24,14 +24,14 @@ PARAMETERS = {
                          "equation (t+ < 1 electrolytes)"),
 }
 
-# The Li|LPSCl interface belongs to the electrolyte set: both collectors end up plating Li on Li, and the Li
-# counter electrode is the same interface (cell.counter_exchange_current_density and the bare-collector j0 of
-# cu/li2te_cu are set with this one). Calibrated on the one voltage of this paper's cell, the first-plating
-# peak of Li2Te-Cu at 0.5 mA/cm^2 ([Wang2022]), with the pellet's ohmic drop and the counter electrode in the
-# cell voltage: `python -m liplate.calibration kinetics` (rerun it after physics changes that move that peak).
-# R_P ~ 0.8 ohm cm^2 of another study's cell [LiLPSClKinetics] is a plausibility check only: it bounds *that*
-# interface's j0 from below (>= 32 mA/cm^2); this cell is more resistive (docs/phasefield.md, "Interfacial
-# kinetics of this paper's cell").
+# The Li|LPSCl interface belongs to the electrolyte set: both collectors end up plating Li on Li, and the Li counter
+# electrode is the same interface (cell.counter_exchange_current_density and the bare-collector j0 of cu/li2te_cu
+# take this value: one line to change). Calibrated on the one voltage of this paper's cell, the first-plating peak
+# of Li2Te-Cu at 0.5 mA/cm^2 ([Wang2022]), with the pellet's ohmic drop and the counter electrode in the cell
+# voltage: `python -m liplate.calibration kinetics` (rerun it after physics changes that move that peak). R_P ~ 0.8
+# ohm cm^2 of another study's cell [LiLPSClKinetics] is a plausibility check only: it bounds *that* interface's j0
+# from below (>= 32 mA/cm^2); this cell is more resistive (docs/phasefield.md, "Interfacial kinetics of this paper's
+# cell").
 PARAMETERS["exchange_current_density"] = Param(
     65.4, "A/m^2", "current_density",
     "calibrated on the first-plating voltage of Li2Te-Cu at 0.5 mA/cm^2, 18 mV (peak magnitude vs the Li counter "
