@@ -15,6 +15,8 @@ os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parents[1]
+#: how long the session's Xvfb may take to accept connections (s); a loaded 2-core machine needs more than 1 s
+XVFB_START_TIMEOUT_S = 60
 #: measured Li2Te-Cu deposit thickness (um) at 0.5 mA/cm^2 by capacity (mAh/cm^2), BRIEF §2; the data live in
 #: liplate.physics.deposit (SI, keyed by charge per area)
 MEASURED_LI2TE_CU_UM = {round(q / C_M2_PER_MAH_CM2): h / M_PER_UM for q, h in MEASURED_THICKNESS_LI2TE_CU.items()}
@@ -122,9 +124,18 @@ def x_display():
             break
     proc = subprocess.Popen([xvfb, f":{n}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 20
+    deadline = time.time() + XVFB_START_TIMEOUT_S
     while time.time() < deadline and proc.poll() is None and not _x_accepts(n):
         time.sleep(0.1)
+    if not _x_accepts(n):
+        # say so here, instead of letting pvbatch abort on a display that is not there (seen with the suite
+        # niced behind two busy ranks: three pvbatch attempts died creating their window on :90)
+        code = proc.poll()
+        if code is None:
+            proc.terminate()
+            proc.wait(timeout=10)
+        raise RuntimeError(f"Xvfb :{n} did not accept connections within {XVFB_START_TIMEOUT_S} s "
+                           f"(exit code {code}); the ParaView tests need a display")
     os.environ["DISPLAY"] = f":{n}"
     try:
         yield os.environ["DISPLAY"]
