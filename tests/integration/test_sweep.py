@@ -171,7 +171,10 @@ def test_a_crashed_or_stuck_case_process_costs_only_its_case(tmp_path):
     from liplate.sweep import CASE_LOG, Engine, _plan
     from liplate.sweep_expand import load_sweep
 
-    f = make_sweep(tmp_path, '[common]\n"numerics.dt_max" = "20 s"\n[product]\n"output.timeseries_every" = [1, 2]\n')
+    # the second case takes 100x more steps than the first: it cannot finish inside its 0.5 s timeout even on an
+    # idle machine (with both at 20 s it once did, and the test failed on 'completed')
+    f = make_sweep(tmp_path, '[zip]\n"numerics.dt_max" = ["20 s", "0.2 s"]\n"numerics.dt_initial" = ["10 s", "0.2 s"]\n'
+                             '"output.timeseries_every" = [1, 2]\n')
     s = load_sweep(f)
     first, second = (_plan(s, p, force=False)["dir"] for p in s.points)
     job = {"cwd": str(tmp_path), "force": False, "resume": False, "timeout_s": None}

@@ -126,22 +126,43 @@ def test_creep_spreads_an_island_more_under_higher_pressure():
     assert heights[0] > heights[1] > heights[2]
 
 
+#: seeds of the stack-pressure test (seed means: one seed is one realisation of the islands' coalescence)
+STACK_PRESSURE_SEEDS = (0, 1, 2)
+
+
 @pytest.mark.slow
 def test_stack_pressure_direction_on_the_cu_reference():
-    """cu_0p5mA_1mAh at 5, 13 and 25 MPa, read at 0.5 mAh/cm^2: the load concentrated on the islands spreads
-    them more at higher pressure, so the wetted fraction and the island width rise and the peak focusing falls.
-    Measured 2026-12-03 at 0.5 mAh/cm^2 (j0 6.78 mA/cm^2, d981cf3): wetted 0.713 / 0.818 / 0.870, width 39 / 55 /
-    87 um, peak 1.66 / 1.59 / 1.56. 2026-12-02 (j0 6.64; 3D-cap nuclei, region reach 4 interface lengths,
-    time-mean nucleation rate, nuclei resolved before they enter xi): wetted 0.723 / 0.878 / 0.925, width 39 / 88 /
-    111 um, peak 1.61 / 1.55 / 1.48 (before the last change: 0.685 / 0.835 / 0.878, 37 / 50 / 88 um, 1.75 / 1.59 /
-    1.57). (Before the 3D caps, at 0.46 mAh/cm^2: wetted 0.477 / 0.597 / 0.692, width 143 / 179 / 208 um, peak 4.24
+    """cu_0p5mA_1mAh at 5, 13 and 25 MPa, read at 0.5 mAh/cm^2, seeds 0-2: the load concentrated on the islands
+    spreads them more at higher pressure, so the wetted fraction and the island width rise and the peak focusing
+    falls. Asserted on the seed means (each seed is one realisation of a chaotic coalescence, the mesh study's
+    lesson) and, for every seed, between 5 and 25 MPa.
+
+    Measured 2026-12-03 on the shipped nucleation control (j0 6.54 mA/cm^2), seeds 0 / 1 / 2 / 3 / 4 / 5 at 5 / 13 /
+    25 MPa: wetted 0.657 / 0.677 / 0.722, 0.723 / 0.795 / 0.840, 0.617 / 0.728 / 0.825, 0.638 / 0.717 / 0.747, 0.705 /
+    0.735 / 0.823, 0.653 / 0.798 / 0.848; peak focusing 1.824 / 1.833 / 1.744, 1.646 / 1.596 / 1.565, 1.899 / 1.756 /
+    1.598, 2.061 / 1.866 / 1.829, 1.819 / 1.763 / 1.659, 1.786 / 1.625 / 1.557 (seed 0 alone, the test's only seed
+    until then, has 5 and 13 MPa within 0.5 % and out of order; every seed has them ordered between 5 and 25 MPa).
+    Earlier, seed 0 only: 2026-12-03 (j0 6.78, d981cf3) wetted 0.713 / 0.818 / 0.870, width 39 / 55 / 87 um, peak
+    1.66 / 1.59 / 1.56; 2026-12-02 (j0 6.64) wetted 0.723 / 0.878 / 0.925, width 39 / 88 / 111 um, peak 1.61 / 1.55
+    / 1.48. (Before the 3D caps, at 0.46 mAh/cm^2: wetted 0.477 / 0.597 / 0.692, width 143 / 179 / 208 um, peak 4.24
     / 3.73 / 3.49.)"""
-    obs = {p: run_production(production_case(pressure=p), q_end=0.5 * 3.6e4) for p in ("5 MPa", "13 MPa", "25 MPa")}
-    for p, o in obs.items():
-        print(p, o["wetted_fraction"], o["island_width_mean_um"], o["focusing_factor_peak"])
-    w = [obs[p]["wetted_fraction"] for p in ("5 MPa", "13 MPa", "25 MPa")]
-    width = [obs[p]["island_width_mean_um"] for p in ("5 MPa", "13 MPa", "25 MPa")]
-    f = [obs[p]["focusing_factor_peak"] for p in ("5 MPa", "13 MPa", "25 MPa")]
+    pressures = ("5 MPa", "13 MPa", "25 MPa")
+    obs = {(p, seed): run_production(production_case(pressure=p, seed=seed), q_end=0.5 * 3.6e4)
+           for seed in STACK_PRESSURE_SEEDS for p in pressures}
+    for (p, seed), o in obs.items():
+        print(seed, p, o["wetted_fraction"], o["island_width_mean_um"], o["focusing_factor_peak"])
+
+    def mean(key, p):
+        return float(np.mean([obs[p, seed][key] for seed in STACK_PRESSURE_SEEDS]))
+
+    w = [mean("wetted_fraction", p) for p in pressures]
+    width = [mean("island_width_mean_um", p) for p in pressures]
+    f = [mean("focusing_factor_peak", p) for p in pressures]
     assert w[0] < w[1] < w[2]
     assert width[0] < width[1] < width[2]
     assert f[0] > f[1] > f[2]
+    for seed in STACK_PRESSURE_SEEDS:
+        lo, hi = obs["5 MPa", seed], obs["25 MPa", seed]
+        assert lo["wetted_fraction"] < hi["wetted_fraction"], seed
+        assert lo["island_width_mean_um"] < hi["island_width_mean_um"], seed
+        assert lo["focusing_factor_peak"] > hi["focusing_factor_peak"], seed
