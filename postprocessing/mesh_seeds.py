@@ -30,7 +30,8 @@ from liplate.metrics import runs_periodic
 
 #: (cells_x, cells_y, interface length in um, dt_max in s) -> label
 MESHES = {(600, 56, 1.0, 60.0): "production", (1200, 56, 1.0, 60.0): "2x in x", (600, 112, 1.0, 60.0): "2x in y",
-          (1200, 112, 1.0, 60.0): "2x in x and y", (1200, 112, 0.5, 60.0): "2x in x and y, interface 0.5 um",
+          (1200, 112, 1.0, 60.0): "2x in x and y", (1200, 112, 0.707, 60.0): "2x in x and y, interface 0.707 um",
+          (1200, 112, 0.5, 60.0): "2x in x and y, interface 0.5 um",
           (600, 56, 1.0, 30.0): "dt_max / 2", (600, 56, 1.0, 15.0): "dt_max / 4"}
 KEYS = ("wetted_fraction", "island_count", "island_width_mean_um", "focusing_factor_peak")
 BOOTSTRAP_SAMPLES = 4000       # resamples of the seeds for the 95 % intervals

@@ -52,6 +52,27 @@ def test_li_balance_with_nucleation(substrate):
     assert np.mean(sub_field) / 1e-6 == pytest.approx(obs["subgrid_li_mean_um"], rel=1e-9)
 
 
+def test_focusing_over_all_li_includes_the_subgrid_nuclei():
+    """Cu after 1 s at 0.5 mA/cm^2: all the Li is in sub-grid nuclei, so the resolved interface carries no current
+    and only ``focusing_factor_peak_all`` sees the focusing. The current on the nuclei's free surface times that
+    surface is the current they take (charge balance of the profile's new column), and the peak over all Li is at
+    least the resolved peak and the surface-weighted mean nucleus current."""
+    model = classical("cu")
+    run(model, 5.0, q_end=5.0, dt=1e-3, dt_max=0.5)
+    obs, prof = model.observables(), model.interface_profile()
+    j_sub, surface = model._subgrid_current()
+    assert surface.sum() > 0 and model.nuclei_deposition.sum() > 0
+    # j_nuc x free surface = the nuclei's current per collector cell (A per depth), cell by cell
+    np.testing.assert_allclose(j_sub * surface, model.nuclei_deposition * model.dx, rtol=1e-9, atol=1e-15)
+    np.testing.assert_array_equal(prof["subgrid_current_density_A_m2"], j_sub)
+    j_app = 5.0
+    assert obs["focusing_factor_peak_all"] == pytest.approx(np.max(j_sub[surface > 0]) / j_app, rel=1e-12)
+    mean = np.sum(j_sub * surface) / np.sum(surface) / j_app
+    assert obs["focusing_factor_peak_all"] >= mean
+    if np.isfinite(obs["focusing_factor_peak"]):
+        assert obs["focusing_factor_peak_all"] >= obs["focusing_factor_peak"]
+
+
 def test_no_nuclei_under_a_resolved_film():
     """Li2Te-Cu through the hand-off of its sub-grid film to xi (3 interface lengths, ~0.63 mAh/cm^2) and on:
     the collector under resolved Li (wall xi >= 1/2) is not bare, so no nucleus forms there and every Li atom is

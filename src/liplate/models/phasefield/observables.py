@@ -127,6 +127,7 @@ class ObservablesMixin:
                "deposition_current_density_A_m2": deposition,
                "thickness_um": self._column_thickness(xi2) / M_PER_UM,
                "subgrid_li_um": self.subgrid_li_thickness() / M_PER_UM,
+               "subgrid_current_density_A_m2": self._subgrid_current()[0],
                "wetted": metrics.wetted_mask(self._covered_wall(xi2)).astype(float),
                "sei_thickness_nm": self.sei_thickness * 1e9,
                "collector_sei_thickness_nm": self.collector_sei * 1e9}
@@ -158,6 +159,8 @@ class ObservablesMixin:
         j, weight = self.interface_current()
         j_app = self._j_app or self.case["protocol"]["current_density"]
         ff_peak, ff_mean = metrics.focusing_factors(j, weight, j_app)
+        j_sub, w_sub = self._subgrid_current()
+        ff_all, _ = metrics.focusing_factors(np.concatenate([j, j_sub]), np.concatenate([weight, w_sub]), j_app)
         plated = self.plated_charge() / C_M2_PER_MAH_CM2
         obs = {
             "time_s": self.time,
@@ -178,6 +181,10 @@ class ObservablesMixin:
             "island_width_mean_um": float(widths.mean() / M_PER_UM) if n_isl else 0.0,
             "focusing_factor_peak": ff_peak,
             "focusing_factor_mean": ff_mean,
+            # the peak over every Li|SE interface: the resolved one and the free surface of the sub-grid nuclei and
+            # film (what the filament hook reads where sub-grid Li covers a flaw); which Li is resolved depends on
+            # the interface length (nuclei enter xi at RESOLVE_HEIGHT interface lengths), this peak does not
+            "focusing_factor_peak_all": ff_all,
             "penetration_depth_um": metrics.penetration_depth(xi2, self.y_faces, self.dy) / M_PER_UM,
             **flaw_opening_observables(ff_peak * j_app, self.case),
             "contact_angle_deg": self.theta,
@@ -194,6 +201,14 @@ class ObservablesMixin:
         for plugin in self.plugins:
             plugin.update_observables(self, obs)
         return obs
+
+    def _subgrid_current(self) -> tuple[np.ndarray, np.ndarray]:
+        """(current density on the free surface of the sub-grid nuclei and film over each collector cell (A/m^2),
+        that surface (m per depth)) of the last step; zeros before it and where no sub-grid Li lies."""
+        j = getattr(self, "nuclei_current", None)
+        if j is None or self.nuclei is None:
+            return np.zeros(self.nx), np.zeros(self.nx)
+        return np.asarray(j, dtype=float), np.asarray(self._nuc_len, dtype=float)
 
     def _li_mah(self, *volumes) -> float:
         """Li volume per column arrays (m^2 per depth) -> mAh/cm^2 of collector."""

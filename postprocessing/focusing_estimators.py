@@ -1,0 +1,144 @@
+"""Which focusing estimator converges in the interface length: the table of docs/phasefield.md, "Mesh convergence"
+(interface length).
+
+The summary's ``focusing_factor_peak`` is the largest Butler-Volmer current density of any single cell of the
+resolved diffuse interface (0.05 < xi < 0.95) over the applied one; ``focusing_factor_peak_all`` (timeseries.csv)
+the largest over the resolved interface and the free surface of the sub-grid nuclei and film. Which Li is resolved
+depends on the interface length: a nucleus enters xi once the ridge it becomes is RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS
+(3) interface lengths high. Column estimators are read from the frames of ``interface.csv`` (one row per collector
+column):
+
+- ``interface mean``: the column's interface-weighted mean current density (``current_density_A_m2``, weights
+  |grad xi| dV across the diffuse interface): the sharp-interface current density the diffuse band stands for, and
+  the current the filament model reads at a flaw (``models/phasefield/filament.py``);
+- ``interface mean or sub-grid``: the larger of that and the current density on the free surface of the column's
+  sub-grid Li (``subgrid_current_density_A_m2``);
+- ``deposition``: the column's total deposition current per collector area (``deposition_current_density_A_m2``):
+  how fast the Li over that point of the collector grows (read on ℓ at a moving island side: not a focusing).
+
+For each estimator, the peak over the columns at every frame over the applied current density, then the seed mean per
+setting and the change of each setting from the first (the reference) over the seeds both hold, with the 95 %
+interval of a paired bootstrap (``mesh_seeds.paired_change``). Settings are told apart by cells_x, cells_y and the
+interface length (``mesh_seeds.read_runs``); the first setting found is the reference unless ``--reference`` names one.
+
+    .venv/bin/python postprocessing/focusing_estimators.py cases/interface_seeds/runs
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from liplate.units import C_M2_PER_MAH_CM2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mesh_seeds import paired_change, read_runs  # noqa: E402
+
+#: estimator -> (source, column): "ts" a timeseries.csv column at the frame's capacity, "col" the peak over the
+#: collector columns of an interface.csv column (a tuple: the larger of them per column)
+ESTIMATORS = {"cell max, resolved Li (summary)": ("ts", "focusing_factor_peak"),
+              "all Li, resolved and sub-grid": ("ts", "focusing_factor_peak_all"),
+              "interface mean": ("col", ("current_density_A_m2",)),
+              "interface mean or sub-grid": ("col", ("current_density_A_m2", "subgrid_current_density_A_m2")),
+              "deposition": ("col", ("deposition_current_density_A_m2",))}
+
+
+def column_peaks(interface_csv: Path, columns: tuple[str, ...], applied: float) -> dict[int, float]:
+    """Peak over the collector columns of the largest of ``columns`` / applied, per frame of an interface.csv
+    ({frame: peak}); nan where the file has not all of them (runs before the column was written)."""
+    peaks: dict[int, float] = {}
+    with open(interface_csv, newline="") as fh:
+        for r in csv.DictReader(fh):
+            f = int(r["frame"])
+            if any(r.get(c) in (None, "") for c in columns):
+                peaks[f] = float("nan")
+                continue
+            peaks[f] = max(peaks.get(f, -np.inf), max(float(r[c]) for c in columns) / applied)
+    return peaks
+
+
+def frame_capacities(interface_csv: Path, applied: float) -> dict[int, float]:
+    """Passed capacity (mAh/cm^2) of each frame: applied current x the frame's time."""
+    out: dict[int, float] = {}
+    with open(interface_csv, newline="") as fh:
+        for r in csv.DictReader(fh):
+            out[int(r["frame"])] = applied * float(r["time_s"]) / C_M2_PER_MAH_CM2
+    return out
+
+
+def timeseries_value(timeseries_csv: Path, key: str, capacity: float) -> float:
+    """``key`` at the last time-series row at or before ``capacity`` (passed, mAh/cm^2); nan if none has it."""
+    best = float("nan")
+    with open(timeseries_csv, newline="") as fh:
+        for r in csv.DictReader(fh):
+            if float(r["passed_capacity_mAh_cm2"]) <= capacity + 1e-9 and r.get(key) not in (None, "", "nan"):
+                best = float(r[key])
+    return best
+
+
+def read(runs_dir: Path, applied: float) -> list[dict]:
+    out = []
+    for r in read_runs(runs_dir):
+        out_dir = Path(runs_dir) / r["run"] / "output"
+        caps = frame_capacities(out_dir / "interface.csv", applied)
+        frames = sorted(f for f in caps if f > 0)
+        r["capacities"] = np.array([round(caps[f], 2) for f in frames])
+        r["peaks"] = {}
+        for name, (source, key) in ESTIMATORS.items():
+            if source == "ts":
+                r["peaks"][name] = np.array([timeseries_value(out_dir / "timeseries.csv", key, caps[f])
+                                             for f in frames])
+            else:
+                p = column_peaks(out_dir / "interface.csv", key, applied)
+                r["peaks"][name] = np.array([p[f] for f in frames])
+        out.append(r)
+    return out
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("runs", type=Path, nargs="+", help="the sweeps' runs directories")
+    ap.add_argument("--applied", type=float, default=5.0, help="applied current density, A/m^2 (default 5 = 0.5 "
+                    "mA/cm^2, cu_0p5mA_1mAh)")
+    ap.add_argument("--reference", default=None, help="the reference setting's label (default: the first found)")
+    args = ap.parse_args(argv)
+    runs = [r for d in args.runs for r in read(d, args.applied)]
+    if not runs:
+        raise SystemExit(f"{args.runs}: no completed runs")
+    settings: dict[str, list[dict]] = {}
+    for r in runs:
+        settings.setdefault(r["mesh"], []).append(r)
+    ref_name = args.reference or next(iter(settings))
+    if ref_name not in settings:
+        raise SystemExit(f"--reference {ref_name!r}: not among the settings {sorted(settings)}")
+    reference = settings[ref_name]
+    caps = reference[0]["capacities"]
+    n = min(len(r["capacities"]) for r in runs)
+    header = "| estimator | setting | seeds | " + " | ".join(f"{q:g}" for q in caps[:n]) + " |"
+    print("Seed-mean peak focusing per frame (passed capacity, mAh/cm^2):\n")
+    print(header)
+    print("|---|---|---|" + "---|" * n)
+    for est in ESTIMATORS:
+        for name, sel in settings.items():
+            mean = np.mean([r["peaks"][est][:n] for r in sel], axis=0)
+            print(f"| {est} | {name} | {len(sel)} | " + " | ".join(f"{v:.2f}" for v in mean) + " |")
+    print(f"\nChange from {ref_name!r}, % [95 % interval, paired bootstrap over seeds]:\n")
+    print(header)
+    print("|---|---|---|" + "---|" * n)
+    for est in ESTIMATORS:
+        for name, sel in settings.items():
+            if name == ref_name:
+                continue
+            cells, k = [], 0
+            for i in range(n):
+                change, low, high, k = paired_change(
+                    reference, sel, lambda rs, i=i, est=est: float(np.mean([r["peaks"][est][i] for r in rs])))
+                cells.append(f"{100 * change:+.0f} [{100 * low:+.0f}, {100 * high:+.0f}]")
+            print(f"| {est} | {name} | {k} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
