@@ -21,7 +21,8 @@ setting and the change of each setting from the first (the reference) over the s
 interval of a paired bootstrap (``mesh_seeds.paired_change``). Settings are told apart by cells_x, cells_y and the
 interface length (``mesh_seeds.read_runs``); the first setting found is the reference unless ``--reference`` names one.
 
-    .venv/bin/python postprocessing/focusing_estimators.py cases/interface_seeds/runs
+    .venv/bin/python postprocessing/focusing_estimators.py cases/interface_seeds/runs --reference "2x in x and y" \
+        --sequence "2x in x and y" "2x in x and y, interface 0.707 um" "2x in x and y, interface 0.5 um"
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ import numpy as np
 from liplate.units import C_M2_PER_MAH_CM2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mesh_seeds import paired_change, read_runs  # noqa: E402
+from mesh_seeds import paired_change, pooled_width, read_runs  # noqa: E402
 
 #: estimator -> (source, column): "ts" a timeseries.csv column at the frame's capacity, "col" the peak over the
 #: collector columns of an interface.csv column (a tuple: the larger of them per column)
@@ -98,14 +99,36 @@ def read(runs_dir: Path, applied: float) -> list[dict]:
     return out
 
 
+def richardson(coarse: float, medium: float, fine: float, ratio: float) -> tuple[float, float]:
+    """Observed order p and the extrapolated limit of three values on a geometric sequence of a numerical length
+    (coarse / medium = medium / fine = ``ratio``): p = ln((f_c - f_m) / (f_m - f_f)) / ln(ratio),
+    f_0 = f_f - (f_m - f_f) / (ratio^p - 1). nan where the differences change sign (no monotone convergence)."""
+    d1, d2 = coarse - medium, medium - fine
+    if d1 == 0 or d2 == 0 or np.sign(d1) != np.sign(d2) or abs(d2) >= abs(d1):
+        return float("nan"), float("nan")
+    p = float(np.log(d1 / d2) / np.log(ratio))
+    return p, float(fine - d2 / (ratio**p - 1.0))
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("runs", type=Path, nargs="+", help="the sweeps' runs directories")
+    ap.add_argument("runs", nargs="+", help="the sweeps' runs directories; DIR=LABEL puts all runs of DIR under "
+                    "LABEL (settings the case files do not tell apart, e.g. a patched module constant)")
     ap.add_argument("--applied", type=float, default=5.0, help="applied current density, A/m^2 (default 5 = 0.5 "
                     "mA/cm^2, cu_0p5mA_1mAh)")
     ap.add_argument("--reference", default=None, help="the reference setting's label (default: the first found)")
+    ap.add_argument("--sequence", nargs=3, metavar="LABEL", default=None,
+                    help="three settings whose interface lengths fall by --ratio each (coarse, medium, fine): the "
+                    "observed order and the extrapolated zero-length limit of each seed-mean focusing estimator "
+                    "and of the summary's island metrics")
+    ap.add_argument("--ratio", type=float, default=2**0.5, help="ratio of successive interface lengths")
     args = ap.parse_args(argv)
-    runs = [r for d in args.runs for r in read(d, args.applied)]
+    runs = []
+    for arg in args.runs:
+        path, _, label = str(arg).partition("=")
+        for r in read(Path(path), args.applied):
+            r["mesh"] = label or r["mesh"]
+            runs.append(r)
     if not runs:
         raise SystemExit(f"{args.runs}: no completed runs")
     settings: dict[str, list[dict]] = {}
@@ -138,6 +161,23 @@ def main(argv=None) -> None:
                     reference, sel, lambda rs, i=i, est=est: float(np.mean([r["peaks"][est][i] for r in rs])))
                 cells.append(f"{100 * change:+.0f} [{100 * low:+.0f}, {100 * high:+.0f}]")
             print(f"| {est} | {name} | {k} | " + " | ".join(cells) + " |")
+    if args.sequence:
+        missing = [lab for lab in args.sequence if lab not in settings]
+        if missing:
+            raise SystemExit(f"--sequence {missing}: not among the settings {sorted(settings)}")
+        seq = [settings[lab] for lab in args.sequence]
+        print(f"\nZero-interface-length limit from {args.sequence} (ratio {args.ratio:.3f}): seed means, observed "
+              "order p and limit f_0 (Richardson; nan: not monotone):\n")
+        print("| quantity | " + " | ".join(args.sequence) + " | p | f_0 | f_0 / first - 1 |")
+        print("|---|" + "---|" * (len(args.sequence) + 3))
+        rows = [(f"{est} at {caps[i]:g} mAh/cm^2", [float(np.mean([r["peaks"][est][i] for r in sel])) for sel in seq])
+                for est in ("all Li, resolved and sub-grid",) for i in range(n)]
+        rows += [(key, [float(np.mean([r[key] for r in sel])) for sel in seq])
+                 for key in ("wetted_fraction", "island_width_mean_um", "focusing_factor_peak")]
+        rows += [("pooled island width (um)", [pooled_width(sel) for sel in seq])]
+        for label, (c, m, f) in rows:
+            p, f0 = richardson(c, m, f, args.ratio)
+            print(f"| {label} | {c:.3f} | {m:.3f} | {f:.3f} | {p:.2f} | {f0:.3f} | {100 * (f0 / c - 1):+.0f} % |")
 
 
 if __name__ == "__main__":
