@@ -182,8 +182,8 @@ class ObservablesMixin:
             "focusing_factor_peak": ff_peak,
             "focusing_factor_mean": ff_mean,
             # the peak over every Li|SE interface: the resolved one and the free surface of the sub-grid nuclei and
-            # film (what the filament hook reads where sub-grid Li covers a flaw); which Li is resolved depends on
-            # the interface length (nuclei enter xi at RESOLVE_HEIGHT interface lengths), this peak does not
+            # film (what the filament hook reads where sub-grid Li covers a flaw); it does not depend on which Li is
+            # resolved yet, but like focusing_factor_peak it moves with the interface length (docs/phasefield.md)
             "focusing_factor_peak_all": ff_all,
             "penetration_depth_um": metrics.penetration_depth(xi2, self.y_faces, self.dy) / M_PER_UM,
             **flaw_opening_observables(ff_peak * j_app, self.case),
@@ -206,7 +206,7 @@ class ObservablesMixin:
         """(current density on the free surface of the sub-grid nuclei and film over each collector cell (A/m^2),
         that surface (m per depth)) of the last step; zeros before it and where no sub-grid Li lies."""
         j = getattr(self, "nuclei_current", None)
-        if j is None or self.nuclei is None:
+        if j is None:
             return np.zeros(self.nx), np.zeros(self.nx)
         return np.asarray(j, dtype=float), np.asarray(self._nuc_len, dtype=float)
 
