@@ -47,36 +47,36 @@ ESTIMATORS = {"cell max, resolved Li (summary)": ("ts", "focusing_factor_peak"),
               "deposition": ("col", ("deposition_current_density_A_m2",))}
 
 
-def column_peaks(interface_csv: Path, columns: tuple[str, ...], applied: float) -> dict[int, float]:
-    """Peak over the collector columns of the largest of ``columns`` / applied, per frame of an interface.csv
-    ({frame: peak}); nan where the file has not all of them (runs before the column was written)."""
+def read_rows(path: Path) -> list[dict]:
+    """The rows of a CSV file as dicts of strings."""
+    with open(path, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def column_peaks(interface: Path | list[dict], columns: tuple[str, ...], applied: float) -> dict[int, float]:
+    """Peak over the collector columns of the largest of ``columns`` / applied, per frame of an interface.csv (its
+    path or its rows; {frame: peak}); nan where the file has not all of them (runs before the column was written)."""
     peaks: dict[int, float] = {}
-    with open(interface_csv, newline="") as fh:
-        for r in csv.DictReader(fh):
-            f = int(r["frame"])
-            if any(r.get(c) in (None, "") for c in columns):
-                peaks[f] = float("nan")
-                continue
-            peaks[f] = max(peaks.get(f, -np.inf), max(float(r[c]) for c in columns) / applied)
+    for r in read_rows(interface) if isinstance(interface, Path) else interface:
+        f = int(r["frame"])
+        if any(r.get(c) in (None, "") for c in columns):
+            peaks[f] = float("nan")
+            continue
+        peaks[f] = max(peaks.get(f, -np.inf), max(float(r[c]) for c in columns) / applied)
     return peaks
 
 
-def frame_capacities(interface_csv: Path, applied: float) -> dict[int, float]:
-    """Passed capacity (mAh/cm^2) of each frame: applied current x the frame's time."""
-    out: dict[int, float] = {}
-    with open(interface_csv, newline="") as fh:
-        for r in csv.DictReader(fh):
-            out[int(r["frame"])] = applied * float(r["time_s"]) / C_M2_PER_MAH_CM2
-    return out
+def frame_capacities(interface_rows: list[dict], applied: float) -> dict[int, float]:
+    """Passed capacity (mAh/cm^2) of each frame of interface.csv's rows: applied current x the frame's time."""
+    return {int(r["frame"]): applied * float(r["time_s"]) / C_M2_PER_MAH_CM2 for r in interface_rows}
 
 
-def timeseries_value(timeseries_csv: Path, key: str, capacity: float) -> float:
+def timeseries_value(timeseries_rows: list[dict], key: str, capacity: float) -> float:
     """``key`` at the last time-series row at or before ``capacity`` (passed, mAh/cm^2); nan if none has it."""
     best = float("nan")
-    with open(timeseries_csv, newline="") as fh:
-        for r in csv.DictReader(fh):
-            if float(r["passed_capacity_mAh_cm2"]) <= capacity + 1e-9 and r.get(key) not in (None, "", "nan"):
-                best = float(r[key])
+    for r in timeseries_rows:
+        if float(r["passed_capacity_mAh_cm2"]) <= capacity + 1e-9 and r.get(key) not in (None, "", "nan"):
+            best = float(r[key])
     return best
 
 
@@ -84,16 +84,16 @@ def read(runs_dir: Path, applied: float) -> list[dict]:
     out = []
     for r in read_runs(runs_dir):
         out_dir = Path(runs_dir) / r["run"] / "output"
-        caps = frame_capacities(out_dir / "interface.csv", applied)
+        interface, timeseries = read_rows(out_dir / "interface.csv"), read_rows(out_dir / "timeseries.csv")
+        caps = frame_capacities(interface, applied)
         frames = sorted(f for f in caps if f > 0)
         r["capacities"] = np.array([round(caps[f], 2) for f in frames])
         r["peaks"] = {}
         for name, (source, key) in ESTIMATORS.items():
             if source == "ts":
-                r["peaks"][name] = np.array([timeseries_value(out_dir / "timeseries.csv", key, caps[f])
-                                             for f in frames])
+                r["peaks"][name] = np.array([timeseries_value(timeseries, key, caps[f]) for f in frames])
             else:
-                p = column_peaks(out_dir / "interface.csv", key, applied)
+                p = column_peaks(interface, key, applied)
                 r["peaks"][name] = np.array([p[f] for f in frames])
         out.append(r)
     return out
