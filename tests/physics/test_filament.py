@@ -503,3 +503,74 @@ def test_wetted_runs_are_periodic():
 def test_no_capture_no_growth():
     res = fl.grow(10e-6, 5.0, 50.0, 2e-6, VM, 713e-6, capture_limit=0.0)
     assert res.length == 10e-6 and res.charge == 0.0
+
+
+# -- eq. (8b): the pressed Li of a filament pays p V_m per mole -------------------------------------------------
+J0, ALPHA = 65.4, 0.5          # A/m^2, the calibrated Li|LPSCl exchange current density; symmetric transfer
+
+
+def test_needle_surface_is_a_half_prolate_spheroid():
+    r = 2e-6
+    assert fl.needle_surface_area(r, r) == pytest.approx(2 * math.pi * r ** 2, rel=1e-6)     # hemisphere
+    for ell in (3e-6, 20e-6, 700e-6):
+        # surface of revolution of rho(z) = r sqrt(1 - z^2 / l^2), 0 <= z <= l, by quadrature
+        def integrand(z, ell=ell):
+            rho = r * math.sqrt(max(1 - (z / ell) ** 2, 0.0))
+            drho = -r * z / (ell ** 2 * max(math.sqrt(max(1 - (z / ell) ** 2, 0.0)), 1e-300))
+            return 2 * math.pi * rho * math.sqrt(1 + drho ** 2)
+        ref = quad(integrand, 0.0, ell, limit=400, epsabs=0.0, epsrel=1e-10)[0]
+        assert fl.needle_surface_area(ell, r) == pytest.approx(ref, rel=1e-6)
+    # slender limit: pi^2 r l / 2
+    assert fl.needle_surface_area(1.0, 1e-6) == pytest.approx(math.pi ** 2 * 1e-6 / 2, rel=1e-5)
+
+
+def test_pressed_li_takes_the_butler_volmer_current_of_the_overpotential_left():
+    from liplate.physics.kinetics import butler_volmer, overpotential_for_current
+    j = 20.0
+    assert fl.stressed_plating_fraction(j, 0.0, J0, ALPHA, T, VM) == pytest.approx(1.0, rel=1e-12)
+    eta = overpotential_for_current(j, J0, ALPHA, T)                 # < 0, plating
+    p_stall = -eta * FARADAY / VM                                    # p V_m / F = |eta|
+    assert fl.stressed_plating_fraction(j, 1.0001 * p_stall, J0, ALPHA, T, VM) == 0.0
+    half = 0.5 * p_stall
+    expected = butler_volmer(eta + half * VM / FARADAY, J0, ALPHA, T) / j
+    assert fl.stressed_plating_fraction(j, half, J0, ALPHA, T, VM) == pytest.approx(expected, rel=1e-10)
+    # linear kinetics (j << j0): phi = 1 - p V_m / (F |eta|)
+    small = 0.01
+    eta_s = overpotential_for_current(small, J0, ALPHA, T)
+    p = 0.3 * -eta_s * FARADAY / VM
+    assert fl.stressed_plating_fraction(small, p, J0, ALPHA, T, VM) == pytest.approx(0.7, rel=1e-4)
+    # monotone: more pressure, less current
+    ps = np.linspace(0.0, p_stall, 20)
+    phis = [fl.stressed_plating_fraction(j, q, J0, ALPHA, T, VM) for q in ps]
+    assert all(a > b for a, b in zip(phis, phis[1:], strict=False))
+    assert fl.running_pressure(1e-6, K_IC) == pytest.approx(K_IC / math.sqrt(math.pi * 1e-6))
+
+
+def test_stress_kinetics_growth_matches_an_ode_and_keeps_the_charge():
+    r, j, L, l0 = 2e-6, 20.0, 713e-6, 5e-6
+    kin = fl.StressKinetics(J0, ALPHA, T, VM, K_IC)
+    k = j * VM / (FARADAY * math.pi * r ** 2)
+    ref = solve_ivp(lambda t, y: [k * float(fl.capture_area(y[0], r)) * kin.fraction(y[0], j, r)], (0, 60.0), [l0],
+                    rtol=1e-10, atol=1e-16)
+    one = fl.grow(l0, 60.0, j, r, VM, L, kinetics=kin, max_relative_change=0.002)
+    assert one.length == pytest.approx(ref.y[0, -1], rel=2e-3)
+    assert one.charge == pytest.approx(FARADAY * math.pi * r ** 2 * (one.length - l0) / VM, rel=1e-12)
+    free = fl.grow(l0, 60.0, j, r, VM, L, max_relative_change=0.002)
+    assert l0 < one.length < free.length
+    # no toughness, no pressure: the whole collected current plates, as without the term
+    soft = fl.StressKinetics(J0, ALPHA, T, VM, 0.0)
+    assert fl.grow(l0, 60.0, j, r, VM, L, kinetics=soft, max_relative_change=0.002).length == \
+        pytest.approx(free.length, rel=1e-12)
+
+
+def test_with_the_stress_term_a_filament_grows_more_per_charge_at_higher_current():
+    # Eq. (8) is linear in j: without (8b) the Li gained per passed charge does not depend on the current. With it, a
+    # short filament stalls where its running pressure costs more than the local overpotential (low current) and
+    # grows at nearly the collected current where the overpotential is large (high current).
+    r, L, l0, q = 2e-6, 713e-6, 5e-6, 2.0e3           # q: passed charge per area, C/m^2 (0.056 mAh/cm^2)
+    kin = fl.StressKinetics(J0, ALPHA, T, VM, K_IC)
+    low = {kin_: fl.grow(l0, q / 5.0, 5.0, r, VM, L, kinetics=kin_).length for kin_ in (None, kin)}
+    high = {kin_: fl.grow(l0, q / 50.0, 50.0, r, VM, L, kinetics=kin_).length for kin_ in (None, kin)}
+    assert low[None] == pytest.approx(high[None], rel=1e-3)
+    assert low[kin] == l0                      # 0.5 mA/cm^2 at 5 um: p V_m/F = 7.8 mV > |eta| (2 mV): stalled
+    assert l0 < high[kin] < high[None]

@@ -23,6 +23,11 @@ PENETRATION_SECTION = Section("penetration", "SE surface flaws, their opening by
                         "window almost never holds by chance"),
     "creep_limit": Key("bool", True, "limit the Li pressure in a flaw by Li creeping out of its mouth "
                        "(false: p = F |eta| / V_m)"),
+    "stress_kinetics": Key("bool", True, "Li plated into a filament pays its pressure: it takes only the share "
+                           "of its collected current that Butler-Volmer gives at the overpotential left after "
+                           "p V_m / F, p = K_IC / sqrt(pi l) the pressure that runs the Li-filled crack "
+                           "(Monroe & Newman 2005; docs/penetration.md eq. 8b); false: the whole collected current "
+                           "plates in it (before December 2026)"),
     "flaw_width": Key("length", "auto", "gap of the flaws for the creep limit ('auto': sharp flaws, the gap is "
                       "the crack's own elastic opening under the Li pressure)", positive=True),
     "filament_radius": Key("length", "auto", "radius of the Li-filled crack seen as a needle ('auto': the "

@@ -109,7 +109,23 @@ the Li advances at the Faraday rate of the focused current::
 
     pi r^2 dl/dt = j_far A_cap(l) V_m / F          (A_cap <= the collector area the filament can draw on) (8)
 
-which runs away (dl/dt ~ l^2 / ln l): the filament takes a finite time to cross. The charge it holds is
+which runs away (dl/dt ~ l^2 / ln l): the filament takes a finite time to cross.
+
+The Li in a running filament is pressed: it is the body that wedges the crack open. Plated onto Li at pressure p,
+each mole pays p V_m: the equilibrium potential of the pressed Li is shifted by -p V_m / F [MonroeNewman2005]
+(physics/creep.py, ``equilibrium_potential_shift``), so the filament plates at the overpotential that is left,
+eta + p V_m / F (eta < 0 for plating), and the current it can take from its capture area is only the fraction::
+
+    phi(l) = BV(eta_s + p(l) V_m / F) / BV(eta_s),   eta_s = BV^-1(j_far A_cap / S),   phi in [0, 1]      (8b)
+
+of it, the rest plating on the unpressed deposit around it. S is the filament's surface (half a prolate
+spheroid, :func:`needle_surface_area`), so j_far A_cap / S is the current density the unpressed needle would
+take on its surface and eta_s its overpotential. The pressure is the one that advances the Li-filled crack,
+p(l) = K_IC / sqrt(pi l) (eq. 6 at c = l; :func:`running_pressure`): below it the crack does not grow, and a Li
+body above it drives the crack ahead, which relieves it (hydraulic fracture in its toughness-dominated regime).
+So a short filament (l of a few um: 60-130 MPa, 8-18 mV) grows only where the local overpotential exceeds that,
+a long one (700 um: 5 MPa, 0.7 mV) at nearly the whole collected current. :class:`StressKinetics`; off
+(phi = 1) as before December 2026 with ``[penetration] stress_kinetics = false``. The charge it holds is
 F pi r^2 l / V_m, taken from the plating elsewhere (the Li balance is: deposit + SEI + filament = passed).
 
 The far field j_far is the column's focused current near the deposit, decaying upwards as the exact 2D field
@@ -129,8 +145,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .constants import FARADAY
-from .creep import CreepLaw
+from .creep import CreepLaw, equilibrium_potential_shift
 from .fracture import plating_pressure
+from .kinetics import butler_volmer, overpotential_for_current
 
 #: mouth opening of an edge crack of depth a in a half plane under uniform face pressure p: 4 x 1.454 p a / E'
 #: (Tada, Paris & Irwin, The Stress Analysis of Cracks Handbook)
@@ -286,6 +303,56 @@ def capture_area(length, radius: float):
     return np.pi * radius ** 2 / depolarisation_factor(ell / radius)
 
 
+def needle_surface_area(length, radius: float):
+    """Surface (m^2) of the half prolate spheroid (semi-axes l along its axis, r) standing on the deposit: half
+    of 2 pi r^2 (1 + (l / (r e)) arcsin e), e = sqrt(1 - r^2 / l^2); 2 pi r^2 for a hemisphere (l = r)."""
+    ell = np.maximum(np.asarray(length, dtype=float), radius * (1.0 + 1e-9))
+    e = np.sqrt(1.0 - (radius / ell) ** 2)
+    return np.pi * radius ** 2 * (1.0 + ell / (radius * e) * np.arcsin(e))
+
+
+def running_pressure(li_length, fracture_toughness: float):
+    """Pressure (Pa) that advances a crack Li-filled to its tip over ``li_length``: K_IC / sqrt(pi l) (eq. 6 at
+    c = l)."""
+    return fracture_toughness / np.sqrt(np.pi * np.asarray(li_length, dtype=float))
+
+
+def stressed_plating_fraction(current_density: float, pressure: float, exchange_current_density: float,
+                              transfer_coefficient: float, temperature: float, molar_volume: float) -> float:
+    """Fraction (0-1) of the plating current density ``current_density`` (A/m^2, > 0) that Li at ``pressure``
+    (Pa) still takes at the same electrode overpotential (eq. 8b): BV(eta + p V_m / F) / BV(eta) with
+    eta = BV^-1(j) (physics/kinetics.py; plating eta < 0). 0 where p V_m / F >= |eta|: the pressed Li does not
+    grow (it is not stripped either: the filament keeps its Li)."""
+    if current_density <= 0:
+        return 0.0
+    eta = overpotential_for_current(current_density, exchange_current_density, transfer_coefficient, temperature)
+    shifted = eta - float(equilibrium_potential_shift(pressure, molar_volume))     # eta + p V_m / F
+    if shifted >= 0.0:
+        return 0.0
+    return float(butler_volmer(shifted, exchange_current_density, transfer_coefficient, temperature)) / current_density
+
+
+@dataclass(frozen=True)
+class StressKinetics:
+    """Eq. (8b) for :func:`grow`: the Butler-Volmer kinetics of the filament's surface and the toughness that sets
+    the pressure of its Li."""
+
+    exchange_current_density: float   # A/m^2
+    transfer_coefficient: float
+    temperature: float                # K
+    molar_volume: float               # m^3/mol
+    fracture_toughness: float         # Pa m^1/2
+
+    def fraction(self, length: float, far_current_density: float, radius: float) -> float:
+        """phi(l) of eq. (8b) for a needle of ``length`` and ``radius`` (m) in the far field (A/m^2)."""
+        ell = max(float(length), radius)
+        surface_current = far_current_density * float(capture_area(ell, radius)) / float(
+            needle_surface_area(ell, radius))
+        return stressed_plating_fraction(surface_current, float(running_pressure(ell, self.fracture_toughness)),
+                                         self.exchange_current_density, self.transfer_coefficient,
+                                         self.temperature, self.molar_volume)
+
+
 @dataclass
 class GrowthResult:
     length: float            # m, Li length after the step
@@ -304,7 +371,7 @@ def crack_runs(li_length: float, pressure: float, fracture_toughness: float) -> 
 def grow(length: float, dt: float, far_current_density: float, radius: float, molar_volume: float,
          max_length: float, crack_length: float | None = None, capture_limit: float = np.inf,
          max_relative_change: float = 0.02, pressure: float | None = None,
-         fracture_toughness: float | None = None) -> GrowthResult:
+         fracture_toughness: float | None = None, kinetics: StressKinetics | None = None) -> GrowthResult:
     """Integrate eq. (8) over ``dt`` (s): Li filling a filament of ``radius`` at the Faraday rate of the current
     ``far_current_density`` (A/m^2, or a function of l, see :func:`far_field_current`) collected over
     A_cap(l) <= ``capture_limit`` (m^2). The Li stops at the crack front (``crack_length``, if given) and at
@@ -315,6 +382,8 @@ def grow(length: float, dt: float, far_current_density: float, radius: float, mo
     front opened earlier) and its own length. Without them the front is held at ``crack_length`` for the whole
     step (main up to 2026-12-03: a front computed once per step let the Li advance by at most c(l, p) - l per
     step, a few % of l near the opening condition, so the filaments' growth depended on the time step).
+    With ``kinetics`` the Li plates only the fraction phi(l) of eq. (8b) of the collected current (the pressed Li
+    pays p V_m per mole); None: all of it (phi = 1).
     Explicit midpoint sub-steps, each changing l by at most ``max_relative_change``; the charge is
     F pi r^2 (l_new - l_old) / V_m exactly."""
     if dt < 0 or radius <= 0:
@@ -333,7 +402,9 @@ def grow(length: float, dt: float, far_current_density: float, radius: float, mo
     k = molar_volume / (FARADAY * section)          # dl/dt = k j_far(l) A_cap(l)
 
     def rate(ell):
-        return k * max(float(far(ell)), 0.0) * min(float(capture_area(ell, radius)), capture_limit)
+        j_far = max(float(far(ell)), 0.0)
+        phi = 1.0 if kinetics is None or j_far <= 0 else kinetics.fraction(ell, j_far, radius)
+        return k * j_far * phi * min(float(capture_area(ell, radius)), capture_limit)
 
     ell, t = float(length), 0.0
     crossed = None

@@ -81,6 +81,9 @@ class FilamentHook:
         self.law = (CreepLaw.from_parameters(case.params["li"]) if cfg["creep_limit"] else None)
         self.flaw_width = None if cfg["flaw_width"] == "auto" else float(cfg["flaw_width"])
         self.radius = float(cfg["filament_radius"])
+        # eq. (8b): the pressed Li of a filament plates at the overpotential left after p V_m / F
+        self.kinetics = (fl.StressKinetics(model.j0, model.alpha, model.temperature, model.vm, self.k_ic)
+                         if cfg["stress_kinetics"] else None)
         self.thickness = float(case["domain"]["electrolyte_thickness"])   # pellet: deposit front -> counter electrode
         self.patch_area = model.width ** 2
         self.current_share = np.zeros(self.flaws.count)      # share of the patch's current each filament carried
@@ -208,7 +211,7 @@ class FilamentHook:
             # front reported is that of the Li length the step ends with (c(l, p) grows with l)
             g = fl.grow(st.li_length[k], dt, far, self.radius, model.vm, self.thickness,
                         crack_length=st.crack_length[k], capture_limit=limit,
-                        pressure=float(p[k]), fracture_toughness=self.k_ic)
+                        pressure=float(p[k]), fracture_toughness=self.k_ic, kinetics=self.kinetics)
             added = section * (g.length - st.li_length[k])
             st.li_length[k] = g.length
             st.crack_length[k] = max(st.crack_length[k],
