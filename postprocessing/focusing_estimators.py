@@ -4,7 +4,7 @@
 The summary's ``focusing_factor_peak`` is the largest Butler-Volmer current density of any single cell of the
 resolved diffuse interface (0.05 < xi < 0.95) over the applied one; ``focusing_factor_peak_all`` (timeseries.csv)
 the largest over the resolved interface and the free surface of the sub-grid nuclei and film. Which Li is resolved
-depends on the interface length: a nucleus enters xi once the ridge it becomes is RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS
+depends on the interface length: a nucleus enters xi once the ridge it becomes is [phasefield] resolve_height
 (3) interface lengths high. Column estimators are read from the frames of ``interface.csv`` (one row per collector
 column):
 

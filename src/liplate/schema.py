@@ -301,6 +301,7 @@ MODEL_INPUTS: dict[str, ModelInputs] = {
                     "physics.collector_sei": when("physics.sei", True),
                     "nucleation.kmc_seeds": when("nucleation.source", "kmc"),
                     "nucleation.nucleus_half_width": when("nucleation.source", "parameters"),
+                    "phasefield.resolve_height": when("nucleation.source", "classical"),
                     "parameters li.binding_bare": _ANGLE_FROM_DFT,
                     "parameters {substrate}.binding_on_2ml": _ANGLE_FROM_DFT,
                     "parameters {substrate}.nucleus_density": when("nucleation.density", "auto"),

@@ -99,7 +99,7 @@ def test_overlapping_subgrid_nuclei_stay_subgrid_until_resolvable():
     area = float(nuc.cap_area(1.9e-6, model.theta_nuclei))
     for c in (30, 33):
         n.count[c], n.rows[c], n.area[c] = 1.0, 1e8, area          # caps merged into ridges along z
-    assert n.resolve_height()[30] < nuc.RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS * model.ell_y
+    assert n.resolve_height()[30] < model.resolve_height * model.ell_y
     assert n.spread()[1].max() > 1.0                                # the bases overlap
     model._absorb_nuclei()
     assert n.count[30] == n.count[33] == 1.0 and float(np.max(model.xi.value)) == 0.0

@@ -25,6 +25,12 @@ PHASEFIELD_SECTION = Section("phasefield", "phase-field deposition model (models
                               "isotropic). A different value stretches the interface, kappa_x = (ell_x/ell_y)^2 "
                               "kappa_y, and flattens every shape by that ratio: a numerical check only; 1 nm to "
                               "1 mm", min=1e-9, max=1e-3),
+    "resolve_height": Key("dimensionless", 3.0, "sub-grid nuclei (classical nucleation) enter the phase field "
+                          "once the ridge holding a nucleus's Li per depth, or a sub-grid film, is this many "
+                          "interface lengths high (a numerical choice: a thinner layer is smeared by the diffuse "
+                          "interface); 3: a ridge whose 10-90 % interface width (4.4 interface lengths) it "
+                          "nearly spans; results must not move with it (docs/phasefield.md, mesh convergence); "
+                          "1 to 20", min=1.0, max=20.0),
     "relaxation_rate": Key("rate", "1 1/s", "Allen-Cahn relaxation rate L_sigma W; shapes relax to the "
                            "wetting equilibrium faster than they grow (numerical, calibrate); > 0 (no relaxation "
                            "freezes the shapes), at most 1e6 1/s (faster only shortens the steps)",

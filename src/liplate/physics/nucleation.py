@@ -133,11 +133,6 @@ THETA_NUCLEUS_MIN = 1.0
 #: Li2Te|LPSCl. Enters only the first milliseconds (the nucleation transient), not the morphology after it.
 DOUBLE_LAYER_CAPACITANCE = 0.1
 
-#: A sub-grid nucleus is put into the phase field once the ridge holding its Li per depth (the shape it takes in
-#: xi) is this many interface lengths high (a numerical choice: smaller ridges are not resolved by the diffuse
-#: interface and would be smeared by it).
-RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS = 3.0
-
 #: Time control of the nucleation transient (numerical): a sub-step may lower dG*/kT by at most this much on a
 #: cell where it matters (the rate changes < e-fold within it) ...
 BARRIER_STEP = 0.5

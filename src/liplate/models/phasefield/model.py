@@ -118,6 +118,7 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         self.kappa_y = pf.gradient_coefficient(self.gamma, self.ell_y)
         self.kappa_x = self.stretch**2 * self.kappa_y
         self.L = cfg["relaxation_rate"] / self.W
+        self.resolve_height = float(cfg["resolve_height"])   # sub-grid Li enters xi this many ell_y high
         self.eps = cfg["li_ionic_conductivity_ratio"]
 
         # -- substrate: wetting and nucleation ---------------------------------------------------

@@ -6,7 +6,7 @@ bare collector at the classical rate J = (j0_sub/e) exp(-dG*(eta)/kT), dG* propo
 the case seed: each nucleus of the window stands for a row of 3D spherical caps along the depth, born at the
 critical radius, growing by the Butler-Volmer current on their surface (a sink of the potential equation in the
 collector row, so their Li is paid by charge as they form and grow); a nucleus is put into xi (a diffuse ridge
-holding exactly its Li per depth) once that ridge would be RESOLVE_HEIGHT interface lengths high, or when its
+holding exactly its Li per depth) once that ridge would be resolve_height interface lengths high, or when its
 caps' bases (2a in x) touch the resolved (wetted) deposit; bases that only overlap each other stay sub-grid.
 Before the first nucleus the charge charges the collector double layer. The step is sub-stepped through the
 nucleation transient (model._advance_substeps).
@@ -142,10 +142,10 @@ class NucleationMixin:
     def _absorb_nuclei(self):
         """Move sub-grid Li into xi, holding exactly its Li: nuclei whose bases cover their cell first coalesce
         into the cell's sub-grid film (``CollectorNuclei.coalesce``); a single nucleus whose Li per depth as a
-        ridge would be RESOLVE_HEIGHT interface lengths high, or whose base touches the wetted deposit, goes in as
+        ridge would be resolve_height interface lengths high, or whose base touches the wetted deposit, goes in as
         that ridge (bases that overlap each other stay sub-grid until then), a diffuse 2D cap (pf.add_cap),
         several as a layer over the cells they span;
-        a sub-grid film goes in as a layer (pf.fill_columns) once it is RESOLVE_HEIGHT interface lengths thick (a
+        a sub-grid film goes in as a layer (pf.fill_columns) once it is resolve_height interface lengths thick (a
         thinner layer is not stable in the diffuse interface) or borders the wetted deposit."""
         n = self.nuclei
         n.coalesce()
@@ -154,7 +154,7 @@ class NucleationMixin:
         v2 = self._grid(self.volumes)
         changed = False
         near_wet = wet | np.roll(wet, 1) | np.roll(wet, -1)
-        resolve = nuc.RESOLVE_HEIGHT_IN_INTERFACE_LENGTHS * self.ell_y
+        resolve = self.resolve_height * self.ell_y
         film_cells = np.flatnonzero((n.film > 0) & ((n.film >= resolve * self.dx) | near_wet))
         if film_cells.size:
             x2, _ = pf.fill_columns(x2, v2, n.take_film(film_cells))
