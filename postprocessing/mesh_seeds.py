@@ -132,7 +132,11 @@ def read_runs(runs_dir: Path) -> list[dict]:
         key = (int(dom.get("cells_x", 0)), int(dom.get("cells_y", 0)), ell_um, float(num.get("dt_max", 0.0)))
         islands, gaps = last_frame_runs(d / "output" / "interface.csv")
         ts = d / "output" / "timeseries.csv"
-        out.append({"run": d.name, "mesh": MESHES.get(key, str(key)), "seed": s["provenance"]["seed"],
+        label = MESHES.get(key, str(key))
+        handoff = float(pf.get("resolve_height", 3.0))         # [phasefield] resolve_height, shipped 3
+        if handoff != 3.0:
+            label += f", hand-off {handoff:g} interface lengths"
+        out.append({"run": d.name, "mesh": label, "seed": s["provenance"]["seed"],
                     **{k: s[k] for k in KEYS}, "islands_um": islands, "gaps_um": gaps,
                     "wetted_t": trajectory(ts, "wetted_fraction"),
                     "focusing_t": trajectory(ts, "focusing_factor_peak")})

@@ -512,7 +512,7 @@ J0, ALPHA = 65.4, 0.5          # A/m^2, the calibrated Li|LPSCl exchange current
 def test_needle_surface_is_a_half_prolate_spheroid():
     r = 2e-6
     assert fl.needle_surface_area(r, r) == pytest.approx(2 * math.pi * r ** 2, rel=1e-6)     # hemisphere
-    for ell in (3e-6, 20e-6, 700e-6):
+    for ell in (0.5e-6, 1.5e-6, 3e-6, 20e-6, 700e-6):          # oblate (l < r) and prolate
         # surface of revolution of rho(z) = r sqrt(1 - z^2 / l^2), 0 <= z <= l, by quadrature
         def integrand(z, ell=ell):
             rho = r * math.sqrt(max(1 - (z / ell) ** 2, 0.0))

@@ -304,11 +304,21 @@ def capture_area(length, radius: float):
 
 
 def needle_surface_area(length, radius: float):
-    """Surface (m^2) of the half prolate spheroid (semi-axes l along its axis, r) standing on the deposit: half
-    of 2 pi r^2 (1 + (l / (r e)) arcsin e), e = sqrt(1 - r^2 / l^2); 2 pi r^2 for a hemisphere (l = r)."""
-    ell = np.maximum(np.asarray(length, dtype=float), radius * (1.0 + 1e-9))
-    e = np.sqrt(1.0 - (radius / ell) ** 2)
-    return np.pi * radius ** 2 * (1.0 + ell / (radius * e) * np.arcsin(e))
+    """Surface (m^2) of the half spheroid (semi-axes l along its axis, r) standing on the deposit, the shape of
+    :func:`capture_area`: half of 2 pi r^2 (1 + (l / (r e)) arcsin e), e = sqrt(1 - r^2 / l^2), for l > r
+    (prolate); half of 2 pi r^2 (1 + ((1 - e^2) / e) artanh e), e = sqrt(1 - l^2 / r^2), for l < r (oblate);
+    2 pi r^2 for a hemisphere (l = r)."""
+    ell = np.maximum(np.asarray(length, dtype=float), 1e-6 * radius)
+    out = np.full(ell.shape, 2.0 * np.pi * radius ** 2)
+    pro = ell > radius * (1.0 + 1e-9)
+    obl = ell < radius * (1.0 - 1e-9)
+    if np.any(pro):
+        e = np.sqrt(1.0 - (radius / ell[pro]) ** 2)
+        out[pro] = np.pi * radius ** 2 * (1.0 + ell[pro] / (radius * e) * np.arcsin(e))
+    if np.any(obl):
+        e = np.sqrt(1.0 - (ell[obl] / radius) ** 2)
+        out[obl] = np.pi * radius ** 2 * (1.0 + (1.0 - e ** 2) / e * np.arctanh(e))
+    return out if out.ndim else float(out)
 
 
 def running_pressure(li_length, fracture_toughness: float):
@@ -345,7 +355,7 @@ class StressKinetics:
 
     def fraction(self, length: float, far_current_density: float, radius: float) -> float:
         """phi(l) of eq. (8b) for a needle of ``length`` and ``radius`` (m) in the far field (A/m^2)."""
-        ell = max(float(length), radius)
+        ell = max(float(length), 1e-3 * radius)        # as capture_area: a Li length of zero is a flat boss
         surface_current = far_current_density * float(capture_area(ell, radius)) / float(
             needle_surface_area(ell, radius))
         return stressed_plating_fraction(surface_current, float(running_pressure(ell, self.fracture_toughness)),
