@@ -384,6 +384,30 @@ def test_shorts_time_step_table_groups_runs_by_case_step_and_seed(tmp_path, caps
     assert quarter[2] == "no short (6.5 µm)" and quarter[3] == "" and quarter[5] == "–"
 
 
+def test_shorts_interface_table_groups_runs_by_case_interface_length_and_seed(tmp_path, capsys):
+    """postprocessing/shorts_interface.py on synthetic results.csv files (no run): the map's cases are the production
+    window, <case>_interface_<l>um[_seed<n>] the refined windows at l (no _seed: seed 0); the seed means, the change
+    from l = 1 to 0.5 um and over the sequence's last step; a run without a short leaves its mean out."""
+    from postprocessing import shorts_interface
+
+    head = "case,status,short_circuit,short_capacity_mAh_cm2,penetration_depth_um\n"
+    (tmp_path / "map.csv").write_text(head + "cu_5mA_1mAh,short_circuit,true,0.30,713\n"
+                                      "cu_5mA_1mAh_seed1,short_circuit,true,0.32,713\n")
+    rows = [("1", (0.30, 0.32)), ("0p707", (0.33, 0.35)), ("0p5", (0.33, 0.37)), ("0p354", (0.36, 0.38))]
+    (tmp_path / "ell.csv").write_text(head + "".join(
+        f"cu_5mA_1mAh_interface_{ell}um{'' if n == 0 else f'_seed{n}'},short_circuit,true,{q},713\n"
+        for ell, qs in rows for n, q in enumerate(qs)) + "li2te_cu_4mA_1mAh_interface_0p5um,completed,false,,0.4\n"
+        "li2te_cu_4mA_1mAh_interface_1um_seed0,failed,,,\n")
+    shorts_interface.main([str(tmp_path / "map.csv"), str(tmp_path / "ell.csv")])
+    out = capsys.readouterr().out.strip().splitlines()
+    assert "refined, ℓ = 1 µm" in out[0] and out[0].index("ℓ = 0.707") < out[0].index("ℓ = 0.354")
+    cu = next(r for r in out if r.startswith("| cu_5mA_1mAh |")).split(" | ")
+    assert cu[1].startswith("0.310 ± 0.014") and cu[4].startswith("0.350 ± 0.028")
+    assert cu[6] == "+12.9 %" and cu[7].rstrip(" |") == "+5.7 %"
+    li = next(r for r in out if r.startswith("| li2te_cu_4mA_1mAh |")).split(" | ")
+    assert li[4] == "no short (0.4 µm)" and li[6] == ""
+
+
 def test_mesh_seeds_paired_change_and_its_bootstrap_interval():
     """postprocessing/mesh_seeds.py's paired change on synthetic runs (no run): a setting that scales every seed's
     value by 1.1 changes by +10 % with a zero-width interval (the pairing removes the seed spread, however large);
