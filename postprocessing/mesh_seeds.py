@@ -158,7 +158,9 @@ def main(argv=None) -> None:
               f"{r['island_width_mean_um']:.0f} | {r['focusing_factor_peak']:.3f} | "
               f"{' '.join(f'{w:.0f}' for w in r['islands_um'])} | {' '.join(f'{g:.0f}' for g in r['gaps_um'])} |")
     print()
-    by_setting = {m: sel for m in MESHES.values() if (sel := [r for r in runs if r["mesh"] == m])}
+    # the known settings in their order, then any other label (e.g. a hand-off height) as found
+    labels = list(MESHES.values()) + sorted({r["mesh"] for r in runs} - set(MESHES.values()))
+    by_setting = {m: sel for m in labels if (sel := [r for r in runs if r["mesh"] == m])}
     print("| mesh | seeds | wetted (mean) | peak focusing (mean) | islands (total) | mean width (mean, um) |"
           " pooled width (um) |")
     print("|---|---|---|---|---|---|---|")
