@@ -48,6 +48,23 @@ INTERRUPTED = "interrupted"       # SIGINT (Ctrl-C) or SIGTERM (a batch system's
 RESUMABLE = (WRITE_FAILED, INTERRUPTED)
 #: files a run writes first; if any is present, output/ holds an earlier run
 _RUN_FILES = ("case_resolved.json", "run.log", "timeseries.csv", "summary.json", "fields.pvd")
+#: Space held in ``output/`` while a case runs and given back before a compact summary is written after a failed
+#: write: a full disk may leave fewer bytes free than the one-line summary needs (~1.4 kB; one 4 KiB page).
+SPACE_RESERVE, SPACE_RESERVE_BYTES = ".space_reserve", 4096
+
+
+def _reserve_space(out: Path) -> None:
+    """Hold :data:`SPACE_RESERVE_BYTES` in ``out`` (not atomic on purpose: a partial file is given back as well);
+    a disk too full for it is left to the run's own writes to report."""
+    try:
+        with open(out / SPACE_RESERVE, "wb") as f:
+            f.write(b"\0" * SPACE_RESERVE_BYTES)
+    except OSError:
+        pass
+
+
+def _release_space(out: Path) -> None:
+    (out / SPACE_RESERVE).unlink(missing_ok=True)
 
 
 class _LogFile(logging.FileHandler):
@@ -284,6 +301,7 @@ def _run_locked(case: Case, force: bool, resume: bool, progress: bool | None, ve
             clear_outputs(out)
         out.mkdir(parents=True, exist_ok=True)
         write_json(out / "case_resolved.json", case.resolved())
+        _reserve_space(out)
     handlers = _setup_logging(out / "run.log" if is_root() else None, verbose)
     try:
         if note:
@@ -291,6 +309,8 @@ def _run_locked(case: Case, force: bool, resume: bool, progress: bool | None, ve
         with _signals_as_interrupts():
             return _run(case, model, restart, progress)
     finally:
+        if is_root():
+            _release_space(out)
         for h in handlers:
             log.removeHandler(h)
             h.close()
@@ -449,6 +469,7 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
             summary.update(status=status, error=(summary.get("error") or "")
                            + f"{'; ' if summary.get('error') else ''}could not write {_os_error(exc)}")
             try:
+                _release_space(out)                    # the bytes held for this
                 summ.write_compact(out / "summary.json", summary)
                 log.error("%s: %s; status %s recorded in a compact %s/summary.json; %s", case.path,
                           summary["error"], status, out.name, _how_to_continue(case, last_checkpoint[0]))
