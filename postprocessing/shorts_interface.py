@@ -20,13 +20,9 @@ from pathlib import Path
 import numpy as np
 
 try:
-    from . import common as C
-    from .shorts_map import DONE
-    from .shorts_time_step import _capacity
+    from .shorts_time_step import _capacity, finished_rows
 except ImportError:  # run as a script
-    import common as C
-    from shorts_map import DONE
-    from shorts_time_step import _capacity
+    from shorts_time_step import _capacity, finished_rows
 
 NAME = re.compile(r"^(?P<case>.+?)(?:_interface_(?P<ell>[0-9p]+)um)?(?:_seed(?P<seed>\d+))?$")
 PRODUCTION = "production"      # the map's window at the shipped interface length
@@ -36,17 +32,9 @@ def read_runs(paths) -> dict[str, dict[str, dict[int, dict]]]:
     """{case: {setting: {seed: row}}} of finished runs; setting "production" or the interface length in µm as
     written in the name ("1", "0p707", ...); a name without _seed is seed 0."""
     out: dict[str, dict[str, dict[int, dict]]] = {}
-    for path in paths:
-        cols = C.read_csv_columns(Path(path))
-        if not cols:
-            raise SystemExit(f"{path}: missing or empty")
-        for i, name in enumerate(cols["case"]):
-            row = {k: v[i] for k, v in cols.items()}
-            if row.get("status") not in DONE:
-                continue
-            m = NAME.match(str(name))
-            setting = m["ell"] or PRODUCTION
-            out.setdefault(m["case"], {}).setdefault(setting, {})[int(m["seed"] or 0)] = row
+    for name, row in finished_rows(paths):
+        m = NAME.match(name)
+        out.setdefault(m["case"], {}).setdefault(m["ell"] or PRODUCTION, {})[int(m["seed"] or 0)] = row
     return out
 
 

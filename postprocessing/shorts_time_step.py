@@ -27,21 +27,25 @@ except ImportError:  # run as a script
 NAME = re.compile(r"^(?P<case>.+?)(?:_dt(?P<div>\d+))?(?:_seed(?P<seed>\d+))?$")
 
 
-def read_runs(paths) -> dict[str, dict[tuple[int, int], dict]]:
-    """{case: {(step divisor, seed): row}} of finished runs; a case without _dt is the shipped step (1), without
-    _seed seed 0."""
-    out: dict[str, dict[tuple[int, int], dict]] = {}
+def finished_rows(paths):
+    """(case name, row) of every finished run (status in shorts_map.DONE) in the results.csv files ``paths``."""
     for path in paths:
         cols = C.read_csv_columns(Path(path))
         if not cols:
             raise SystemExit(f"{path}: missing or empty")
         for i, name in enumerate(cols["case"]):
             row = {k: v[i] for k, v in cols.items()}
-            if row.get("status") not in DONE:
-                continue
-            m = NAME.match(str(name))
-            key = (int(m["div"] or 1), int(m["seed"] or 0))
-            out.setdefault(m["case"], {})[key] = row
+            if row.get("status") in DONE:
+                yield str(name), row
+
+
+def read_runs(paths) -> dict[str, dict[tuple[int, int], dict]]:
+    """{case: {(step divisor, seed): row}} of finished runs; a case without _dt is the shipped step (1), without
+    _seed seed 0."""
+    out: dict[str, dict[tuple[int, int], dict]] = {}
+    for name, row in finished_rows(paths):
+        m = NAME.match(name)
+        out.setdefault(m["case"], {})[(int(m["div"] or 1), int(m["seed"] or 0))] = row
     return out
 
 
