@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 
 try:
-    from .shorts_time_step import _capacity, finished_rows
+    from .shorts_time_step import finished_rows, short_capacity
 except ImportError:  # run as a script
-    from shorts_time_step import _capacity, finished_rows
+    from shorts_time_step import finished_rows, short_capacity
 
 NAME = re.compile(r"^(?P<case>.+?)(?:_interface_(?P<ell>[0-9p]+)um)?(?:_seed(?P<seed>\d+))?$")
 PRODUCTION = "production"      # the map's window at the shipped interface length
@@ -43,7 +43,7 @@ def _ell(setting: str) -> float:
 
 
 def _mean(rows: dict[int, dict]) -> tuple[str, float | None]:
-    caps = [_capacity(rows[s]) for s in sorted(rows)]
+    caps = [short_capacity(rows[s]) for s in sorted(rows)]
     cells = [f"{q:.3f}" if q is not None else f"no short ({float(rows[s].get('penetration_depth_um') or 0):.1f} µm)"
              for s, q in zip(sorted(rows), caps, strict=True)]
     if all(q is not None for q in caps) and len(caps) > 1:

@@ -49,7 +49,7 @@ def read_runs(paths) -> dict[str, dict[tuple[int, int], dict]]:
     return out
 
 
-def _capacity(row) -> float | None:
+def short_capacity(row) -> float | None:
     """Short capacity (mAh/cm^2) of a finished run, None if it did not short (the rule of shorts_map.read_outcomes:
     status "short_circuit" with a capacity)."""
     q = C.numeric([row.get("short_capacity_mAh_cm2")])[0]
@@ -70,7 +70,7 @@ def table(runs: dict) -> list[str]:
                 if row is None:
                     cells.append("")
                     continue
-                q = _capacity(row)
+                q = short_capacity(row)
                 caps.append(q)
                 cells.append(f"{q:.3f}" if q is not None else
                              f"no short ({float(row.get('penetration_depth_um') or 0.0):.1f} µm)")

@@ -118,14 +118,14 @@ eta + p V_m / F (eta < 0 for plating), and the current it can take from its capt
 
     phi(l) = BV(eta_s + p(l) V_m / F) / BV(eta_s),   eta_s = BV^-1(j_far A_cap / S),   phi in [0, 1]      (8b)
 
-of it, the rest plating on the unpressed deposit around it. S is the filament's surface (half a prolate
-spheroid, :func:`needle_surface_area`), so j_far A_cap / S is the current density the unpressed needle would
-take on its surface and eta_s its overpotential. The pressure is the one that advances the Li-filled crack,
+of it, the rest plating on the unpressed deposit around it. S is the filament's surface (the half spheroid of
+:func:`capture_area`, :func:`needle_surface_area`), so j_far A_cap / S is the current density the unpressed needle
+would take on its surface and eta_s its overpotential. The pressure is the one that advances the Li-filled crack,
 p(l) = K_IC / sqrt(pi l) (eq. 6 at c = l; :func:`running_pressure`): below it the crack does not grow, and a Li
-body above it drives the crack ahead, which relieves it (hydraulic fracture in its toughness-dominated regime).
-So a short filament (l of a few um: 60-130 MPa, 8-18 mV) grows only where the local overpotential exceeds that,
-a long one (700 um: 5 MPa, 0.7 mV) at nearly the whole collected current. :class:`StressKinetics`; off
-(phi = 1) as before December 2026 with ``[penetration] stress_kinetics = false``. The charge it holds is
+body above it drives the crack ahead, which relieves it (hydraulic fracture in its toughness-dominated regime). So
+a short filament (l of a few um: 60-130 MPa, 8-18 mV) grows only where the local overpotential exceeds that, a
+long one (700 um: 5 MPa, 0.7 mV) at nearly the whole collected current. :class:`StressKinetics`; off (phi = 1) as
+before December 2026 with ``[penetration] stress_kinetics = false``. The charge it holds is
 F pi r^2 l / V_m, taken from the plating elsewhere (the Li balance is: deposit + SEI + filament = passed).
 
 The far field j_far is the column's focused current near the deposit, decaying upwards as the exact 2D field
