@@ -52,6 +52,20 @@ def runs_periodic(mask):
     return ends - starts
 
 
+def label_runs_periodic(mask):
+    """Label the runs of True in a periodic 1D mask: 0 where False, 1..k along the runs (a run that wraps around
+    the end keeps one label)."""
+    mask = np.asarray(mask, dtype=bool)
+    start = np.flatnonzero(mask & ~np.roll(mask, 1))            # first cell of each run
+    if start.size == 0:
+        return np.where(mask, 1, 0)                             # all True: one run (or none)
+    first = np.zeros(mask.size, dtype=int)
+    first[start] = 1
+    lab = np.cumsum(first)
+    lab[:start[0]] = start.size                                 # the cells before the first start close the last run
+    return np.where(mask, lab, 0)
+
+
 def islands(xi_wall, dx, threshold=0.5, min_cells=1):
     """Islands of Li on the collector: (count, widths in m). Periodic in x; a fully wet wall is one island.
 

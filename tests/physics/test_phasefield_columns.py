@@ -1,9 +1,9 @@
-"""Column transfers of the phase field (physics/phasefield.fill_columns / drain_columns) and the creep
+"""Column transfers of the phase field (physics/phasefield.fill_columns / drain_columns / add_layer) and the creep
 levelling of a film (and spreading of islands) that uses them (models/phasefield.PhaseFieldModel._level_film)."""
 import numpy as np
 import pytest
 
-from liplate.physics.phasefield import drain_columns, fill_columns
+from liplate.physics.phasefield import add_layer, drain_columns, fill_columns, logistic_profile
 
 
 def film(heights, ny=20, dy=1.0):
@@ -38,6 +38,31 @@ def test_transfers_are_capped_by_what_a_column_holds():
     assert took == pytest.approx([1.0, 0.0])
     _, added = fill_columns(xi, v, np.array([0.0, 3.0]))
     assert added == pytest.approx([0.0, 0.5])
+
+
+def test_a_layer_goes_in_with_the_equilibrium_profile_holding_its_li():
+    """add_layer: each column gains exactly its amount, as the logistic profile of the interface length (the
+    continuum layer of that Li, cut at the wall); |grad xi| of the layer integrates to its value at the wall; on
+    top of Li already there it adds the union, still exactly the amount; a column too full takes what fits."""
+    dy, ell, ny = 0.25e-6, 1e-6, 60
+    y = (np.arange(ny) + 0.5) * dy
+    v = np.full((ny, 3), 2e-6 * dy)                                     # dx = 2 um
+    amount = np.array([3e-6, 5e-6, 0.0]) * 2e-6                         # 3 and 5 um thick
+    xi, added = add_layer(np.zeros((ny, 3)), v, y, 2e-6, amount, ell)
+    assert added == pytest.approx(amount, abs=1e-20)
+    assert (xi * v).sum(axis=0) == pytest.approx(amount, abs=1e-20)
+    for c, t in ((0, 3e-6), (1, 5e-6)):
+        h = ell * np.log(np.expm1(t / ell))                              # the continuum layer's xi = 1/2 height
+        np.testing.assert_allclose(xi[:, c], logistic_profile(h - y, ell), atol=2e-3)
+        assert np.all(np.diff(xi[:, c]) <= 0.0)
+    assert not xi[:, 2].any()
+    # on an existing layer: the union, scaled to the amount
+    more, added = add_layer(xi, v, y, 2e-6, np.array([1e-6, 0.0, 1e-6]) * 2e-6, ell)
+    assert added == pytest.approx([2e-12, 0.0, 2e-12], abs=1e-20)
+    assert np.all(more >= xi - 1e-15) and more.max() <= 1.0
+    # more than the column holds: what fits
+    _, added = add_layer(np.zeros((4, 1)), np.full((4, 1), 1.0), np.arange(4) + 0.5, 1.0, np.array([10.0]), 1.0)
+    assert added == pytest.approx([4.0])
 
 
 def test_creep_levels_a_continuous_film_and_conserves_li():

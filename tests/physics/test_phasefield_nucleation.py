@@ -89,6 +89,34 @@ def test_no_nuclei_under_a_resolved_film():
     assert model.plated_charge() == pytest.approx(model.charge, rel=1e-4)
 
 
+def test_a_subgrid_film_goes_into_xi_whole_and_resolvable_after_the_relief_fill():
+    """Li2Te-Cu with creep (the SE relief takes its fill from the wetted columns within ~0.1 s): the sub-grid
+    film goes into xi in one step over the whole collector, holding resolve_height interface lengths after the
+    relief has taken its fill, and the resolved film carries the same current in every column, as the sub-grid
+    one did.
+    Before 2026-12-04 it went in at 3 interface lengths, cell by cell, and lost the fill after: with a 0.354 um
+    interface the 1.06 um film became 0.43 um, its current focused 1.6x and that opened the SE's flaws."""
+    model = classical("li2te_cu", width="20 um", nx=20, ny=40, physics={"creep": True})
+    resolve = model.resolve_height * model.ell_y
+    q, handed = 0.0, None
+    while handed is None:
+        q += 0.01 * 3.6e4                                               # 0.01 mAh/cm^2 at a time
+        run(model, 5.0, q_end=q, dt=1e-3 if q < 400 else 10.0, dt_max=60.0)
+        if model.nuclei.film.sum() == 0.0 and float(np.max(model.xi.value)) > 0.0:
+            handed = model.charge
+        assert q < 1.0 * 3.6e4, "the film was not handed to xi by 1 mAh/cm^2"
+    assert float(np.min(model._grid(model.xi.value)[0])) >= 0.5             # the whole wall at once
+    assert float(np.min(model.fill)) == pytest.approx(model.fill_capacity * model.dx, rel=1e-6)
+    col = model._column_li(np.asarray(model.xi.value)) / model.dx
+    assert float(np.min(col)) >= resolve                                    # resolvable after the fill
+    assert float(np.max(col) - np.min(col)) < 0.01 * float(np.mean(col))     # a flat layer
+    run(model, 5.0, q_end=handed + 0.02 * 3.6e4, dt=10.0, dt_max=60.0)
+    j, weight = model.interface_current()
+    j_col = model._grid(j * weight).sum(axis=0) / model._grid(weight).sum(axis=0)
+    assert float(np.max(j_col) / np.min(j_col)) < 1.01                   # the same current in every column
+    assert model.plated_charge() + model.q_dl == pytest.approx(model.charge, rel=1e-6)
+
+
 def test_overlapping_subgrid_nuclei_stay_subgrid_until_resolvable():
     """Two sub-grid nuclei 3 um apart whose bases (1.9 um half-width) overlap, each holding a ridge of 1.6 um
     (< 3 interface lengths): they stay sub-grid (before 2026-12-02 they went into xi at once as 0.3-1.2 um ridges,

@@ -11,6 +11,19 @@ def test_runs_wrap_around_periodic_boundary():
     assert sorted(metrics.runs_periodic(mask).tolist()) == [3, 3]
 
 
+def test_run_labels_wrap_around_and_agree_with_the_run_lengths():
+    rng = np.random.default_rng(3)
+    for mask in [np.array([1, 1, 0, 0, 1, 1, 1, 0, 1], dtype=bool), np.ones(5, bool), np.zeros(5, bool),
+                 *(rng.random(40) < p for p in (0.3, 0.6, 0.9))]:
+        lab = metrics.label_runs_periodic(mask)
+        assert np.array_equal(lab > 0, mask)
+        lengths = np.bincount(lab)[1:]
+        assert sorted(lengths.tolist()) == sorted(metrics.runs_periodic(mask).tolist())
+        # neighbours in a run share the label (periodic)
+        both = mask & np.roll(mask, 1)
+        assert np.array_equal(lab[both], np.roll(lab, 1)[both])
+
+
 def test_all_wet_is_one_island_and_all_dry_none():
     assert metrics.islands(np.ones(10), dx=2.0) == (1, pytest.approx(np.array([20.0])))
     count, widths = metrics.islands(np.zeros(10), dx=2.0)

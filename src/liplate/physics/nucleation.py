@@ -346,9 +346,16 @@ class CollectorNuclei:
         return np.where(ridge, self.count * cap_arc_length(self._ridge_half_width(), self.theta),
                         self.rows * spherical_cap_surface(a, self.theta))
 
-    def resolve_height(self):
-        """Height (m) of the ridge holding one nucleus's Li per depth: the shape it would have in xi."""
-        return cap_height(self._ridge_half_width(), self.theta)
+    def resolve_height(self, loss_depth=None):
+        """Height (m) of the ridge holding one nucleus's Li per depth: the shape it would have in xi. With
+        ``loss_depth`` (m, per cell: Li per collector length that the ridge's base will lose once it is in xi, the
+        creep fill of the SE relief), of the ridge holding what is left after it."""
+        if loss_depth is None:
+            return cap_height(self._ridge_half_width(), self.theta)
+        each = np.divide(self.area, self.count, out=np.zeros(self.n_cells), where=self.count > 0)
+        half = self._ridge_half_width()
+        left = np.clip(each - 2.0 * half * np.asarray(loss_depth, dtype=float), 0.0, None)
+        return cap_height(cap_half_width(left, self.theta), self.theta)
 
     def height(self):
         """Apex height (m) of one nucleus (cap or ridge) in each cell."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ... import metrics
 from ...physics import nucleation as nuc
 from ...physics import phasefield as pf
 from ...physics.constants import FARADAY
@@ -139,14 +140,29 @@ class NucleationMixin:
         self.q_dl -= added * FARADAY / self.vm / self.width          # a new nucleus's Li: from the charge passed
         self._absorb_nuclei()
 
+    def _fill_owed(self) -> np.ndarray:
+        """Li (m^2 per depth, per collector column) the creep fill of the SE relief will still take from the
+        column once the column is wetted (0 without creep)."""
+        if not self.creep_on:
+            return np.zeros(self.nx)
+        return np.clip(self.fill_capacity * self.dx - self.fill, 0.0, None)
+
     def _absorb_nuclei(self):
         """Move sub-grid Li into xi, holding exactly its Li: nuclei whose bases cover their cell first coalesce
         into the cell's sub-grid film (``CollectorNuclei.coalesce``); a single nucleus whose Li per depth as a
         ridge would be resolve_height interface lengths high, or whose base touches the wetted deposit, goes in as
         that ridge (bases that overlap each other stay sub-grid until then), a diffuse 2D cap (pf.add_cap),
         several as a layer over the cells they span;
-        a sub-grid film goes in as a layer (pf.fill_columns) once it is resolve_height interface lengths thick (a
-        thinner layer is not stable in the diffuse interface) or borders the wetted deposit."""
+        a sub-grid film goes in as a layer with the equilibrium profile (pf.add_layer), each continuous run of it
+        at once, once it is resolve_height interface lengths thick on average (a thinner layer is not stable in the
+        diffuse interface) or borders the wetted deposit.
+
+        "Resolvable" counts the Li that is left once the resolved deposit has paid the creep fill of the SE relief
+        under it (``_interface_losses``: the fill follows the wetted collector, with a time constant of ~0.1 s, so
+        the Li of a freshly wetted column goes into the relief within the next step). Until 2026-12-04 it counted
+        all of it: a Li2Te-Cu film handed in at 3 interface lengths (1.06 um with 0.354 um) lost 0.63 um at once,
+        the thin layer left focused the current 1.6x, and that numerical transient opened the SE's flaws
+        (docs/penetration.md, "Interface length")."""
         n = self.nuclei
         n.coalesce()
         wet = self._wall_wetted(self.xi.value)
@@ -155,9 +171,21 @@ class NucleationMixin:
         changed = False
         near_wet = wet | np.roll(wet, 1) | np.roll(wet, -1)
         resolve = self.resolve_height * self.ell_y
-        film_cells = np.flatnonzero((n.film > 0) & ((n.film >= resolve * self.dx) | near_wet))
+        owed = self._fill_owed()                        # Li (m^2 per depth) the relief still takes, per column
+        # a continuous sub-grid film (a run of film cells) is one body: it goes in whole, once its Li clears the
+        # resolvable layer plus the relief over the run, or once it borders the wetted deposit (cell by cell, it
+        # went in over several steps, and each step left a resolved step in the film whose edge focused the
+        # current)
+        runs = metrics.label_runs_periodic(n.film > 0)
+        k = int(runs.max())
+        tot = np.bincount(runs, weights=n.film, minlength=k + 1)
+        need = np.bincount(runs, weights=resolve * self.dx + owed, minlength=k + 1)
+        touch = np.bincount(runs, weights=near_wet.astype(float), minlength=k + 1) > 0
+        go = (tot >= need) | touch
+        go[0] = False
+        film_cells = np.flatnonzero(go[runs])
         if film_cells.size:
-            x2, _ = pf.fill_columns(x2, v2, n.take_film(film_cells))
+            x2, _ = pf.add_layer(x2, v2, self.y_centres, self.dx, n.take_film(film_cells), self.ell_y)
             changed = True
         if np.any(n.count > 0):
             spread, covered = n.spread()
@@ -165,7 +193,8 @@ class NucleationMixin:
             # until resolvable (handed to xi as 0.3-1 um ridges they were below what the mesh resolves, and
             # whether they survived as wetted Li depended on the cells)
             touch = np.asarray(spread.T @ wet.astype(float)).ravel() > 0
-            big = n.resolve_height() >= resolve             # the ridge it becomes in xi is resolved
+            # the ridge it becomes in xi is resolved with the Li the relief under its base takes
+            big = n.resolve_height(owed / self.dx) >= resolve
             sel = np.flatnonzero((n.count > 0) & (touch | big))
             if sel.size:
                 count, area = n.take(sel)
