@@ -26,8 +26,9 @@ PHASEFIELD_SECTION = Section("phasefield", "phase-field deposition model (models
                               "kappa_y, and flattens every shape by that ratio: a numerical check only; 1 nm to "
                               "1 mm", min=1e-9, max=1e-3),
     "resolve_height": Key("dimensionless", 3.0, "sub-grid nuclei (classical nucleation) enter the phase field "
-                          "once the ridge holding a nucleus's Li per depth, or a sub-grid film, is this many "
-                          "interface lengths high (a numerical choice: a thinner layer is smeared by the diffuse "
+                          "once the ridge holding a nucleus's Li per depth, or a sub-grid film (each continuous "
+                          "run at once), is this many interface lengths high with what the creep fill of the SE "
+                          "relief under it leaves (a numerical choice: a thinner layer is smeared by the diffuse "
                           "interface); 3: a ridge whose 10-90 % interface width (4.4 interface lengths) it "
                           "nearly spans; results must not move with it (docs/phasefield.md, mesh convergence); "
                           "1 to 20", min=1.0, max=20.0),
