@@ -329,10 +329,13 @@ class CollectorNuclei:
         spacing = np.divide(self.count, self.rows, out=np.full(self.n_cells, np.inf), where=self.rows > 0)
         return a, (self.count > 0) & (2.0 * a >= spacing)
 
+    def _ridge_area(self):
+        """Li per depth (m^2) of one nucleus in each cell, area / count (0 where there is none)."""
+        return np.divide(self.area, self.count, out=np.zeros(self.n_cells), where=self.count > 0)
+
     def _ridge_half_width(self):
         """Base half-width of the ridge holding one nucleus's Li per depth, area / count."""
-        each = np.divide(self.area, self.count, out=np.zeros(self.n_cells), where=self.count > 0)
-        return cap_half_width(each, self.theta)
+        return cap_half_width(self._ridge_area(), self.theta)
 
     def half_width(self):
         """Base half-width in x of one nucleus in each cell (0 where there is none): the caps' base radius, or
@@ -346,16 +349,12 @@ class CollectorNuclei:
         return np.where(ridge, self.count * cap_arc_length(self._ridge_half_width(), self.theta),
                         self.rows * spherical_cap_surface(a, self.theta))
 
-    def resolve_height(self, loss_depth=None):
-        """Height (m) of the ridge holding one nucleus's Li per depth: the shape it would have in xi. With
-        ``loss_depth`` (m, per cell: Li per collector length that the ridge's base will lose once it is in xi, the
-        creep fill of the SE relief), of the ridge holding what is left after it."""
-        if loss_depth is None:
-            return cap_height(self._ridge_half_width(), self.theta)
-        each = np.divide(self.area, self.count, out=np.zeros(self.n_cells), where=self.count > 0)
-        half = self._ridge_half_width()
-        left = np.clip(each - 2.0 * half * np.asarray(loss_depth, dtype=float), 0.0, None)
-        return cap_height(cap_half_width(left, self.theta), self.theta)
+    def resolve_height(self, loss_depth=0.0):
+        """Height (m) of the ridge holding one nucleus's Li per depth, less what its base 2a loses once it is in xi
+        (``loss_depth``, m per cell: Li per collector length, the creep fill of the SE relief): the shape it would
+        have in xi."""
+        loss = 2.0 * self._ridge_half_width() * np.asarray(loss_depth, dtype=float)
+        return cap_height(cap_half_width(np.clip(self._ridge_area() - loss, 0.0, None), self.theta), self.theta)
 
     def height(self):
         """Apex height (m) of one nucleus (cap or ridge) in each cell."""

@@ -38,6 +38,14 @@ class LossesMixin:
         xi2 = xi2 - (take + take2) / v2
         return xi2.ravel(), (take + take2).sum(axis=0)
 
+    def _fill_owed(self) -> np.ndarray:
+        """Li (m^2 per depth, per collector column) the creep fill of the SE relief will still take from the
+        column while it is wetted, d_inf dx - fill (0 without creep); the sub-grid hand-off counts it too
+        (models/phasefield/nucleation.py)."""
+        if not self.creep_on:
+            return np.zeros(self.nx)
+        return np.clip(self.fill_capacity * self.dx - self.fill, 0.0, None)
+
     def _interface_losses(self, dt):
         """SEI growth and roughness filling by creep after a converged step (physics/deposit.py, per column).
 
@@ -73,9 +81,7 @@ class LossesMixin:
                 xi = self._collector_sei(xi, dt)
         if self.creep_on:
             wet = self._wall_wetted(xi)
-            cap = self.fill_capacity * self.dx
-            target = cap - (cap - self.fill) * math.exp(-dt / self.tau_fill)
-            want = np.where(wet, np.clip(target - self.fill, 0.0, None), 0.0)
+            want = np.where(wet, self._fill_owed() * -math.expm1(-dt / self.tau_fill), 0.0)
             xi, got = self._remove_from_columns(xi, want)
             self.fill = self.fill + got
             xi = self._level_film(xi, dt)

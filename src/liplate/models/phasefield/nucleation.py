@@ -140,13 +140,6 @@ class NucleationMixin:
         self.q_dl -= added * FARADAY / self.vm / self.width          # a new nucleus's Li: from the charge passed
         self._absorb_nuclei()
 
-    def _fill_owed(self) -> np.ndarray:
-        """Li (m^2 per depth, per collector column) the creep fill of the SE relief will still take from the
-        column once the column is wetted (0 without creep)."""
-        if not self.creep_on:
-            return np.zeros(self.nx)
-        return np.clip(self.fill_capacity * self.dx - self.fill, 0.0, None)
-
     def _absorb_nuclei(self):
         """Move sub-grid Li into xi, holding exactly its Li: nuclei whose bases cover their cell first coalesce
         into the cell's sub-grid film (``CollectorNuclei.coalesce``); a single nucleus whose Li per depth as a
@@ -180,8 +173,8 @@ class NucleationMixin:
         k = int(runs.max())
         tot = np.bincount(runs, weights=n.film, minlength=k + 1)
         need = np.bincount(runs, weights=resolve * self.dx + owed, minlength=k + 1)
-        touch = np.bincount(runs, weights=near_wet.astype(float), minlength=k + 1) > 0
-        go = (tot >= need) | touch
+        borders = np.bincount(runs, weights=near_wet.astype(float), minlength=k + 1) > 0
+        go = (tot >= need) | borders
         go[0] = False
         film_cells = np.flatnonzero(go[runs])
         if film_cells.size:
