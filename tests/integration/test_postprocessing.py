@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import on_former_mesh
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
@@ -34,7 +35,7 @@ REFERENCE = REPO / "cases" / "li2te_cu_0p5mA_1mAh"
 
 def _run_case(src_toml: Path, dest: Path, substrate: str | None = None) -> Path:
     dest.mkdir(parents=True)
-    text = src_toml.read_text()
+    text = on_former_mesh(src_toml.read_text(), str(src_toml))      # the scripts, not the mesh, are tested
     if substrate:
         text = text.replace('substrate = "li2te_cu"', f'substrate = "{substrate}"')
         # the morphology to 1 mAh/cm^2: on Cu the filament model shorts the cell at ~0.2 mAh/cm^2

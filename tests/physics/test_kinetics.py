@@ -8,10 +8,9 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import FORMER_MESH, REPO
 
 from liplate import calibration, parameters
-from liplate.models.phasefield_config import PHASEFIELD_SECTION
 from liplate.physics.constants import FARADAY, GAS_CONSTANT
 from liplate.physics.kinetics import (
     butler_volmer,
@@ -71,26 +70,26 @@ def test_one_exchange_current_density_for_every_li_lpscl_interface():
 FLAT_FILM_INTERFACE_LENGTHS = 6
 
 
-def flat_film_thickness(case_name: str) -> str:
-    """Initial film (case-file value) of the flat-film check: FLAT_FILM_INTERFACE_LENGTHS x the case's ell."""
-    ell = calibration.case_data(REPO / "cases" / case_name).get("phasefield", {}).get(
-        "interface_length", PHASEFIELD_SECTION.keys["interface_length"].default)
+def flat_film_thickness() -> str:
+    """Initial film (case-file value) of the flat-film check: FLAT_FILM_INTERFACE_LENGTHS x the runs' ell."""
+    ell = FORMER_MESH["phasefield.interface_length"]
     return f"{FLAT_FILM_INTERFACE_LENGTHS * to_si(ell, 'length') / M_PER_UM!r} um"
 
 
 @pytest.fixture(scope="module")
 def first_plating_runs(tmp_path_factory):
-    """The shipped 0.5 mA/cm^2 cases through the first-plating window (0.1 mAh/cm^2, ~2 s each)."""
+    """The shipped 0.5 mA/cm^2 cases through the first-plating window (0.1 mAh/cm^2, ~2 s each), on the former
+    production cells (conftest.FORMER_MESH: the small-signal analysis is not a mesh question)."""
     window = calibration.metrics.FIRST_PLATING_CHARGE / calibration.C_M2_PER_MAH_CM2
     out = {}
     for name, extra in (("li2te_cu_0p5mA_1mAh", {}), ("cu_0p5mA_1mAh", {}),
                         ("li2te_cu_0p5mA_1mAh", {"phasefield.initial_film_thickness":
-                                                 flat_film_thickness("li2te_cu_0p5mA_1mAh"),
+                                                 flat_film_thickness(),
                                                  "nucleation.source": "parameters",
                                                  "nucleation.progressive": False})):
         dest = tmp_path_factory.mktemp("ss") / name
         shutil.copytree(REPO / "cases" / name, dest, ignore=shutil.ignore_patterns("output", "runs"))
-        over = {"protocol.capacity": f"{window!r} mAh/cm^2", "output.frames": 1, **extra}
+        over = {"protocol.capacity": f"{window!r} mAh/cm^2", "output.frames": 1, **FORMER_MESH, **extra}
         out[name + ("_film_only" if extra else "")] = calibration.run(calibration.write_variant(dest, dest, over))
     return out
 

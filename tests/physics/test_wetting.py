@@ -68,8 +68,9 @@ def test_sessile_cap_reaches_contact_angle(theta):
 
 
 def production_mesh_case(theta_deg):
-    """A cap on the cells of the shipped phase-field cases: dx = 1 um, dy = 0.5 um (not square), interface
-    length 1 um (cases/cu_0p5mA_1mAh), a 14 um semicircle in a 70 um x 30 um window."""
+    """A cap on the cells of the shipped phase-field cases in units of the interface length: dx = ell, dy =
+    ell / 2 (not square); here ell = 1 um (the shipped 1 mAh/cm^2 cases: 0.5 um since 2026-12-04, the same
+    cells per ell), a 14 um semicircle in a 70 um x 30 um window."""
     data = {
         "case": {"substrate": "cu", "model": "phasefield", "seed": 1},
         "protocol": {"current_density": "0.5 mA/cm^2", "capacity": "1 mAh/cm^2"},
