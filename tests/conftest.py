@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 
@@ -65,18 +64,9 @@ def write_case(directory: Path, sections: dict) -> Path:
 #: Fast tests that run a shipped case for something that is not a mesh question (the small-signal analysis, the
 #: postprocessing scripts, serial = parallel) run it on these cells, in the same ratio of cells to interface
 #: length as the shipped 1200 x 88 cells at 0.5 um, which cost ~4x (docs/phasefield.md, "Shipped cases since
-#: 2026-12-04"); the slow tests run the shipped cells.
+#: 2026-12-04"); the slow tests run the shipped cells. Apply with liplate.calibration.write_variant (dotted paths).
 FORMER_MESH = {"domain.cells_x": 600, "domain.cells_y": 56, "phasefield.fine_cell_height": "0.5 um",
                "phasefield.interface_length": "1 um"}
-
-
-def on_former_mesh(text: str, name: str = "case.toml") -> str:
-    """``text`` of a case.toml with the keys of FORMER_MESH set to its values (each key must be there once)."""
-    for dotted, value in FORMER_MESH.items():
-        key = dotted.split(".", 1)[1]
-        text, n = re.subn(rf"^{key} = .*$", f"{key} = {toml_value(value)}", text, flags=re.M)
-        assert n == 1, f"{name}: '{key} = ...' found {n} times"
-    return text
 
 
 def small_case(**over) -> dict:
