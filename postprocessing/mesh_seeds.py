@@ -14,8 +14,15 @@ on every mesh and step); last, the seed-mean wetted fraction and peak focusing a
 
 Any number of runs directories (the sweeps' seeds are pooled per setting):
 
-    .venv/bin/python postprocessing/mesh_seeds.py cases/mesh_seeds/runs cases/time_step_seeds/runs \
-        cases/mesh_seeds_more/runs cases/time_step_seeds_more/runs
+    .venv/bin/python postprocessing/mesh_seeds.py cases/mesh_xy_seeds/runs
+
+A setting is named by its change from the production setting (cells, interface length, dt_max of the shipped
+cu_0p5mA_1mAh): "2x in x", "2x in y", ", interface 0.707 um", "dt_max / 2". The studies run around the former base
+(interface length 1 um on 600 x 56 cells, until 2026-12-04: cases/mesh_seeds, mesh_seeds_more, time_step_seeds, ...)
+read with ``--production 600 56 1 60``:
+
+    .venv/bin/python postprocessing/mesh_seeds.py --production 600 56 1 60 cases/mesh_seeds/runs \
+        cases/time_step_seeds/runs cases/mesh_seeds_more/runs cases/time_step_seeds_more/runs
 """
 from __future__ import annotations
 
@@ -28,14 +35,41 @@ import numpy as np
 
 from liplate.metrics import runs_periodic
 
-#: (cells_x, cells_y, interface length in um, dt_max in s) -> label
-MESHES = {(600, 56, 1.0, 60.0): "production", (1200, 56, 1.0, 60.0): "2x in x", (600, 112, 1.0, 60.0): "2x in y",
-          (1200, 112, 1.0, 60.0): "2x in x and y", (1200, 112, 0.707, 60.0): "2x in x and y, interface 0.707 um",
-          (1200, 112, 0.5, 60.0): "2x in x and y, interface 0.5 um",
-          (600, 56, 1.0, 30.0): "dt_max / 2", (600, 56, 1.0, 15.0): "dt_max / 4"}
+#: the setting the labels are relative to, (cells_x, cells_y, interface length in um, dt_max in s): the shipped
+#: cases/cu_0p5mA_1mAh (checked by tests/integration/test_postprocessing.py); ``--production 600 56 1 60`` labels
+#: the studies run around the former base (interface length 1 um on 600 x 56 cells, until 2026-12-04)
+PRODUCTION = (1200, 88, 0.5, 60.0)
 KEYS = ("wetted_fraction", "island_count", "island_width_mean_um", "focusing_factor_peak")
 BOOTSTRAP_SAMPLES = 4000       # resamples of the seeds for the 95 % intervals
 BOOTSTRAP_SEED = 20261203      # the intervals' own random stream (reproducible tables)
+
+
+def setting_label(key, production=PRODUCTION) -> str:
+    """A run's setting named by its change from ``production``: "production", "2x in x", "2x in y", "2x in x
+    and y" (else the cells), then ", interface <l> um" and "dt_max / <n>" where those differ."""
+    cells_x, cells_y, ell_um, dt_max = key
+    rx, ry = cells_x / production[0], cells_y / production[1]
+    if rx == 1 and ry == 1:
+        label = "production"
+    elif ry == 1:
+        label = f"{rx:g}x in x"
+    elif rx == 1:
+        label = f"{ry:g}x in y"
+    elif rx == ry:
+        label = f"{rx:g}x in x and y"
+    else:
+        label = f"{cells_x} x {cells_y} cells"
+    if ell_um != production[2]:
+        label += f", interface {ell_um:g} um"
+    if dt_max != production[3] and dt_max > 0:
+        step = f"dt_max / {production[3] / dt_max:g}"
+        label = step if label == "production" else f"{label}, {step}"
+    return label
+
+
+def setting_order(label: str) -> tuple:
+    """Production first, then the other settings by name."""
+    return (label != "production", label)
 
 
 def seed_mean(runs: list[dict], key: str) -> float:
@@ -117,7 +151,7 @@ def trajectory(timeseries_csv: Path, key: str) -> np.ndarray:
     return np.where(idx >= 0, v[np.clip(idx, 0, None)], np.nan)
 
 
-def read_runs(runs_dir: Path) -> list[dict]:
+def read_runs(runs_dir: Path, production=PRODUCTION) -> list[dict]:
     out = []
     for d in sorted(Path(runs_dir).iterdir()):
         summary = d / "output" / "summary.json"
@@ -132,7 +166,7 @@ def read_runs(runs_dir: Path) -> list[dict]:
         key = (int(dom.get("cells_x", 0)), int(dom.get("cells_y", 0)), ell_um, float(num.get("dt_max", 0.0)))
         islands, gaps = last_frame_runs(d / "output" / "interface.csv")
         ts = d / "output" / "timeseries.csv"
-        label = MESHES.get(key, str(key))
+        label = setting_label(key, production)
         handoff = float(pf.get("resolve_height", 3.0))         # [phasefield] resolve_height, shipped 3
         if handoff != 3.0:
             label += f", hand-off {handoff:g} interface lengths"
@@ -146,20 +180,24 @@ def read_runs(runs_dir: Path) -> list[dict]:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("runs", type=Path, nargs="+", help="the sweeps' runs directories")
+    ap.add_argument("--production", type=float, nargs=4, default=PRODUCTION,
+                    metavar=("CELLS_X", "CELLS_Y", "ELL_UM", "DT_MAX_S"),
+                    help="the setting the labels and changes are relative to (default: the shipped "
+                         "cu_0p5mA_1mAh, %(default)s; the studies of the former base: 600 56 1 60)")
     args = ap.parse_args(argv)
-    runs = [r for d in args.runs for r in read_runs(d)]
+    production = (int(args.production[0]), int(args.production[1]), *args.production[2:])
+    runs = [r for d in args.runs for r in read_runs(d, production)]
     if not runs:
         raise SystemExit(f"{args.runs}: no completed runs")
     print("| mesh | seed | wetted | islands | mean width (um) | peak focusing | islands (um) | gaps (um) |")
     print("|---|---|---|---|---|---|---|---|")
-    for r in sorted(runs, key=lambda r: (list(MESHES.values()).index(r["mesh"]) if r["mesh"] in MESHES.values()
-                                         else 9, r["seed"])):
+    for r in sorted(runs, key=lambda r: (setting_order(r["mesh"]), r["seed"])):
         print(f"| {r['mesh']} | {r['seed']} | {r['wetted_fraction']:.3f} | {r['island_count']} | "
               f"{r['island_width_mean_um']:.0f} | {r['focusing_factor_peak']:.3f} | "
               f"{' '.join(f'{w:.0f}' for w in r['islands_um'])} | {' '.join(f'{g:.0f}' for g in r['gaps_um'])} |")
     print()
-    # the known settings in their order, then any other label (e.g. a hand-off height) as found
-    labels = list(MESHES.values()) + sorted({r["mesh"] for r in runs} - set(MESHES.values()))
+    # production first, then every other setting found (a refinement, a step, a hand-off height)
+    labels = sorted({r["mesh"] for r in runs}, key=setting_order)
     by_setting = {m: sel for m in labels if (sel := [r for r in runs if r["mesh"] == m])}
     print("| mesh | seeds | wetted (mean) | peak focusing (mean) | islands (total) | mean width (mean, um) |"
           " pooled width (um) |")
