@@ -69,3 +69,22 @@ def test_each_case_plates_the_same_charge_per_step_and_resolves_its_interface(na
     dx = to_si(c["domain"]["width"], "length") / c["domain"]["cells_x"]
     ell = to_si(c["phasefield"]["interface_length"], "length")
     assert dx == pytest.approx(ell, rel=1e-9), (name, dx, ell)
+
+
+@pytest.mark.parametrize("name", ["cu_0p5mA_continuous", "cu_1mA_continuous"])
+def test_the_continuous_cu_cases_are_the_one_mah_setup_continued(name):
+    """cases/cu_{0p5,1}mA_continuous predict the short (or none) beyond 1 mAh/cm^2: the same interface length,
+    dx, fine cell height and charge per step as the 1 mAh/cm^2 case at their current, only a taller fine layer (the
+    counter electrode's 70 um of Li) and the capacity. With fine cells of the interface length the Cu 0.5 mA/cm^2
+    short of seed 0 was lost (docs/penetration.md, "State on main")."""
+    sweep = tomllib.loads(SWEEP.read_text())
+    assert any((SWEEP.parent / c["base"]).resolve().name == name for c in sweep["cases"]), name
+    cont = tomllib.loads((REPO / "cases" / name / "case.toml").read_text())
+    one = tomllib.loads((REPO / "cases" / name.replace("continuous", "1mAh") / "case.toml").read_text())
+    assert cont["protocol"]["capacity"] == "continuous"
+    assert cont["protocol"]["current_density"] == one["protocol"]["current_density"]
+    for section, key in (("phasefield", "interface_length"), ("phasefield", "fine_cell_height"),
+                         ("domain", "cells_x"), ("domain", "width"), ("numerics", "dt_max"),
+                         ("numerics", "dt_initial")):
+        assert cont[section][key] == one[section][key], (name, section, key)
+    assert to_si(cont["phasefield"]["fine_layer_height"], "length") > to_si("70 um", "length")
