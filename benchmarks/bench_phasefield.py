@@ -1,7 +1,8 @@
 """Benchmark of the phase-field model on the reference Cu case (0.5 mA/cm^2) at three mesh sizes.
 
-For each mesh (300, 600 = the shipped cases' production mesh, 1200 cells in x; the interface length is the
-cases' 1 um on every mesh, classical nucleation from the cases' dt_initial) it runs the same first
+For each mesh (the shipped cases' production mesh, read from cases/cu_0p5mA_1mAh: since 2026-12-04 1200 x 88
+cells; and half and twice its cells in x; the interface length is the cases' (0.5 um) on every mesh, classical
+nucleation from the cases' dt_initial) it runs the same first
 ``--steps`` steps (dt from 1 s growing x1.5, up to the reference case's dt_max (cases/cu_0p5mA_1mAh,
 60 s), after steps of <= dt_target_sweeps sweeps, as liplate.stepping.next_dt; rejected steps retried
 with dt / 2) and prints cells, steps, wall and CPU time (the process's own: on a shared
@@ -31,6 +32,18 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 REFERENCE = Path(__file__).resolve().parents[1] / "cases" / "cu_0p5mA_1mAh" / "case.toml"
+
+
+def reference_meshes():
+    """(cells_x, cells_y, fine cell height in um) of the reference case (since 2026-12-04 1200 x 88, fine cells
+    0.25 um, interface 0.5 um; before 600 x 56, 0.5 um, 1 um), with half and twice its cells in x."""
+    import tomllib
+
+    ref = tomllib.loads(REFERENCE.read_text())
+    nx, ny = ref["domain"]["cells_x"], ref["domain"]["cells_y"]
+    value, unit = ref["phasefield"]["fine_cell_height"].split()
+    assert unit == "um", f"{REFERENCE}: [phasefield] fine_cell_height {value} {unit}: expected um"
+    return [(nx // 2, ny, float(value)), (nx, ny, float(value)), (2 * nx, ny, float(value))]
 
 
 def make_case(nx, ny, dy_um):
@@ -109,7 +122,7 @@ def main():
                     help="runs per mesh and mode; the fastest is reported (this VM's speed drifts by 20-30 %%)")
     ap.add_argument("--modes", default=None, help="comma-separated subset of " + ",".join(modes))
     args = ap.parse_args()
-    meshes = [(300, 56, 0.5), (600, 56, 0.5), (1200, 56, 0.5)]       # 600 x 56: the shipped cases' mesh
+    meshes = reference_meshes()                    # the shipped mesh, half and twice its cells in x
     print(f"{'mesh':>10} {'mode':>9} {'cells':>7} {'steps':>5} {'sweeps':>6} {'wall_s':>8} {'cpu_s':>8} "
           f"{'cell_steps/s':>12} {'cell_steps/cpu_s':>16} {'V_mV':>8} {'sim_s':>7} {'sim_s/wall_s':>12}")
     walls, cpus = {}, {}
