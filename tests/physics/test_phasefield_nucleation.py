@@ -186,7 +186,11 @@ def test_stack_pressure_direction_on_the_cu_reference():
     falls. Asserted on the seed means (each seed is one realisation of a chaotic coalescence, the mesh study's
     lesson) and, for every seed, between 5 and 25 MPa.
 
-    Measured 2026-12-03 on the shipped nucleation control (j0 6.54 mA/cm^2), seeds 0 / 1 / 2 / 3 / 4 / 5 at 5 / 13 /
+    Measured 2026-12-04 on the new base (cases/cu_0p5mA_1mAh's 1200 x 88 cells, interface 0.5 um), seeds 0 / 1 / 2
+    at 5 / 13 / 25 MPa: wetted 0.670 / 0.678 / 0.708, 0.728 / 0.783 / 0.850, 0.663 / 0.739 / 0.843; width 57 / 68 /
+    71, 49 / 67 / 85, 66 / 89 / 126 um; peak focusing 1.660 / 1.666 / 1.605, 1.462 / 1.399 / 1.317, 1.677 / 1.540 /
+    1.395 (1 passed, 7 min 24 s).
+    Measured 2026-12-03 on the former base (600 x 56, interface 1 um; j0 6.54 mA/cm^2), seeds 0 / 1 / 2 / 3 / 4 / 5 at 5 / 13 /
     25 MPa: wetted 0.657 / 0.677 / 0.722, 0.723 / 0.795 / 0.840, 0.617 / 0.728 / 0.825, 0.638 / 0.717 / 0.747, 0.705 /
     0.735 / 0.823, 0.653 / 0.798 / 0.848; peak focusing 1.824 / 1.833 / 1.744, 1.646 / 1.596 / 1.565, 1.899 / 1.756 /
     1.598, 2.061 / 1.866 / 1.829, 1.819 / 1.763 / 1.659, 1.786 / 1.625 / 1.557 (seed 0 alone, the test's only seed
