@@ -190,11 +190,12 @@ def test_stack_pressure_direction_on_the_cu_reference():
     at 5 / 13 / 25 MPa: wetted 0.670 / 0.678 / 0.708, 0.728 / 0.783 / 0.850, 0.663 / 0.739 / 0.843; width 57 / 68 /
     71, 49 / 67 / 85, 66 / 89 / 126 um; peak focusing 1.660 / 1.666 / 1.605, 1.462 / 1.399 / 1.317, 1.677 / 1.540 /
     1.395 (1 passed, 7 min 24 s).
-    Measured 2026-12-03 on the former base (600 x 56, interface 1 um; j0 6.54 mA/cm^2), seeds 0 / 1 / 2 / 3 / 4 / 5 at 5 / 13 /
-    25 MPa: wetted 0.657 / 0.677 / 0.722, 0.723 / 0.795 / 0.840, 0.617 / 0.728 / 0.825, 0.638 / 0.717 / 0.747, 0.705 /
-    0.735 / 0.823, 0.653 / 0.798 / 0.848; peak focusing 1.824 / 1.833 / 1.744, 1.646 / 1.596 / 1.565, 1.899 / 1.756 /
-    1.598, 2.061 / 1.866 / 1.829, 1.819 / 1.763 / 1.659, 1.786 / 1.625 / 1.557 (seed 0 alone, the test's only seed
-    until then, has 5 and 13 MPa within 0.5 % and out of order; every seed has them ordered between 5 and 25 MPa).
+    Measured 2026-12-03 on the former base (600 x 56, interface 1 um; j0 6.54 mA/cm^2), seeds 0 / 1 / 2 / 3 / 4 / 5
+    at 5 / 13 / 25 MPa: wetted 0.657 / 0.677 / 0.722, 0.723 / 0.795 / 0.840, 0.617 / 0.728 / 0.825, 0.638 / 0.717 /
+    0.747, 0.705 / 0.735 / 0.823, 0.653 / 0.798 / 0.848; peak focusing 1.824 / 1.833 / 1.744, 1.646 / 1.596 / 1.565,
+    1.899 / 1.756 / 1.598, 2.061 / 1.866 / 1.829, 1.819 / 1.763 / 1.659, 1.786 / 1.625 / 1.557 (seed 0 alone, the
+    test's only seed until then, has 5 and 13 MPa within 0.5 % and out of order; every seed has them ordered between
+    5 and 25 MPa).
     Earlier, seed 0 only: 2026-12-03 (j0 6.78, d981cf3) wetted 0.713 / 0.818 / 0.870, width 39 / 55 / 87 um, peak
     1.66 / 1.59 / 1.56; 2026-12-02 (j0 6.64) wetted 0.723 / 0.878 / 0.925, width 39 / 88 / 111 um, peak 1.61 / 1.55
     / 1.48. (Before the 3D caps, at 0.46 mAh/cm^2: wetted 0.477 / 0.597 / 0.692, width 143 / 179 / 208 um, peak 4.24
