@@ -37,13 +37,11 @@ REFERENCE = Path(__file__).resolve().parents[1] / "cases" / "cu_0p5mA_1mAh" / "c
 def reference_meshes():
     """(cells_x, cells_y, fine cell height in um) of the reference case (since 2026-12-04 1200 x 88, fine cells
     0.25 um, interface 0.5 um; before 600 x 56, 0.5 um, 1 um), with half and twice its cells in x."""
-    import tomllib
+    from liplate.api import load_case
 
-    ref = tomllib.loads(REFERENCE.read_text())
-    nx, ny = ref["domain"]["cells_x"], ref["domain"]["cells_y"]
-    value, unit = ref["phasefield"]["fine_cell_height"].split()
-    assert unit == "um", f"{REFERENCE}: [phasefield] fine_cell_height {value} {unit}: expected um"
-    return [(nx // 2, ny, float(value)), (nx, ny, float(value)), (2 * nx, ny, float(value))]
+    s = load_case(REFERENCE.parent).sections
+    nx, ny, dy_um = s["domain"]["cells_x"], s["domain"]["cells_y"], s["phasefield"]["fine_cell_height"] * 1e6
+    return [(nx // 2, ny, dy_um), (nx, ny, dy_um), (2 * nx, ny, dy_um)]
 
 
 def make_case(nx, ny, dy_um):

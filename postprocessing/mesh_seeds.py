@@ -35,16 +35,24 @@ import numpy as np
 
 from liplate.metrics import runs_periodic
 
-#: the setting the labels are relative to, (cells_x, cells_y, interface length in um, dt_max in s): the shipped
-#: cases/cu_0p5mA_1mAh (checked by tests/integration/test_postprocessing.py); ``--production 600 56 1 60`` labels
-#: the studies run around the former base (interface length 1 um on 600 x 56 cells, until 2026-12-04)
-PRODUCTION = (1200, 88, 0.5, 60.0)
+#: the case whose setting the labels are relative to; ``--production 600 56 1 60`` labels the studies run around
+#: the former base (interface length 1 um on 600 x 56 cells, until 2026-12-04)
+PRODUCTION_CASE = Path(__file__).resolve().parents[1] / "cases" / "cu_0p5mA_1mAh"
 KEYS = ("wetted_fraction", "island_count", "island_width_mean_um", "focusing_factor_peak")
 BOOTSTRAP_SAMPLES = 4000       # resamples of the seeds for the 95 % intervals
 BOOTSTRAP_SEED = 20261203      # the intervals' own random stream (reproducible tables)
 
 
-def setting_label(key, production=PRODUCTION) -> str:
+def shipped_production() -> tuple:
+    """(cells_x, cells_y, interface length in um, dt_max in s) of PRODUCTION_CASE, as read_runs keys a run."""
+    from liplate.api import load_case
+
+    s = load_case(PRODUCTION_CASE).sections
+    return (int(s["domain"]["cells_x"]), int(s["domain"]["cells_y"]),
+            round(float(s["phasefield"]["interface_length"]) * 1e6, 3), float(s["numerics"]["dt_max"]))
+
+
+def setting_label(key, production) -> str:
     """A run's setting named by its change from ``production``: "production", "2x in x", "2x in y", "2x in x
     and y" (else the cells), then ", interface <l> um" and "dt_max / <n>" where those differ."""
     cells_x, cells_y, ell_um, dt_max = key
@@ -151,7 +159,7 @@ def trajectory(timeseries_csv: Path, key: str) -> np.ndarray:
     return np.where(idx >= 0, v[np.clip(idx, 0, None)], np.nan)
 
 
-def read_runs(runs_dir: Path, production=PRODUCTION) -> list[dict]:
+def read_runs(runs_dir: Path, production) -> list[dict]:
     out = []
     for d in sorted(Path(runs_dir).iterdir()):
         summary = d / "output" / "summary.json"
@@ -180,12 +188,13 @@ def read_runs(runs_dir: Path, production=PRODUCTION) -> list[dict]:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("runs", type=Path, nargs="+", help="the sweeps' runs directories")
-    ap.add_argument("--production", type=float, nargs=4, default=PRODUCTION,
+    ap.add_argument("--production", type=float, nargs=4, default=None,
                     metavar=("CELLS_X", "CELLS_Y", "ELL_UM", "DT_MAX_S"),
                     help="the setting the labels and changes are relative to (default: the shipped "
-                         "cu_0p5mA_1mAh, %(default)s; the studies of the former base: 600 56 1 60)")
+                         "cu_0p5mA_1mAh's; the studies of the former base: 600 56 1 60)")
     args = ap.parse_args(argv)
-    production = (int(args.production[0]), int(args.production[1]), *args.production[2:])
+    production = shipped_production() if args.production is None else \
+        (int(args.production[0]), int(args.production[1]), *args.production[2:])
     runs = [r for d in args.runs for r in read_runs(d, production)]
     if not runs:
         raise SystemExit(f"{args.runs}: no completed runs")

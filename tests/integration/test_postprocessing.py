@@ -446,15 +446,12 @@ def test_mesh_seeds_labels_are_relative_to_the_shipped_production():
     """postprocessing/mesh_seeds.py names a run's setting by its change from the production setting, which is the
     shipped cu_0p5mA_1mAh's (so a study re-run around a new base gets its tables, not a tuple for a label); with
     the former base given, the labels of the tables in docs/phasefield.md come back."""
-    from liplate.api import load_case
     from postprocessing import mesh_seeds as M
 
-    s = load_case(REPO / "cases" / "cu_0p5mA_1mAh").sections
-    shipped = (s["domain"]["cells_x"], s["domain"]["cells_y"], round(s["phasefield"]["interface_length"] * 1e6, 3),
-               s["numerics"]["dt_max"])
-    assert shipped == M.PRODUCTION
-    assert [M.setting_label((cx, cy, 0.5, 60.0)) for cx, cy in ((1200, 88), (2400, 88), (1200, 176))] == \
-        ["production", "2x in x", "2x in y"]
+    shipped = M.shipped_production()
+    assert shipped == (1200, 88, 0.5, 60.0)                  # cases/cu_0p5mA_1mAh since 2026-12-04
+    assert [M.setting_label((cx, cy, 0.5, 60.0), shipped) for cx, cy in ((1200, 88), (2400, 88), (1200, 176))] \
+        == ["production", "2x in x", "2x in y"]
     former = (600, 56, 1.0, 60.0)
     assert [M.setting_label(k, former) for k in ((600, 56, 1.0, 60.0), (1200, 112, 0.707, 60.0),
                                                  (600, 56, 1.0, 15.0), (900, 56, 1.0, 60.0))] == \
