@@ -84,7 +84,7 @@ def with_values(case: Case, values: dict[str, Any]) -> Case:
     is allowed. ``case`` itself is not changed.
     """
     from .case import Case, CaseError, validate
-    from .sweep_expand import SweepError, _normalise_parameters, check_path, set_path
+    from .sweep.expand import SweepError, _normalise_parameters, check_path, set_path
 
     where = f"{case.source_file} (with_values)"
     data = _normalise_parameters(deepcopy(case.raw))
@@ -105,7 +105,7 @@ def with_values(case: Case, values: dict[str, Any]) -> Case:
 
 def case_toml(case: Case, header: str = "") -> str:
     """The text of a ``case.toml`` holding exactly ``case.raw`` (what the case was validated from)."""
-    from .sweep_expand import dumps_toml
+    from .sweep.expand import dumps_toml
 
     return header + dumps_toml(case.raw)
 
@@ -247,8 +247,8 @@ def run_sweep(sweep_file: str | Path, force: bool = False, quiet: bool = True):
     from .case import CaseError
     from .results import load_sweep
     from .sweep import run_sweep as _run_sweep
-    from .sweep_expand import SweepError
-    from .sweep_expand import load_sweep as _expand
+    from .sweep.expand import SweepError
+    from .sweep.expand import load_sweep as _expand
 
     configure_run_environment()
     try:

@@ -69,15 +69,15 @@ J0_BRACKET = (5.0, 1000.0)
 
 
 def case_data(case_dir: Path) -> dict:
-    """The case file as a dict, ``[parameters]`` nested by set (liplate.sweep_expand's form)."""
-    from .sweep_expand import _normalise_parameters, tomllib
+    """The case file as a dict, ``[parameters]`` nested by set (liplate.sweep.expand's form)."""
+    from .sweep.expand import _normalise_parameters, tomllib
 
     return _normalise_parameters(tomllib.loads((Path(case_dir) / "case.toml").read_text()))
 
 
 def write_variant(case_dir: Path, dest: Path, overrides: dict) -> Path:
     """A copy of the case in ``dest`` with dotted-path ``overrides`` (values as in case files)."""
-    from .sweep_expand import dumps_toml, set_path
+    from .sweep.expand import dumps_toml, set_path
 
     data = case_data(case_dir)
     for path, value in overrides.items():

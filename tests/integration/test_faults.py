@@ -24,13 +24,13 @@ import pytest
 from test_sweep import make_sweep, rows
 from test_sweep import run as sweep
 
-import liplate.sweep as sw
+import liplate.sweep.table as sweep_table
 from liplate.case import CaseError
 from liplate.io import checkpoint as ckpt
 from liplate.io.lock import LOCK_NAME, SWEEP_LOCK_NAME, DirLock
 from liplate.simulation import OutputLocked, run_case
 from liplate.sweep import _plan
-from liplate.sweep_expand import load_sweep
+from liplate.sweep.expand import load_sweep
 
 REPO = Path(__file__).resolve().parents[2]
 #: long enough (tens of seconds) to be caught while it runs
@@ -324,7 +324,7 @@ def test_disk_full_on_a_small_tmpfs(case_dir, tmp_path, size):
 def test_sweep_survives_a_full_disk_while_writing_results(tmp_path, monkeypatch, capsys):
 
     f = make_sweep(tmp_path, '[product]\n"output.timeseries_every" = [1, 2]\n')
-    real, calls = sw.write_results, [0]
+    real, calls = sweep_table.write_results, [0]
 
     def flaky(sweep_, *args, **kw):
         calls[0] += 1
@@ -332,12 +332,13 @@ def test_sweep_survives_a_full_disk_while_writing_results(tmp_path, monkeypatch,
             raise _enospc(sweep_.root / "results.csv")
         return real(sweep_, *args, **kw)
 
-    monkeypatch.setattr(sw, "write_results", flaky)
+    monkeypatch.setattr(sweep_table, "write_results", flaky)
     assert sweep(f) == 0
     assert "could not update" in capsys.readouterr().err
     assert [r["status"] for r in rows(tmp_path)] == ["completed"] * 2
     # Full until the end: the cases still finish; the exit code and the message say the tables are stale.
-    monkeypatch.setattr(sw, "write_results", lambda sweep_, *a, **k: (_ for _ in ()).throw(_enospc(sweep_.root)))
+    monkeypatch.setattr(sweep_table, "write_results",
+                        lambda sweep_, *a, **k: (_ for _ in ()).throw(_enospc(sweep_.root)))
     assert sweep(f, force=True) == 1
     assert "not up to date" in capsys.readouterr().err
     assert len(list((tmp_path / "runs").glob("*/output/summary.json"))) == 2

@@ -150,7 +150,7 @@ def test_a_sweep_runs_a_list_of_existing_case_directories(tmp_path):
     """cases/shorts_map/sweep.toml's form: [[cases]] tables each naming a case directory as their own base (no
     top-level base); a point is that case as it is, named after its directory, with its own title."""
     from liplate.sweep import main as sweep_main
-    from liplate.sweep_expand import load_sweep
+    from liplate.sweep.expand import load_sweep
 
     write_case(tmp_path / "cases" / "short_5mA", small_case(**SHORTING))
     off = {k: v for k, v in SHORTING.items() if not k.startswith("penetration__")}

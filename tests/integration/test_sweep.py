@@ -85,7 +85,7 @@ def test_sweep_gathers_results_and_a_rerun_skips_them(tmp_path):
     # Same case.toml, but a stored run of other inputs (as after a newer liplate changed a default
     # parameter): that case is planned again, the others are still skipped.
     from liplate.sweep import _plan
-    from liplate.sweep_expand import load_sweep
+    from liplate.sweep.expand import load_sweep
     resolved = summaries[0].with_name("case_resolved.json")
     stored = json.loads(resolved.read_text())
     stored["parameters"]["lpscl"]["conductivity"]["value"] = 0.1
@@ -114,7 +114,7 @@ def test_sweep_gathers_results_and_a_rerun_skips_them(tmp_path):
 
 
 def test_a_sweep_with_an_invalid_point_is_rejected_before_anything_is_written(tmp_path, capsys):
-    # Every point is validated when the sweep file is read (liplate.sweep_expand.check_points); failures
+    # Every point is validated when the sweep file is read (liplate.sweep.expand.check_points); failures
     # while running (a crash, a hung case) still cost only their case: see the test below.
     f = make_sweep(tmp_path, '[[cases]]\n"protocol.current_density" = "1 mA/cm^2"\n'
                              '[[cases]]\nname = "negative"\n"protocol.current_density" = "-1 mA/cm^2"\n')
@@ -169,7 +169,7 @@ def test_sweep_over_two_ranks(tmp_path):
 
 def test_a_crashed_or_stuck_case_process_costs_only_its_case(tmp_path):
     from liplate.sweep import CASE_LOG, Engine, _plan
-    from liplate.sweep_expand import load_sweep
+    from liplate.sweep.expand import load_sweep
 
     # the second case takes 100x more steps than the first: it cannot finish inside its 0.5 s timeout even on an
     # idle machine (with both at 20 s it once did, and the test failed on 'completed')

@@ -88,7 +88,7 @@ def _message(exc: CaseError, where: str) -> str:
     ("domain.grading", 7.0),                              # above its maximum
 ])
 def test_with_values_is_validated_exactly_as_a_case_file_is(tmp_path, key, value):
-    from liplate.sweep_expand import dumps_toml, set_path
+    from liplate.sweep.expand import dumps_toml, set_path
 
     case = liplate.load_case(SHARP)
     with pytest.raises(CaseError) as in_code:

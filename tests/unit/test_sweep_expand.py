@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from liplate.case import load_case
-from liplate.sweep_expand import SweepError, dumps_toml, load_sweep, point_name, slug
+from liplate.sweep.expand import SweepError, dumps_toml, load_sweep, point_name, slug
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -137,7 +137,7 @@ def test_names_are_filesystem_friendly():
 
 def test_invalid_values_reject_the_sweep_naming_file_point_key_and_value(sweep_file):
     """Every point is validated at load, as a case file is: all errors at once, nothing written."""
-    from liplate.sweep_expand import check_point
+    from liplate.sweep.expand import check_point
 
     text = ('[product]\n"protocol.current_density" = ["1 mA/cm^2", "-1 mA/cm^2", "1,5 mA/cm^2"]\n'
             '[[cases]]\nname = "hot"\n"protocol.temperature" = "500 K"\n')

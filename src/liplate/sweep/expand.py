@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 if sys.version_info >= (3, 11):
-    import tomllib  # noqa: F401 (liplate.sweep reads case files with it)
+    import tomllib  # noqa: F401 (liplate.sweep.plan reads case files with it)
 else:  # pragma: no cover
     import tomli as tomllib  # noqa: F401
 
@@ -137,9 +137,9 @@ def _flatten(table: dict[str, Any], where: str, prefix: str = "") -> dict[str, A
 
 def check_path(path: str, where: str) -> None:
     """Raise :class:`SweepError` unless ``path`` names a case-file key."""
-    from .case import did_you_mean as hint
-    from .parameters import SET_NAMES, load_set
-    from .schema import SECTIONS
+    from ..case import did_you_mean as hint
+    from ..parameters import SET_NAMES, load_set
+    from ..schema import SECTIONS
 
     parts = path.split(".")
     top = parts[0]
@@ -197,13 +197,13 @@ def load_sweep(file: str | Path, check: bool = True) -> Sweep:
         file = file / "sweep.toml"
     if not file.is_file():
         raise SweepError(f"sweep file '{file}' does not exist")
-    from .case import read_toml
+    from ..case import read_toml
 
     data = read_toml(file, SweepError)
     where = str(file)
     for key in data:
         if key not in SWEEP_KEYS:
-            from .case import did_you_mean
+            from ..case import did_you_mean
 
             raise SweepError(f"{where}: unknown key '{key}'; allowed: {', '.join(SWEEP_KEYS)}"
                              + did_you_mean(key, SWEEP_KEYS, n=2))
@@ -218,7 +218,7 @@ def load_sweep(file: str | Path, check: bool = True) -> Sweep:
 
     timeout_s = None
     if data.get("timeout") is not None:
-        from .units import UnitError, to_si
+        from ..units import UnitError, to_si
         try:
             timeout_s = to_si(data["timeout"], "time")
         except UnitError as exc:
@@ -304,7 +304,7 @@ def load_sweep(file: str | Path, check: bool = True) -> Sweep:
 
 def _read_base(file: Path, base: Any, where: str) -> tuple[Path, dict[str, Any]]:
     """(directory, case-file dict) of a base case named relative to the sweep file."""
-    from .case import read_toml
+    from ..case import read_toml
 
     base_dir = file.parent / str(base)
     if base_dir.is_file():
@@ -318,7 +318,7 @@ def _read_base(file: Path, base: Any, where: str) -> tuple[Path, dict[str, Any]]
 def check_points(sweep: Sweep) -> None:
     """Validate the case of every point as a case file is validated; raise one :class:`SweepError` listing
     every error of every point (an error shared by all points once), before anything is written."""
-    from .case import CaseError, validate
+    from ..case import CaseError, validate
 
     where = str(sweep.file)
     by_message: dict[str, list[str]] = {}
@@ -431,7 +431,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
 
 def check_point(sweep: Sweep, point: Point, where: str) -> str | None:
     """The error message if the point's case would not validate, else None."""
-    from .case import CaseError, validate
+    from ..case import CaseError, validate
 
     try:
         validate(sweep.case_dict(point), where=where)
