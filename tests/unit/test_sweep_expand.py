@@ -130,6 +130,7 @@ def test_toml_writer_round_trips():
 def test_names_are_filesystem_friendly():
     assert slug("0.5 mA/cm^2") == "0.5mA_per_cm2"
     assert slug("0.8 ohm*cm^2") == "0.8ohmcm2"
+    assert slug("0.25 1/s") == "0.25_1_per_s" != slug("0.251 /s")       # a digit after the space: kept apart
     assert slug(True) == "true"
     long = point_name({f"parameters.lpscl.p{i}": "1234567890 mS/cm" for i in range(10)})
     assert len(long) <= 120

@@ -366,13 +366,15 @@ def _short_names(values: dict[str, Any]) -> dict[str, str]:
 
 
 def slug(value: Any) -> str:
-    """A value as a piece of a directory name: '0.5 mA/cm^2' -> '0.5mA_per_cm2'."""
+    """A value as a piece of a directory name: '0.5 mA/cm^2' -> '0.5mA_per_cm2'; a space between two digits
+    stays a separator, '0.25 1/s' -> '0.25_1_per_s' (not '0.251_per_s', which reads as another number)."""
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, float):
         text = repr(value)
     else:
         text = str(value)
+    text = re.sub(r"(?<=\d)\s+(?=\d)", "_", text)
     text = text.replace("µ", "u").replace("μ", "u").replace(" ", "").replace("/", "_per_").replace("^", "")
     text = text.replace("*", "")
     text = re.sub(r"[^A-Za-z0-9._+-]+", "_", text).strip("_")
