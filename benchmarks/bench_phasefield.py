@@ -10,8 +10,10 @@ machine the CPU figures are the comparable ones), cell-steps/s, the simulated ti
 simulated seconds per wall second (the step controller sets how long the steps are, so compare
 controllers by the latter):
 
-- ``fipy-lu``: FiPy terms rebuilt every sweep, FiPy's default SciPy LinearLUSolver (the reference);
-- ``fast-lu``: the model's own FV assembly on FiPy's geometry, SuperLU;
+- ``fipy-lu``: FiPy terms rebuilt every sweep, FiPy's LinearLUSolver (the reference; since 2026-12-04 at the
+  model's linear tolerance, |Ax - b|/|b| <= 1e-7, where FiPy's default 1e-5 skipped solves the own path makes);
+- ``fast-lu``: the model's own FV assembly on FiPy's geometry, SuperLU (no factorisation where the initial
+  guess already meets the tolerance, as FiPy's LU);
 - ``fast-pyamg``: the model's own FV assembly, potential by CG + classical AMG (pyamg), hierarchy reused;
   Allen-Cahn step by Jacobi-CG (the SciPy-only choice);
 - ``fast-hypre``: the same with hypre BoomerAMG through petsc4py (chosen when PETSc is present).

@@ -112,6 +112,10 @@ class SPDSolver:
         b = np.asarray(b, dtype=float)
         x0 = np.zeros_like(b) if x0 is None else np.asarray(x0, dtype=float)
         if self.method == "lu":
+            if self.residual(A, x0, b) <= self.tolerance:
+                # the initial guess already meets the tolerance (a converged Newton iterate): no factorisation,
+                # as FiPy's LinearLUSolver, which checks the residual before each solve
+                return x0, 0
             from scipy.sparse.linalg import splu
             x, its = splu(A.tocsc()).solve(b), 1
             r = self.residual(A, x, b)

@@ -104,3 +104,16 @@ def test_distributed_path_on_one_rank_equals_lu_and_follows_new_values(method):
         x, _ = solver.solve(M, rhs)
         ref = sp.linalg.spsolve(M.tocsc(), rhs)
         assert np.max(np.abs(x - ref)) <= 1e-6 * np.max(np.abs(ref))
+
+
+def test_lu_keeps_an_initial_guess_that_meets_the_tolerance():
+    """As FiPy's LinearLUSolver: a converged Newton iterate is returned without a factorisation (0 iterations);
+    one that misses the tolerance is solved, and the answer meets it."""
+    A, b = poisson_with_contrast()
+    exact = sp.linalg.spsolve(A.tocsc(), b)
+    solver = SPDSolver("lu", tolerance=1e-8)
+    x, its = solver.solve(A, b, x0=exact)
+    assert its == 0 and x is not None and SPDSolver.residual(A, x, b) <= 1e-8
+    guess = exact * (1.0 + 1e-3)                                 # relative residual ~1e-3: solved again
+    x, its = solver.solve(A, b, x0=guess)
+    assert its == 1 and SPDSolver.residual(A, x, b) <= 1e-10

@@ -136,7 +136,9 @@ class SolvesMixin:
         self.xi_eq = (fp.TransientTerm() == fp.DiffusionTerm(coeff=self._kappa_face)
                       - fp.ImplicitSourceTerm(coeff=self.L * self.S) - fp.ImplicitSourceTerm(coeff=self._wall_s)
                       + self._s0)
-        self._fipy_solver = solver or fp.solvers.LinearLUSolver()
+        # the own path's acceptance test, |Ax - b|/|b| <= linear_tolerance (FiPy's default, 1e-5 of its
+        # criterion, would accept iterates 100x less converged and skip their solves)
+        self._fipy_solver = solver or fp.solvers.LinearLUSolver(tolerance=self.linear_tolerance, criterion="RHS")
 
     def _solve_phi(self, sigma_cell, s0, s1, phi_it, j_app, tolerance=None):
         """(M(sigma) + V s1) phi = b_top - V (s0 - s1 phi_it): Newton step of div(sigma grad phi) = S(phi)."""
