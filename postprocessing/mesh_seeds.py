@@ -17,8 +17,9 @@ Any number of runs directories (the sweeps' seeds are pooled per setting):
     .venv/bin/python postprocessing/mesh_seeds.py cases/mesh_xy_seeds/runs
 
 A setting is named by its change from the production setting (cells, interface length, dt_max of the shipped
-cu_0p5mA_1mAh): "2x in x", "2x in y", ", interface 0.707 um", "dt_max / 2". The studies run around the former base
-(interface length 1 um on 600 x 56 cells, until 2026-12-04: cases/mesh_seeds, mesh_seeds_more, time_step_seeds, ...)
+cu_0p5mA_1mAh): "2x in x", "2x in y", ", interface 0.707 um", "dt_max / 2"; "L W 0.25 1/s" for another Allen-Cahn
+relaxation rate (cases/relaxation_seeds). The studies run around the former base (interface length 1 um on
+600 x 56 cells, until 2026-12-04: cases/mesh_seeds, mesh_seeds_more, time_step_seeds, ...)
 read with ``--production 600 56 1 60``:
 
     .venv/bin/python postprocessing/mesh_seeds.py --production 600 56 1 60 cases/mesh_seeds/runs \
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 from pathlib import Path
 
@@ -50,6 +52,14 @@ def shipped_production() -> tuple:
     s = load_case(PRODUCTION_CASE).sections
     return (int(s["domain"]["cells_x"]), int(s["domain"]["cells_y"]),
             round(float(s["phasefield"]["interface_length"]) * 1e6, 3), float(s["numerics"]["dt_max"]))
+
+
+@functools.cache
+def shipped_relaxation_rate() -> float:
+    """The Allen-Cahn relaxation rate L W (1/s) of PRODUCTION_CASE (the same on the former base)."""
+    from liplate.api import load_case
+
+    return float(load_case(PRODUCTION_CASE).sections["phasefield"]["relaxation_rate"])
 
 
 def setting_label(key, production) -> str:
@@ -178,6 +188,10 @@ def read_runs(runs_dir: Path, production) -> list[dict]:
         handoff = float(pf.get("resolve_height", 3.0))         # [phasefield] resolve_height, shipped 3
         if handoff != 3.0:
             label += f", hand-off {handoff:g} interface lengths"
+        rate = pf.get("relaxation_rate")                       # [phasefield] relaxation_rate (L W), in 1/s
+        if rate is not None and float(rate) != shipped_relaxation_rate():
+            lw = f"L W {float(rate):g} 1/s"
+            label = lw if label == "production" else f"{label}, {lw}"
         out.append({"run": d.name, "mesh": label, "seed": s["provenance"]["seed"],
                     **{k: s[k] for k in KEYS}, "islands_um": islands, "gaps_um": gaps,
                     "wetted_t": trajectory(ts, "wetted_fraction"),
