@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...physics import nucleation as nuc
+from ...physics import phasefield as pf
 from ...physics.kinetics import butler_volmer, butler_volmer_slope, butler_volmer_with_slope
 
 
@@ -12,11 +13,17 @@ class SourcesMixin:
     """Interface measure |grad xi|, SEI series resistance, interfacial current and the sink S(phi)."""
 
     def _delta_function(self, xi):
-        """|grad xi| at cell centres (1/m): central differences, periodic in x, one-sided at y ends."""
+        """Interface measure (1/m): |grad xi| at cell centres (central differences, periodic in x, one-sided at y
+        ends), plus in the collector row the part of a covering film's interface that the collector cuts off
+        (physics.phasefield.wall_cut_measure, with xi extrapolated to the wall), so that a film's column carries
+        its current through unit interface area at every thickness."""
         g = self._grid(xi)
         gx = (np.roll(g, -1, axis=1) - np.roll(g, 1, axis=1)) / (2 * self.dx)
         gy = np.gradient(g, self.y_centres, axis=0)
-        return np.hypot(gx, gy).ravel()
+        d = np.hypot(gx, gy)
+        reach = int(np.ceil(pf.WALL_CUT_REACH * self.ell_x / self.dx))
+        d[0] += pf.wall_cut_measure(g[0] - 0.5 * self.dy[0] * gy[0], reach) / self.dy[0]
+        return d.ravel()
 
     def _series_resistance(self):
         """SEI area resistance delta / sigma_SEI (ohm m^2) per cell (the column's SEI), or 0 with SEI off."""
