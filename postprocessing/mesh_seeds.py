@@ -45,21 +45,24 @@ BOOTSTRAP_SAMPLES = 4000       # resamples of the seeds for the 95 % intervals
 BOOTSTRAP_SEED = 20261203      # the intervals' own random stream (reproducible tables)
 
 
-def shipped_production() -> tuple:
-    """(cells_x, cells_y, interface length in um, dt_max in s) of PRODUCTION_CASE, as read_runs keys a run."""
+@functools.cache
+def _production_sections() -> dict:
+    """PRODUCTION_CASE's resolved sections, read once."""
     from liplate.api import load_case
 
-    s = load_case(PRODUCTION_CASE).sections
+    return load_case(PRODUCTION_CASE).sections
+
+
+def shipped_production() -> tuple:
+    """(cells_x, cells_y, interface length in um, dt_max in s) of PRODUCTION_CASE, as read_runs keys a run."""
+    s = _production_sections()
     return (int(s["domain"]["cells_x"]), int(s["domain"]["cells_y"]),
             round(float(s["phasefield"]["interface_length"]) * 1e6, 3), float(s["numerics"]["dt_max"]))
 
 
-@functools.cache
 def shipped_relaxation_rate() -> float:
     """The Allen-Cahn relaxation rate L W (1/s) of PRODUCTION_CASE (the same on the former base)."""
-    from liplate.api import load_case
-
-    return float(load_case(PRODUCTION_CASE).sections["phasefield"]["relaxation_rate"])
+    return float(_production_sections()["phasefield"]["relaxation_rate"])
 
 
 def setting_label(key, production) -> str:
