@@ -54,8 +54,9 @@ plating on its walls. That needs two things, both read from the resolved deposit
     xi >= 1/2, the wetting rule of the observables) and has a Li|SE interface in that column, the SE surface
     at the flaw. Sub-grid nuclei on a bare column do not count: they are caps of a few nm to ~1 um on the
     *collector*, below the SE surface, and the SE surface over a bare column touches no Li. The current and
-    overpotential of eqs. (1)-(4) are then those of that resolved interface (its interface-weighted mean
-    current in the column, its Butler-Volmer overpotential), never the current density of the nuclei.
+    overpotential of eqs. (1)-(4) are then those of that resolved interface (its mean current density in
+    the column, its interfacial current over its interface area; its Butler-Volmer overpotential), never the
+    current density of the nuclei.
 (b) the flaw is full: until Li fills the flaw, the Li in it is not confined and holds no pressure (it plates
     into empty space). A sharp flaw is filled by intrusion [BarrosoLuque2020]: the Li at its mouth is a
     tongue of length s in the gap delta, a thin conductor standing on the (grounded) deposit in the SE's ionic

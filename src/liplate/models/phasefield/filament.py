@@ -6,9 +6,9 @@ The resolved window carries the deposit; the filaments are a reduced model on to
 - the SE's surface flaws are drawn once, with the case's seed, along the window (physics/flaws.py); each sits
   in one collector column, at the Li|SE interface of that column (the SE surface the deposit pushes up);
 - each accepted step, the hook reads the step's interfacial current per column of the *resolved* Li|SE
-  interface (interface-weighted mean of ``model.interface_current()``, as ``interface_profile``; the current
-  into sub-grid nuclei is not part of it) and takes its charge-transfer overpotential (Butler-Volmer inverse,
-  as physics/fracture.py);
+  interface (``model.column_current()``, the column's interfacial current over its interface measure, as
+  ``interface_profile``; the current into sub-grid nuclei is not part of it) and takes its charge-transfer
+  overpotential (Butler-Volmer inverse, as physics/fracture.py);
 - a flaw is pressurised only where Li really is in it (physics/filament.py, "When a flaw can be pressurised"):
   its column is wetted by the resolved deposit (collector cell xi >= 1/2, with a Li|SE interface in the
   column) or covered by a sub-grid film (coalesced nuclei, below the mesh only for numerical reasons; its
@@ -97,16 +97,14 @@ class FilamentHook:
 
     # -- the step ----------------------------------------------------------------------------------------------
     def column_current(self, model) -> np.ndarray:
-        """Current density (A/m^2) of the Li|SE interface over each column: the interface-weighted mean of the
-        resolved interface's current where the column has one; on a column covered only by sub-grid Li
+        """Current density (A/m^2) of the Li|SE interface over each column: the resolved interface's mean
+        current density where the column has one (``model.column_current``: its interfacial current over its
+        interface measure); on a column covered only by sub-grid Li
         (:meth:`film_columns`) the current density on its surface (``model.nuclei_current``); 0 elsewhere. Its
         Butler-Volmer inverse is the overpotential that presses the Li in a flaw (eq. 3)."""
-        j, weight = self._interface_current(model)
-        w = model._grid(weight)
-        jw = model._grid(j * weight).sum(axis=0)
-        wsum = w.sum(axis=0)
-        out = np.divide(jw, wsum, out=np.zeros_like(jw), where=wsum > 0)
-        sub = self._subgrid_only_columns(model, wsum)
+        current = self._interface_current(model)
+        out = model.column_current(current)
+        sub = self._subgrid_only_columns(model, model._grid(current[1]).sum(axis=0))
         if sub.any():
             out = np.where(sub, np.asarray(model.nuclei_current, dtype=float), out)
         return out

@@ -364,11 +364,14 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         if xmin < -btol or xmax > 1.0 + btol:
             raise StepFailed(f"xi left [0, 1]: min {xmin:.3g}, max {xmax:.3g}")
         self._nuc_error = 0.0
+        handed = False
         if self.classical:
-            self._nucleation_after_step(dt, dphi)
+            handed = self._nucleation_after_step(dt, dphi)
             if self._nuc_error > 1.0:       # the sub-step is redone shorter (_advance_substeps)
                 return StepReport(sweeps=sweep, residual=max(d_xi, d_phi), linear_iterations=lin_its)
         self._interface_losses(dt)
+        if handed:                          # sub-grid Li went into xi after the sweeps: phi follows it
+            sink = self._settle_potential(j_app)
         self._sink = sink
         self._j_app = j_app
         self._delta = self._delta_function(np.asarray(self.xi.value))
