@@ -26,9 +26,10 @@ PARAMETERS = {
         "calibrated on the width of the Li islands on Cu after 1 mAh/cm^2 at 0.5 mA/cm^2, 100-200 um across in "
         "top-down images [Wang2022]: the DFT energies [Wang2022] cannot fix it (dE_Cu = 0.008 +- 0.03 eV gives "
         "0-22 deg through the adhesion mapping of liplate.physics.wetting, complete to partial wetting); "
-        "re-measured with sub-grid nuclei as rows of 3D caps (cases/cu_0p5mA_1mAh, seed 0, j0 5.66 mA/cm^2): "
-        "70 / 81 / 100 deg give mean widths of 225 / 265 / 179 um at wetted fractions 0.75 / 0.88 / 0.89, not "
-        "monotone in the angle (the last coalescences decide, docs/phasefield.md); 81 deg is kept"),
+        "re-measured on the shipped numerics (cases/cu_contact_angle_sweep, seed 0, interface length 0.5 um, "
+        "j0 6.54 mA/cm^2, 2026-12-04): 0-58 deg give a film by 1 mAh/cm^2, 70 / 81 / 100 / 122 deg islands at "
+        "wetted fractions 0.97 / 0.88 / 0.81 / 0.63; at 81 deg seeds 0-10 give a mean island width of 153 um "
+        "(2026-12-05, docs/phasefield.md, 'The hand-off step'); 81 deg is kept"),
     "bare_exchange_current_density": Param(
         _LPSCL_J0.value, "A/m^2", "current_density",
         "assumed: Li+ reduction on the bare collector equals lpscl.exchange_current_density (the same "
