@@ -154,23 +154,14 @@ class NucleationMixin:
         iterate) then read the resolved interface's Butler-Volmer current at the SE potential of the sub-grid
         state: a Li2Te-Cu film handed over at 2 mA/cm^2 read 20.16 A/m^2 against the applied 20 in that one step,
         its flaws' pressure +0.8 % (docs/penetration.md, "Hand-off"). Here the potential equation is solved again
-        by Newton with xi held (the potential part of the sweeps, to ``sweep_tolerance_phi``); xi, and so the Li,
+        by Newton with xi held (``_solve_phi_at_fixed_xi``, as at switch-on); xi, and so the Li,
         do not change. The double-layer charge follows the collector row's potential (q_dl stays C (phi - phi_0)),
         and the sub-grid current read by plug-ins is that of the settled state."""
         nb = self.nx
-        xi = np.array(self.xi.value)
-        sigma_cell = self.ionic_conductivity(xi)
         self._prepare_nuclei()                     # the sub-grid nuclei and film that are left
-        phi_it = np.array(self.phi.value)
-        phi_step = phi_it[:nb].copy()
-        for _ in range(self.max_sweeps):
-            s0, s1 = self._sinks(xi, phi_it)
-            phi_new, _its = self._solve_phi(sigma_cell, s0, s1, phi_it, j_app)
-            dphi = np.asarray(phi_new) - phi_it
-            phi_it = np.array(phi_new)
-            if float(np.max(np.abs(dphi))) < self.cfg["sweep_tolerance_phi"]:
-                break
-        else:
+        phi_step = np.array(self.phi.value[:nb])
+        phi_it, s0, s1, dphi, converged = self._solve_phi_at_fixed_xi(np.array(self.xi.value), self.phi.value, j_app)
+        if not converged:
             raise StepFailed("potential did not converge on xi after sub-grid Li went into it")
         p = self._parts
         self.q_dl += nuc.DOUBLE_LAYER_CAPACITANCE * float(np.sum((phi_it[:nb] - phi_step) * self.dx)) / self.width

@@ -91,35 +91,26 @@ class ObservablesMixin:
     def switch_on_potential(self) -> np.ndarray:
         """Potential (V) of the initial deposit at the case's applied current, the state at t = 0+.
 
-        Newton on div(sigma(xi) grad phi) = S(phi) with xi held (the potential part of a step's sweeps, to the
-        same tolerance ``sweep_tolerance_phi``), from phi = 0. The model's state is left as it was; the result is
-        kept until the first step (xi does not change before it).
+        Newton on div(sigma(xi) grad phi) = S(phi) with xi held (``_solve_phi_at_fixed_xi``), from phi = 0. The
+        model's state is left as it was; the result is kept until the first step (xi does not change before it).
         """
         cached = getattr(self, "_switch_on_phi", None)
         if cached is not None and self._before_first_step():
             return cached
         j_app = self.case["protocol"]["current_density"]
         xi = np.array(self.xi.value)
-        sigma_cell = self.ionic_conductivity(xi)
         saved = np.array(self.phi.value)
         if self.assembly == "fipy":                         # the top flux, as _advance sets it on that path
             top = np.zeros((2, self.mesh.numberOfFaces))
             top[1, self._top] = j_app / self.sigma
             self._top_grad.setValue(top)
-        phi_it = np.zeros_like(saved)
         # with classical nucleation and no Li yet, the current at switch-on charges the collector's double layer:
         # take the state after the first step (dt_initial) of that charging from rest (phi = 0)
         stepped = hasattr(self, "_dt")
         if not stepped:
             self._dt, self._phi_old = self.case["numerics"]["dt_initial"], np.zeros_like(saved)
         try:
-            for _ in range(self.max_sweeps):
-                s0, s1 = self._sinks(xi, phi_it)
-                phi_new, _its = self._solve_phi(sigma_cell, s0, s1, phi_it, j_app)
-                done = float(np.max(np.abs(phi_new - phi_it))) < self.cfg["sweep_tolerance_phi"]
-                phi_it = np.array(phi_new)
-                if done:
-                    break
+            phi_it = self._solve_phi_at_fixed_xi(xi, np.zeros_like(saved), j_app)[0]
             self._switch_on_sink, _ = self._sinks(xi, phi_it)
         finally:
             self.phi.setValue(saved)

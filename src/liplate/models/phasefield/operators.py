@@ -165,6 +165,22 @@ class SolvesMixin:
         self.phi.setValue(phi)
         return phi, its
 
+    def _solve_phi_at_fixed_xi(self, xi, phi_start, j_app):
+        """Newton on div(sigma(xi) grad phi) = S(phi) with xi held, from ``phi_start``, to ``sweep_tolerance_phi``
+        (the potential part of a step's sweeps). Returns (phi, s0, s1, dphi, converged): the last iterate, the sink
+        and its slope the last solve was linearised at, and that solve's change (s0 + s1 dphi is the sink it
+        removed)."""
+        sigma_cell = self.ionic_conductivity(xi)
+        phi_it = np.array(phi_start)
+        for _ in range(self.max_sweeps):
+            s0, s1 = self._sinks(xi, phi_it)
+            phi_new, _its = self._solve_phi(sigma_cell, s0, s1, phi_it, j_app)
+            dphi = np.asarray(phi_new) - phi_it
+            phi_it = np.array(phi_new)
+            if float(np.max(np.abs(dphi))) < self.cfg["sweep_tolerance_phi"]:
+                return phi_it, s0, s1, dphi, True
+        return phi_it, s0, s1, dphi, False
+
     def _spd_lu(self):
         if getattr(self, "_lu_fallback", None) is None:
             self._lu_fallback = SPDSolver("lu", self.linear_tolerance)
