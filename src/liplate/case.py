@@ -416,6 +416,15 @@ def _derive(sections: dict, params: dict, where: str = CASE_FILE, inputs=None, g
         values = ", ".join(shown(f"numerics.{k}", f"{num[k]:g} s") for k in ("dt_min", "dt_initial", "dt_max"))
         errors.append(f"{where}: keys 'numerics.dt_min', 'numerics.dt_initial', 'numerics.dt_max' = {values}: "
                       "must be dt_min <= dt_initial <= dt_max")
+    late = [k for k in ("dt_max_late", "late_capacity") if num.get(k) is not None]
+    if len(late) == 1:
+        other = "late_capacity" if late[0] == "dt_max_late" else "dt_max_late"
+        errors.append(f"{where}: key 'numerics.{late[0]}' = {_shown(given['numerics'][late[0]])} without "
+                      f"'numerics.{other}': give both (the step cap numerics.dt_max_late from the passed capacity "
+                      "numerics.late_capacity on) or neither")
+    elif late and num["dt_max_late"] < num["dt_min"]:
+        errors.append(f"{where}: key 'numerics.dt_max_late' = {_shown(given['numerics']['dt_max_late'])}: "
+                      f"must be >= numerics.dt_min = {num['dt_min']:g} s")
     prot = sections["protocol"]
     if reads("protocol.capacity") and prot["capacity"] is not None:
         # The deposit can grow to the protocol's capacity or to the counter electrode's Li, whichever is less.

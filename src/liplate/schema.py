@@ -110,6 +110,12 @@ register_section(Section("numerics", "time stepping and solvers", {
     "dt_initial": Key("time", "1 s", "first time step; 1 us to 1e6 s (longer than any galvanostatic step "
                       "needs)", min=1e-6, max=1e6),
     "dt_max": Key("time", "600 s", "largest time step; up to 1e6 s (11.6 days)", positive=True, max=1e6),
+    "dt_max_late": Key("time", None, "largest time step once the passed capacity reaches numerics.late_capacity "
+                       "(both or neither): a long run can take larger steps after an early stage whose step it "
+                       "keeps (e.g. the 1 mAh/cm^2 cases' charge per step up to 1 mAh/cm^2); up to 1e6 s",
+                       positive=True, max=1e6),
+    "late_capacity": Key("areal_capacity", None, "passed capacity from which numerics.dt_max_late replaces "
+                         "numerics.dt_max (both or neither); > 0, at most 100 mAh/cm^2", positive=True, max=3.6e6),
     "dt_min": Key("time", "1e-6 s", "smallest time step before the run stops as failed; 1e-12 s to 1 h",
                   min=1e-12, max=3600.0),
     "dt_growth": Key("dimensionless", 1.5, "factor by which dt grows after an accepted step; 1 (fixed) to "
@@ -206,7 +212,8 @@ class ModelInputs:
     substrate_reason: str = ""
 
 
-_STEPPED = ("protocol.*", "numerics.dt_initial", "numerics.dt_max", "numerics.dt_min", "numerics.dt_growth",
+_STEPPED = ("protocol.*", "numerics.dt_initial", "numerics.dt_max", "numerics.dt_max_late", "numerics.late_capacity",
+            "numerics.dt_min", "numerics.dt_growth",
             "numerics.dt_target_sweeps", "numerics.solver", "output.*", "physics.sei", "physics.creep",
             "domain.width", "domain.height", "domain.cells_x", "domain.cells_y", "domain.electrolyte_thickness")
 _FILM = ("lpscl.conductivity", "lpscl.exchange_current_density", "lpscl.transfer_coefficient",

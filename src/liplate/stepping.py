@@ -7,7 +7,8 @@ capacities Q k / frames (steps are cut to land on them exactly), so a resumed ru
 as an uninterrupted one.
 A step the model rejects (:class:`StepFailed`) is rolled back and retried with dt / 2; below
 ``dt_min`` the run stops with status ``failed``. After an accepted step dt grows by ``dt_growth``
-unless the step needed more than ``dt_target_sweeps`` nonlinear sweeps (:func:`next_dt`).
+unless the step needed more than ``dt_target_sweeps`` nonlinear sweeps (:func:`next_dt`), up to ``dt_max``,
+or ``dt_max_late`` once the passed charge reaches ``late_capacity`` (:meth:`Stepper.step_cap`).
 """
 from __future__ import annotations
 
@@ -58,6 +59,8 @@ class Stepper:
         # the protocol's capacity or the counter electrode's Li, whichever comes first (liplate.case.plating_limit)
         self.q_target = case.plating_limit()[0]
         self.dt_max, self.dt_min, self.growth = n["dt_max"], n["dt_min"], n["dt_growth"]
+        #: optional later cap: dt_max_late from the passed charge late_capacity on (both set or neither)
+        self.dt_max_late, self.q_late = n.get("dt_max_late"), n.get("late_capacity")
         self.target_sweeps = int(n.get("dt_target_sweeps", 0))
         self.frames = int(o["frames"])
         self.row_every = int(o["timeseries_every"])
@@ -65,6 +68,13 @@ class Stepper:
         self.on_row, self.on_frame, self.on_checkpoint = on_row, on_frame, on_checkpoint
         self.progress = progress
         self.dt_initial = n["dt_initial"]
+
+    def step_cap(self, charge: float) -> float:
+        """The largest step at a passed charge: dt_max, or dt_max_late once the charge reaches late_capacity
+        (dt then grows to the new cap by dt_growth per accepted step, or stays below a smaller one)."""
+        if self.q_late is not None and charge >= self.q_late * (1 - 1e-12):
+            return self.dt_max_late
+        return self.dt_max
 
     def frame_charge(self, k: int) -> float:
         return self.q_target * k / self.frames
@@ -83,7 +93,7 @@ class Stepper:
         status = "completed"
         while st.frame < self.frames:
             q_next = self.frame_charge(st.frame + 1)
-            dt_try = min(st.dt, self.dt_max, (q_next - st.charge) / self.j)
+            dt_try = min(st.dt, self.step_cap(st.charge), (q_next - st.charge) / self.j)
             saved = self.model.get_state()
             try:
                 report = self.model.advance(dt_try, self.j)
@@ -106,7 +116,7 @@ class Stepper:
                 st.charge = q_next
             # Grow from the controller's dt, not from a step that was cut to land on a frame.
             if dt_try >= st.dt * (1 - 1e-12):
-                st.dt = next_dt(st.dt, report.sweeps, self.growth, self.dt_max, self.target_sweeps)
+                st.dt = next_dt(st.dt, report.sweeps, self.growth, self.step_cap(st.charge), self.target_sweeps)
             obs = self.model.observables()
             shorted = bool(obs.get("short_circuit"))
             if self.on_row and (reached or shorted or st.steps % self.row_every == 0):

@@ -1,0 +1,74 @@
+"""The time loop's step controller (liplate.stepping): the step cap dt_max, and dt_max_late from late_capacity on."""
+import numpy as np
+import pytest
+
+from liplate.case import CaseError, load_case
+from liplate.models.base import Model, StepReport
+from liplate.stepping import Stepper
+
+MAH_CM2 = 3.6e4     # C/m^2
+
+
+class _Recorder(Model):
+    """A model with no physics: it accepts every step and records (charge at the step's start, dt)."""
+
+    def __init__(self):
+        self.charge, self.steps = 0.0, []
+
+    def advance(self, dt, current_density):
+        self.steps.append((self.charge, dt))
+        self.charge += current_density * dt
+        return StepReport(sweeps=1)
+
+    def get_state(self):
+        return {"charge": np.array([self.charge])}
+
+    def set_state(self, state):
+        self.charge = float(state["charge"][0])
+
+    def observables(self):
+        return {}
+
+    def cell_fields(self):
+        return {}
+
+
+def _run(case_dir, **over):
+    case = load_case(case_dir(**{"protocol__capacity": "3 mAh/cm^2", "numerics__dt_initial": "10 s",
+                                 "numerics__dt_max": "60 s", "output__frames": 3, **over}))
+    model = _Recorder()
+    state, status = Stepper(model, case).run()
+    return model.steps, state, status
+
+
+def test_the_step_is_capped_by_dt_max_late_from_late_capacity_on(case_dir):
+    steps, state, status = _run(case_dir, numerics__dt_max_late="300 s", numerics__late_capacity="1 mAh/cm^2")
+    assert status == "completed" and state.charge == pytest.approx(3 * MAH_CM2, rel=1e-12)
+    early = [dt for q, dt in steps if q < MAH_CM2 * (1 - 1e-12)]
+    late = [dt for q, dt in steps if q >= MAH_CM2 * (1 - 1e-12)]
+    assert max(early) == pytest.approx(60.0) and max(late) == pytest.approx(300.0)
+    # from the switch on, dt grows from the early cap by dt_growth (1.5) per step, not in one jump
+    assert late[:5] == pytest.approx([60.0, 60 * 1.5, 60 * 1.5**2, 60 * 1.5**3, 300.0])
+    # the early stage takes the very steps of a run without the late cap
+    plain, _, _ = _run(case_dir)
+    assert early == [dt for q, dt in plain if q < MAH_CM2 * (1 - 1e-12)]
+    # a smaller late cap takes over at once
+    steps, _, _ = _run(case_dir, numerics__dt_max_late="20 s", numerics__late_capacity="2 mAh/cm^2")
+    assert max(dt for q, dt in steps if q >= 2 * MAH_CM2 * (1 - 1e-12)) == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize("over,fragments", [
+    ({"numerics__dt_max_late": "300 s"}, ["numerics.dt_max_late", "'300 s'", "numerics.late_capacity", "both"]),
+    ({"numerics__late_capacity": "1 mAh/cm^2"}, ["numerics.late_capacity", "numerics.dt_max_late", "both"]),
+    ({"numerics__dt_max_late": "-3 s", "numerics__late_capacity": "1 mAh/cm^2"}, ["numerics.dt_max_late", "> 0"]),
+    ({"numerics__dt_max_late": "300 mV", "numerics__late_capacity": "1 mAh/cm^2"}, ["numerics.dt_max_late", "mV"]),
+    ({"numerics__dt_max_late": "1e-9 s", "numerics__late_capacity": "1 mAh/cm^2"},
+     ["numerics.dt_max_late", ">= numerics.dt_min"]),
+])
+def test_a_late_step_cap_given_half_or_wrong_is_a_case_error(case_dir, over, fragments):
+    with pytest.raises(CaseError) as err:
+        load_case(case_dir(**over))
+    msg = str(err.value)
+    assert "case.toml" in msg
+    for f in fragments:
+        assert f in msg, msg
