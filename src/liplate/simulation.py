@@ -477,6 +477,7 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
                 log.error("%s: status %s not recorded in %s/summary.json: %s; %s", case.path, status, out.name,
                           summary["error"], _how_to_continue(case, last_checkpoint[0]))
     if interrupt is not None:
+        interrupt.summary = summary      # what was written, for a caller that reports it (the sweep's case process)
         raise interrupt
     log.info("%s: %s after %d steps, %.1f s; thickness %.4g um", case.path, status, state.steps,
              state.wall_time, summary.get("thickness_mean_um") or float("nan"))

@@ -167,6 +167,36 @@ def test_sweep_over_two_ranks(tmp_path):
     assert {c["rank"] for c in data["cases"]} == {0, 1}                 # both ranks ran cases
 
 
+def test_a_case_stopped_by_sigterm_is_reported_interrupted_and_resumes(tmp_path):
+    """SIGTERM to a case's process (a user stopping one case, a batch system's limit): the sweep records the case
+    as "interrupted" (its checkpoint kept), not as a crash, and the next run of the job continues it."""
+    from liplate.sweep import Engine, _plan
+    from liplate.sweep.expand import load_sweep
+
+    f = make_sweep(tmp_path, '[zip]\n"numerics.dt_max" = ["4 s"]\n"numerics.dt_initial" = ["4 s"]\n'
+                             '"output.frames" = [20]\n"output.checkpoint_every" = ["0 s"]\n')
+    s = load_sweep(f)
+    case = _plan(s, s.points[0], force=False)["dir"]
+    job = {"cwd": str(tmp_path), "dir": case, "force": False, "resume": False, "timeout_s": None}
+    out = tmp_path / case / "output"
+    engine = Engine()
+    try:
+        engine.submit(job)
+        while not (out / "fields_0001.vtu").exists():                   # stepping, past its first frame
+            assert engine.poll(0.05) is None
+        engine.proc.send_signal(signal.SIGTERM)
+        while (record := engine.poll(0.1)) is None:
+            pass
+        assert record["status"] == "interrupted" and "SIGTERM" in record["error"], record
+        assert record["summary"]["status"] == "interrupted"
+        assert 0 < record["summary"]["capacity_mAh_cm2"] < 0.2
+        record = engine.run(dict(job, resume=True))                     # a fresh child continues it
+        assert record["status"] == "completed", record
+        assert record["summary"]["capacity_mAh_cm2"] == pytest.approx(0.2)
+    finally:
+        engine.close()
+
+
 def test_a_crashed_or_stuck_case_process_costs_only_its_case(tmp_path):
     from liplate.sweep import CASE_LOG, Engine, _plan
     from liplate.sweep.expand import load_sweep

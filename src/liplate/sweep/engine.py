@@ -87,6 +87,13 @@ class Engine:
             if record.get("ready"):  # the child has imported FiPy: the case's clock starts now
                 self.started = time.monotonic()
                 record = None
+            elif record.get("status") == "interrupted":  # the child stops after saying so: the next job gets a new one
+                try:
+                    self.proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+                self.proc, self._buf = None, b""
         if record is None:
             limit = self.job.get("timeout_s")
             if not limit or time.monotonic() - self.started < limit:
@@ -175,8 +182,12 @@ def serve() -> int:
                 record = {"status": "locked", "error": str(exc), "summary": None}
             except CaseError as exc:
                 record = {"status": "invalid", "error": str(exc), "summary": None}
-            except KeyboardInterrupt:
-                return 130
+            except KeyboardInterrupt as exc:
+                # SIGTERM (or SIGINT) to this case: run_case recorded it ("interrupted", checkpoint kept); say so
+                # and stop serving (the signal may be meant for the whole sweep; a next case gets a new child)
+                name = getattr(exc, "signal_name", "SIGINT")
+                record = {"status": "interrupted", "error": f"interrupted by {name}; the next sweep run continues "
+                          "it from its last checkpoint", "summary": getattr(exc, "summary", None), "stop": True}
             except Exception as exc:  # any other failure belongs to this case only
                 traceback.print_exc()
                 record = {"status": "error", "error": f"{type(exc).__name__}: {exc}", "summary": None}
@@ -185,7 +196,10 @@ def serve() -> int:
                 sys.stderr.flush()
                 os.dup2(saved_err, 1)
                 os.dup2(saved_err, 2)
+        stop = record.pop("stop", False)
         answer.write(json.dumps(record, default=_json_default) + "\n")
+        if stop:
+            return 130
     return 0
 
 
