@@ -145,6 +145,29 @@ def test_a_flat_film_carries_the_applied_current_from_its_hand_off_step_on():
         model.advance(10.0, j_app)
 
 
+def test_a_single_nucleus_goes_in_as_a_cap_that_pays_the_relief_fill_under_it():
+    """Cu with creep: a resolvable single nucleus goes into xi as a cap in a step of 10 s. It pays the creep fill of
+    the SE relief under the columns it wets as it goes in (as the sub-grid film does), so that the interface losses
+    of that step take (almost) nothing more from its top; the Li is held exactly: xi + fill = the nucleus."""
+    model = classical("cu", physics={"creep": True})
+    n = model.nuclei
+    c, resolve = 50, model.resolve_height * model.ell_y
+    area = float(nuc.cap_area(8e-6, model.theta_nuclei))           # a cap 8 um in half-width
+    n.count[c], n.rows[c], n.area[c] = 1.0, 1e8, area
+    assert n.resolve_height(model._fill_owed() / model.dx)[c] >= resolve     # resolvable after the relief's fill
+    xi0, fill0 = float(np.sum(model.xi.value * model.volumes)), model.fill.copy()
+    assert model._absorb_nuclei(dt=10.0) and n.count[c] == 0.0
+    paid = model.fill - fill0
+    wet = model._wall_wetted(model.xi.value)
+    assert wet.sum() >= 8 and np.all(paid[~wet] == 0.0)
+    owed = model.fill_capacity * model.dx
+    np.testing.assert_allclose(paid[wet], owed * -np.expm1(-10.0 / model.tau_fill), rtol=1e-12)
+    assert float(np.sum(model.xi.value * model.volumes)) - xi0 + paid.sum() == pytest.approx(area, rel=1e-9)
+    before = model.fill.copy()
+    model._interface_losses(10.0)
+    assert float(np.sum(model.fill - before)) < 1e-6 * paid.sum()   # the losses took the rest: e^(-10 s/tau)
+
+
 def test_overlapping_subgrid_nuclei_stay_subgrid_until_resolvable():
     """Two sub-grid nuclei 3 um apart whose bases (1.9 um half-width) overlap, each holding a ridge of 1.6 um
     (< 3 interface lengths): they stay sub-grid (before 2026-12-02 they went into xi at once as 0.3-1.2 um ridges,

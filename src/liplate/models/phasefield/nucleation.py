@@ -171,6 +171,26 @@ class NucleationMixin:
         self.nuclei_current = np.divide(sink_nuc * v_wall, self._nuc_len, out=np.zeros(nb), where=self._nuc_len > 0)
         return s0 + s1 * dphi                   # the sink the last solve removed: it sums to the applied current
 
+    def _add_cap_paying_fill(self, x2, v2, X, Y, c, area, dt, owed):
+        """xi (grid) with a single nucleus of Li ``area`` (m^2 per depth) put in over collector cell ``c`` as a
+        diffuse cap (pf.add_cap). With a step ``dt`` > 0 the cap pays, as it goes in, the creep fill of the SE
+        relief under the columns it wets (``owed`` (1 - exp(-dt/tau_fill)) on the columns whose wall cell it takes
+        to xi >= 1/2, the rule of ``_interface_losses``), as a sub-grid film does: left to the losses of the step,
+        that Li was drained from the top of the new cap, which then read its current on a shape the step's
+        potential had not seen (docs/penetration.md, "Hand-off")."""
+        xc = (c + 0.5) * self.dx
+        if dt > 0.0 and np.any(owed > 0.0):
+            trial = pf.add_cap(x2, v2, X, Y, xc, area, self.theta_nuclei, self.ell_y, self.width)
+            newly = metrics.wetted_mask(trial[0]) & ~metrics.wetted_mask(x2[0])
+            due = np.where(newly, owed * -np.expm1(-dt / self.tau_fill), 0.0)
+            total = float(np.sum(due))
+            if total > 0.0:
+                pay = min(total, area)
+                self.fill = self.fill + due * (pay / total)
+                owed -= due * (pay / total)             # a next cap over the same columns owes the rest only
+                area -= pay
+        return pf.add_cap(x2, v2, X, Y, xc, area, self.theta_nuclei, self.ell_y, self.width)
+
     def _absorb_nuclei(self, dt: float = 0.0) -> bool:
         """Move sub-grid Li into xi, holding exactly its Li; True if any moved. Nuclei whose bases cover their cell
         first coalesce into the cell's sub-grid film (``CollectorNuclei.coalesce``); a single nucleus whose Li per
@@ -179,8 +199,9 @@ class NucleationMixin:
         several as a layer over the cells they span;
         a sub-grid film goes in as a layer with the equilibrium profile (pf.add_layer), each continuous run of it
         at once, once it is resolve_height interface lengths thick on average (a thinner layer is not stable in the
-        diffuse interface) or borders the wetted deposit. ``dt`` (s), the step: the film pays the creep fill of the
-        relief under it as it goes in (the losses of the step would take it from the new layer's top).
+        diffuse interface) or borders the wetted deposit. ``dt`` (s), the step: the film, and a single nucleus going in
+        as a cap, pay the creep fill of the relief under them as they go in (the losses of the step would take it
+        from the new layer's or cap's top).
 
         "Resolvable" counts the Li that is left once the resolved deposit has paid the creep fill of the SE relief
         under it (``_interface_losses``: the fill follows the wetted collector, with a time constant of ~0.1 s, so
@@ -236,8 +257,7 @@ class NucleationMixin:
                 if single.size:
                     X, Y = np.meshgrid(self.x_centres, self.y_centres)
                     for c in single:
-                        x2 = pf.add_cap(x2, v2, X, Y, (c + 0.5) * self.dx, float(area[c]), self.theta_nuclei,
-                                        self.ell_y, self.width)
+                        x2 = self._add_cap_paying_fill(x2, v2, X, Y, c, float(area[c]), dt, owed)
                 layer = area.copy()
                 layer[single] = 0.0
                 if layer.any():
