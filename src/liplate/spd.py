@@ -88,6 +88,8 @@ class SPDSolver:
         self._ksp = None         # PETSc KSP holding the BoomerAMG hierarchy
         self._stale = False      # rebuild the hierarchy before the next solve
         self._fresh_its = 0      # iterations of the first solve after the last build
+        self._series_start = False   # the next solve is the first of a new series (new_series)
+        self._rebuild_each_series = False   # a series' first solve found the hierarchy stale: rebuild first
         self._fallback = (SPDSolver(fallback or "auto", tolerance, distributed=self.distributed)
                           if self.method == "jacobi" else None)
         self._rows: tuple[int, int, list[int]] | None = None   # this rank's row block, and every rank's size
@@ -95,6 +97,15 @@ class SPDSolver:
         self.use_petsc = petsc_available()      # Jacobi-CG in PETSc (C loop) or in numpy
 
     # -- public ---------------------------------------------------------------------------------------
+    def new_series(self) -> None:
+        """The next solve is the first of a new series whose matrix has moved further than within a series (a
+        model's next time step after the sweeps of the last). Once the first solve of a series has found the
+        AMG hierarchy stale, each series rebuilds it before its first solve instead of spending a stale solve
+        first and rebuilding after it (cases/cu_0p5mA_continuous at 1 mAh/cm^2, 480,000 cells: the stale first
+        solve of a step took 12-17 CG iterations, 0.9-1.1 s, and the rebuild after it 1.0 s; rebuilt first, the
+        step's potential solves took 1.54 s instead of 2.09 s, the step 4.28 s instead of 4.98 s)."""
+        self._series_start = True
+
     def solve(self, A, b, x0=None, tolerance=None) -> tuple[np.ndarray, int]:
         """x with |Ax - b|/|b| <= check_factor * tolerance, and the iterations used. ``tolerance`` (default:
         the solver's) may be looser for one solve, e.g. for an early nonlinear sweep (inexact Newton)."""
@@ -128,6 +139,9 @@ class SPDSolver:
                 r = self.residual(A, x, b)
         else:
             solve = self._hypre if self.method == "hypre" else self._pyamg
+            first, self._series_start = self._series_start, False
+            if first and self._rebuild_each_series:
+                self._stale = True
             fresh = self._stale or (self._ml is None and self._ksp is None)
             x, its = solve(A, b, x0, rebuild=self._stale)
             if fresh:
@@ -140,6 +154,8 @@ class SPDSolver:
                 r = self.residual(A, x, b)
             # a hierarchy built for an older matrix: rebuild before the next solve once it costs too much
             self._stale = its > min(self.reuse_iterations, 2 * self._fresh_its + 2)
+            if first and self._stale:
+                self._rebuild_each_series = True
         if not self._within(r):
             raise LinearSolveError(f"{self.method} solve stopped short: |Ax-b|/|b| = {r:.3g} after {its} "
                                    f"iterations (tolerance {self.tolerance:.1g})")

@@ -55,6 +55,27 @@ def test_hierarchy_is_reused_and_rebuilt_when_the_matrix_drifts(method):
     assert SPDSolver.residual(B, x, b) <= 1e-9
 
 
+@pytest.mark.parametrize("method", [m for m in METHODS if m in ("pyamg", "hypre")])
+def test_once_a_series_starts_stale_each_series_rebuilds_before_its_first_solve(method):
+    """Series of solves (a model's time steps): within a series the matrix barely moves, between series it moves
+    far (here the blocked region's contrast changes). The first series' first solve after the change runs on the
+    stale hierarchy and flags it; from then on each series rebuilds before its first solve, so every later solve
+    runs on a fresh hierarchy, with the iterations of one; the answers stay those of LU."""
+    solver = SPDSolver(method, tolerance=1e-10)
+    its_first = []
+    for k, contrast in enumerate((1e-6, 1e-2, 1e-4, 1e-1)):
+        A, b = poisson_with_contrast(contrast=contrast)
+        solver.new_series()
+        builds = solver.builds
+        x, its = solver.solve(A, b)
+        its_first.append(its)
+        assert SPDSolver.residual(A, x, b) <= 1e-9
+        assert solver.builds == builds + (k != 1)                   # the second series' first solve: stale
+        solver.solve(A * 1.0001, b)                                  # within a series: kept (rebuilt once at k = 1)
+        assert solver.builds == builds + 1
+    assert max(its_first[2:]) <= its_first[0] + 2 < its_first[1]
+
+
 def test_a_solve_that_stops_short_raises():
     A, b = poisson_with_contrast(contrast=1e-8)
     solver = SPDSolver("pyamg", tolerance=1e-14, max_iterations=1)     # rebuilt and retried, still short

@@ -311,6 +311,7 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         # phi of the last accepted step was converged at this current: the first sweep starts from it without a
         # potential solve (a first iterate only; the step still ends when xi and phi agree to the tolerances)
         reuse_phi = self.time > 0 and j_app == self._j_app
+        self._spd_phi.new_series()         # a new step: its first potential matrix moved by a whole step
         with np.errstate(over="raise", invalid="raise"):
             for sweep in range(1, self.max_sweeps + 1):
                 xi_it = np.array(self.xi.value)
