@@ -88,3 +88,11 @@ def test_the_continuous_cu_cases_are_the_one_mah_setup_continued(name):
                          ("numerics", "dt_initial")):
         assert cont[section][key] == one[section][key], (name, section, key)
     assert to_si(cont["phasefield"]["fine_layer_height"], "length") > to_si("70 um", "length")
+    # larger steps only after the 1 mAh/cm^2 case's capacity (numerics.dt_max_late from late_capacity on), with
+    # the charge per step of the step study (docs/penetration.md, "Time step": 0.5 mA/cm^2 x 600 s)
+    num = cont["numerics"]
+    if "dt_max_late" in num:
+        assert to_si(num["late_capacity"], "areal_capacity") >= to_si(one["protocol"]["capacity"], "areal_capacity")
+        j = to_si(cont["protocol"]["current_density"], "current_density")
+        late = j * to_si(num["dt_max_late"], "time")
+        assert late == pytest.approx(to_si("0.5 mA/cm^2", "current_density") * 600.0, rel=1e-9), name
