@@ -87,7 +87,7 @@ class Engine:
             if record.get("ready"):  # the child has imported FiPy: the case's clock starts now
                 self.started = time.monotonic()
                 record = None
-            elif record.get("status") == "interrupted":  # the child stops after saying so: the next job gets a new one
+            elif record.pop("stop", False):  # the child stops after this answer (a signal): the next job gets a new one
                 try:
                     self.proc.wait(timeout=30)
                 except subprocess.TimeoutExpired:
@@ -196,9 +196,8 @@ def serve() -> int:
                 sys.stderr.flush()
                 os.dup2(saved_err, 1)
                 os.dup2(saved_err, 2)
-        stop = record.pop("stop", False)
         answer.write(json.dumps(record, default=_json_default) + "\n")
-        if stop:
+        if record.get("stop"):
             return 130
     return 0
 
