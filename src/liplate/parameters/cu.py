@@ -28,8 +28,8 @@ PARAMETERS = {
         "0-22 deg through the adhesion mapping of liplate.physics.wetting, complete to partial wetting); "
         "re-measured on the shipped numerics (cases/cu_contact_angle_sweep, seed 0, interface length 0.5 um, "
         "j0 6.54 mA/cm^2, 2026-12-04): 0-58 deg give a film by 1 mAh/cm^2, 70 / 81 / 100 / 122 deg islands at "
-        "wetted fractions 0.97 / 0.88 / 0.81 / 0.63; at 81 deg seeds 0-10 give a mean island width of 153 um "
-        "(2026-12-05, docs/phasefield.md, 'The hand-off step'); 81 deg is kept"),
+        "wetted fractions 0.97 / 0.88 / 0.81 / 0.63; at 81 deg seeds 0-10 give a mean island width of 158 um "
+        "(050bb29, 2026-12-05; 153 um on 048d761; docs/phasefield.md, 'The hand-off step'); 81 deg is kept"),
     "bare_exchange_current_density": Param(
         _LPSCL_J0.value, "A/m^2", "current_density",
         "assumed: Li+ reduction on the bare collector equals lpscl.exchange_current_density (the same "
