@@ -179,17 +179,18 @@ class NucleationMixin:
         that Li was drained from the top of the new cap, which then read its current on a shape the step's
         potential had not seen (docs/penetration.md, "Hand-off")."""
         xc = (c + 0.5) * self.dx
-        if dt > 0.0 and np.any(owed > 0.0):
-            trial = pf.add_cap(x2, v2, X, Y, xc, area, self.theta_nuclei, self.ell_y, self.width)
-            newly = metrics.wetted_mask(trial[0]) & ~metrics.wetted_mask(x2[0])
-            due = np.where(newly, owed * -np.expm1(-dt / self.tau_fill), 0.0)
-            total = float(np.sum(due))
-            if total > 0.0:
-                pay = min(total, area)
-                self.fill = self.fill + due * (pay / total)
-                owed -= due * (pay / total)             # a next cap over the same columns owes the rest only
-                area -= pay
-        return pf.add_cap(x2, v2, X, Y, xc, area, self.theta_nuclei, self.ell_y, self.width)
+        cap = pf.add_cap(x2, v2, X, Y, xc, area, self.theta_nuclei, self.ell_y, self.width)
+        if dt <= 0.0 or not np.any(owed > 0.0):
+            return cap
+        newly = metrics.wetted_mask(cap[0]) & ~metrics.wetted_mask(x2[0])
+        due = np.where(newly, owed * -np.expm1(-dt / self.tau_fill), 0.0)
+        total = float(np.sum(due))
+        if total == 0.0:
+            return cap                                  # it wets no column that still owes fill
+        pay = min(total, area)
+        self.fill = self.fill + due * (pay / total)
+        owed -= due * (pay / total)                     # a next cap over the same columns owes the rest only
+        return pf.add_cap(x2, v2, X, Y, xc, area - pay, self.theta_nuclei, self.ell_y, self.width)
 
     def _absorb_nuclei(self, dt: float = 0.0) -> bool:
         """Move sub-grid Li into xi, holding exactly its Li; True if any moved. Nuclei whose bases cover their cell
