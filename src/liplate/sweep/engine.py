@@ -91,9 +91,8 @@ class Engine:
                 try:
                     self.proc.wait(timeout=30)
                 except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    self.proc.wait()
-                self.proc, self._buf = None, b""
+                    pass
+                self.kill()                  # reaps it (a no-op signal once it has exited)
         if record is None:
             limit = self.job.get("timeout_s")
             if not limit or time.monotonic() - self.started < limit:
