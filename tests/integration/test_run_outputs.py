@@ -165,3 +165,25 @@ def test_solver_failure_is_a_failed_run_with_summary(case_dir):
     assert s["status"] == "failed"
     assert "SolveFailed" in s["error"] or "dt_min" in s["error"]
     assert (d / "output" / "summary.json").is_file()
+
+
+def test_run_log_has_a_line_per_frame_and_the_terminal_does_not(case_dir):
+    """A long run reports its progress in run.log, one line per field frame (a sweep or a batch job has no
+    terminal); the terminal, which has the progress bar, does not get those lines."""
+    d = case_dir(output__frames=4)
+    res = subprocess.run([sys.executable, "-m", "liplate.cli", "run", str(d)], capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    lines = [ln for ln in (d / "output" / "run.log").read_text().splitlines() if " frame " in ln]
+    assert [ln.split(" frame ")[1].split(":")[0] for ln in lines] == ["1/4", "2/4", "3/4", "4/4"]
+    # each at its frame's capacity, Q k / frames (1 mAh/cm^2 in 4 frames)
+    assert [float(ln.split(": ")[1].split(" mAh")[0]) for ln in lines] == pytest.approx([0.25, 0.5, 0.75, 1.0])
+    assert " frame " not in res.stderr + res.stdout
+
+
+def test_timing_line_splits_the_steps_wall_time():
+    from liplate.simulation import _timing_line
+
+    line = _timing_line({"phi": 6.0, "xi": 3.0, "step": 12.0})
+    assert line == "potential solves 50 %, phase-field solves 25 %, the rest 25 % of 12.0 s in steps"
+    assert _timing_line(None) == "" and _timing_line({"phi": 0.0, "xi": 0.0, "step": 0.0}) == ""
