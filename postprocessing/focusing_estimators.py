@@ -21,8 +21,12 @@ setting and the change of each setting from the first (the reference) over the s
 interval of a paired bootstrap (``mesh_seeds.paired_change``). Settings are told apart by cells_x, cells_y and the
 interface length (``mesh_seeds.read_runs``); the first setting found is the reference unless ``--reference`` names one.
 
-    .venv/bin/python postprocessing/focusing_estimators.py cases/interface_seeds/runs --reference "2x in x and y" \
+    .venv/bin/python postprocessing/focusing_estimators.py --production 600 56 1 60 cases/interface_seeds/runs \
+        --reference "2x in x and y" \
         --sequence "2x in x and y" "2x in x and y, interface 0.707 um" "2x in x and y, interface 0.5 um"
+
+(``--production 600 56 1 60``: labels relative to the former base, as the study was documented; without it they are
+relative to the shipped case, 1200 x 88 cells at 0.5 um: "1.27273x in y, interface 1 um" ...)
 """
 from __future__ import annotations
 
@@ -36,7 +40,7 @@ import numpy as np
 from liplate.units import C_M2_PER_MAH_CM2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mesh_seeds import paired_change, pooled_width, read_runs  # noqa: E402
+from mesh_seeds import paired_change, pooled_width, read_runs, shipped_production  # noqa: E402
 
 #: estimator -> (source, column): "ts" a timeseries.csv column at the frame's capacity, "col" the peak over the
 #: collector columns of an interface.csv column (a tuple: the larger of them per column)
@@ -80,9 +84,11 @@ def timeseries_value(timeseries_rows: list[dict], key: str, capacity: float) -> 
     return best
 
 
-def read(runs_dir: Path, applied: float) -> list[dict]:
+def read(runs_dir: Path, applied: float, production=None) -> list[dict]:
+    """The runs of ``runs_dir`` with their estimators per frame; settings labelled relative to ``production``
+    (cells_x, cells_y, interface length in um, dt_max in s; default the shipped cu_0p5mA_1mAh's)."""
     out = []
-    for r in read_runs(runs_dir):
+    for r in read_runs(runs_dir, shipped_production() if production is None else production):
         out_dir = Path(runs_dir) / r["run"] / "output"
         interface, timeseries = read_rows(out_dir / "interface.csv"), read_rows(out_dir / "timeseries.csv")
         caps = frame_capacities(interface, applied)
@@ -122,11 +128,17 @@ def main(argv=None) -> None:
                     "observed order and the extrapolated zero-length limit of each seed-mean focusing estimator "
                     "and of the summary's island metrics")
     ap.add_argument("--ratio", type=float, default=2**0.5, help="ratio of successive interface lengths")
+    ap.add_argument("--production", type=float, nargs=4, default=None,
+                    metavar=("CELLS_X", "CELLS_Y", "ELL_UM", "DT_MAX_S"),
+                    help="the setting the labels are relative to (as postprocessing/mesh_seeds.py; default: the "
+                         "shipped cu_0p5mA_1mAh's; the studies of the former base: 600 56 1 60)")
     args = ap.parse_args(argv)
+    production = None if args.production is None else \
+        (int(args.production[0]), int(args.production[1]), *args.production[2:])
     runs = []
     for arg in args.runs:
         path, _, label = str(arg).partition("=")
-        for r in read(Path(path), args.applied):
+        for r in read(Path(path), args.applied, production):
             r["mesh"] = label or r["mesh"]
             runs.append(r)
     if not runs:

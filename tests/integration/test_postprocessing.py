@@ -456,3 +456,21 @@ def test_mesh_seeds_labels_are_relative_to_the_shipped_production():
     assert [M.setting_label(k, former) for k in ((600, 56, 1.0, 60.0), (1200, 112, 0.707, 60.0),
                                                  (600, 56, 1.0, 15.0), (900, 56, 1.0, 60.0))] == \
         ["production", "2x in x and y, interface 0.707 um", "dt_max / 4", "1.5x in x"]
+
+
+def test_seed_study_scripts_read_real_runs(cases, capsys):
+    """postprocessing/mesh_seeds.py and focusing_estimators.py on the runs of this module (real outputs, the former
+    mesh, so labelled relative to it and to the shipped case): each prints its tables with one row per run. (The
+    estimators' script called mesh_seeds.read_runs with an argument missing from 2026-12-04 to 2026-12-05.)"""
+    from postprocessing import focusing_estimators, mesh_seeds
+
+    runs = cases[1].parent
+    for production in (["--production", "600", "56", "1", "60"], []):
+        mesh_seeds.main([*production, str(runs)])
+        out = capsys.readouterr().out
+        assert out.count("| 0 |") >= len(cases), out
+        focusing_estimators.main([*production, str(runs)])
+        out = capsys.readouterr().out
+        peaks = [ln.split("|") for ln in out.splitlines() if ln.startswith("| cell max, resolved Li (summary) |")]
+        # one setting (both runs on one mesh), both runs in it, a finite peak focusing at the last frame (1 mAh/cm^2)
+        assert len(peaks) == 1 and int(peaks[0][3]) == len(cases) and float(peaks[0][-2]) >= 1.0, out
