@@ -184,6 +184,6 @@ def test_run_log_has_a_line_per_frame_and_the_terminal_does_not(case_dir):
 def test_timing_line_splits_the_steps_wall_time():
     from liplate.simulation import _timing_line
 
-    line = _timing_line({"phi": 6.0, "xi": 3.0, "step": 12.0})
-    assert line == "potential solves 50 %, phase-field solves 25 %, the rest 25 % of 12.0 s in steps"
+    line = _timing_line({"phi": 6.0, "xi": 3.0, "hooks": 1.2, "step": 12.0})
+    assert line == "potential solves 50 %, phase-field solves 25 %, step hooks 10 %, the rest 15 % of 12.0 s in steps"
     assert _timing_line(None) == "" and _timing_line({"phi": 0.0, "xi": 0.0, "step": 0.0}) == ""

@@ -210,7 +210,7 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         #: reporting and state: plated_charge(model) (C/m^2), update_observables(model, obs), cell_fields(model)
         #: (dict), get_state() (dict of arrays) and set_state(state)
         self.plugins: list = []
-        self.timing = {"phi": 0.0, "xi": 0.0, "step": 0.0}   # s: potential and xi solves, whole steps
+        self.timing = {"phi": 0.0, "xi": 0.0, "hooks": 0.0, "step": 0.0}   # s: potential and xi solves, hooks, steps
 
     def _grid(self, a):
         return np.asarray(a).reshape(self.ny, self.nx)
@@ -373,16 +373,20 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
                 return StepReport(sweeps=sweep, residual=max(d_xi, d_phi), linear_iterations=lin_its)
         self._interface_losses(dt)
         if handed:                          # sub-grid Li went into xi after the sweeps: phi follows it
+            ts = _time.perf_counter()
             sink = self._settle_potential(j_app)
+            self.timing["phi"] += _time.perf_counter() - ts
         self._sink = sink
         self._j_app = j_app
         self._delta = self._delta_function(np.asarray(self.xi.value))
         if self.step_hooks:
             # plug-in point for further processes (package docstring, "Step hooks"): xi and phi are converged,
             # the SEI and creep losses applied, model.time and model.charge still those of the step's start
+            th = _time.perf_counter()
             for hook in self.step_hooks:
                 hook(self, dt)
             self._delta = self._delta_function(np.asarray(self.xi.value))
+            self.timing["hooks"] += _time.perf_counter() - th
         self.time += dt
         self.charge += j_app * dt
         if self.charge <= metrics.FIRST_PLATING_CHARGE * (1.0 + 1e-9):
