@@ -74,8 +74,14 @@ def _assert_same_result(got: dict, ref: dict) -> None:
 # --- the lock ------------------------------------------------------------------------------------
 
 
+#: the first run must outlive three refused runs (each a Python start-up of 2-3 s, longer on a loaded machine): with
+#: SLOW it took ~6 s and once finished first under CI load (exit 0 instead of SIGTERM's 143); at dt 2 s it takes
+#: ~70 s, and the test stops it with SIGTERM after the refusals, so it costs no more
+LOCKED_SLOW = dict(SLOW, numerics__dt_max="2 s", numerics__dt_initial="2 s")
+
+
 def test_second_run_refuses_while_the_first_runs_and_sigterm_is_recorded(case_dir):
-    d = case_dir("busy", **SLOW)
+    d = case_dir("busy", **LOCKED_SLOW)
     lock_file = d / "output" / LOCK_NAME
     first = _liplate("run", str(d), "-q")
     _wait_for(lambda: (d / "output" / ckpt.CHECKPOINT).is_file(), first, what="the first checkpoint")
