@@ -145,6 +145,31 @@ def test_a_flat_film_carries_the_applied_current_from_its_hand_off_step_on():
         model.advance(10.0, j_app)
 
 
+def test_the_hand_off_step_grows_the_sei_at_the_settled_current():
+    """Li2Te-Cu with SEI and creep, through the hand-off of its sub-grid film to xi: in the step that puts the film
+    into xi the SEI grows at the current of the potential settled on the new film, here the applied one, as in
+    every other step (physics/sei.grow at the column current). Until 2026-12-05 the hand-off step grew its SEI
+    before the settle, at the Butler-Volmer current of the new interface at the SE potential of the sub-grid
+    state."""
+    from liplate.physics import sei as sei_mod
+
+    model = classical("li2te_cu", width="20 um", nx=20, ny=40, physics={"creep": True, "sei": True})
+    j_app, dt = 5.0, 10.0
+    run(model, j_app, q_end=0.7 * 3.6e4, dt=1e-3, dt_max=60.0)         # the film is still sub-grid at 0.7 mAh/cm^2
+    assert model.nuclei.film.sum() > 0.0 and float(np.max(model.xi.value)) == 0.0
+    for _ in range(100):
+        before = model.sei_thickness.copy()
+        model.advance(dt, j_app)
+        if model.nuclei.film.sum() == 0.0:
+            break
+    assert float(np.min(model._grid(model.xi.value)[0])) >= 0.5         # handed over, the whole wall
+    # the step's SEI growth is that of the applied current: to 7e-7 (the settled potential's residual); the
+    # growth at the sub-grid state's potential was 4.2e-4 above it
+    expected = sei_mod.grow(before, dt, j_app, model.sei_params, model.temperature) - before
+    assert float(np.min(expected)) > 0.0
+    np.testing.assert_allclose(model.sei_thickness - before, expected, rtol=1e-5)
+
+
 def test_a_single_nucleus_goes_in_as_a_cap_that_pays_the_relief_fill_under_it():
     """Cu with creep: a resolvable single nucleus goes into xi as a cap in a step of 10 s. It pays the creep fill of
     the SE relief under the columns it wets as it goes in (as the sub-grid film does), so that the interface losses

@@ -55,8 +55,16 @@ class LossesMixin:
         (A_col = Li|SE interface area per collector area of the column). Active on columns holding >= ell_y
         of Li. Creep: Li creeps into the SE surface roughness under the wetted collector (xi >= 1/2 in the
         wall row), fill -> d_inf - (d_inf - fill) exp(-dt/tau_fill), taken from the column's deposit.
+        The step that hands sub-grid Li to xi runs the two parts apart (:meth:`_creep_losses`, the potential
+        settled on the xi they leave, then :meth:`_sei_losses`), so that its SEI reads the settled current.
         """
-        if not (self.sei_on or self.creep_on):
+        self._sei_losses(dt)
+        self._creep_losses(dt)
+
+    def _sei_losses(self, dt):
+        """The SEI part of :meth:`_interface_losses`: Li|SE SEI and the collector's interphase, at the current of
+        the potential as it stands."""
+        if not self.sei_on:
             return
         xi = np.array(self.xi.value)
         delta = self._delta_function(xi)
@@ -64,27 +72,33 @@ class LossesMixin:
         asum = a2.sum(axis=0)
         area = asum / self.dx
         col_h = self._column_li(xi) / self.dx
-        if self.sei_on:
-            j, _ = self._interface_bv(-np.asarray(self.phi.value), self._series_resistance())
-            j_col = np.where(asum > 0, (a2 * self._grid(j)).sum(axis=0) / np.where(asum > 0, asum, 1.0), 0.0)
-            active = (col_h >= self.ell_y) & (asum > 0)
-            p = self.sei_params
-            new = sei_mod.grow(self.sei_thickness, dt, np.clip(j_col, 0.0, None), p, self.temperature,
-                               active=active)
-            want = p.li_per_volume * self.vm * (new - self.sei_thickness) * area * self.dx
-            xi, got = self._remove_from_columns(xi, want)
-            scale = np.where(want > 0, got / np.where(want > 0, want, 1.0), 1.0)
-            self.sei_thickness = self.sei_thickness + (new - self.sei_thickness) * scale
-            self.sei_li = self.sei_li + got
-            self.sei_area = np.where(active | (self.sei_area > 0), area, self.sei_area)
-            if self.collector_sei_on:
-                xi = self._collector_sei(xi, dt)
-        if self.creep_on:
-            wet = self._wall_wetted(xi)
-            want = np.where(wet, self._fill_owed() * -math.expm1(-dt / self.tau_fill), 0.0)
-            xi, got = self._remove_from_columns(xi, want)
-            self.fill = self.fill + got
-            xi = self._level_film(xi, dt)
+        j, _ = self._interface_bv(-np.asarray(self.phi.value), self._series_resistance())
+        j_col = np.where(asum > 0, (a2 * self._grid(j)).sum(axis=0) / np.where(asum > 0, asum, 1.0), 0.0)
+        active = (col_h >= self.ell_y) & (asum > 0)
+        p = self.sei_params
+        new = sei_mod.grow(self.sei_thickness, dt, np.clip(j_col, 0.0, None), p, self.temperature,
+                           active=active)
+        want = p.li_per_volume * self.vm * (new - self.sei_thickness) * area * self.dx
+        xi, got = self._remove_from_columns(xi, want)
+        scale = np.where(want > 0, got / np.where(want > 0, want, 1.0), 1.0)
+        self.sei_thickness = self.sei_thickness + (new - self.sei_thickness) * scale
+        self.sei_li = self.sei_li + got
+        self.sei_area = np.where(active | (self.sei_area > 0), area, self.sei_area)
+        if self.collector_sei_on:
+            xi = self._collector_sei(xi, dt)
+        self.xi.setValue(xi)
+
+    def _creep_losses(self, dt):
+        """The creep part of :meth:`_interface_losses`: the relief fill under the wetted collector and the
+        levelling of the deposit."""
+        if not self.creep_on:
+            return
+        xi = np.array(self.xi.value)
+        wet = self._wall_wetted(xi)
+        want = np.where(wet, self._fill_owed() * -math.expm1(-dt / self.tau_fill), 0.0)
+        xi, got = self._remove_from_columns(xi, want)
+        self.fill = self.fill + got
+        xi = self._level_film(xi, dt)
         self.xi.setValue(xi)
 
     def _level_film(self, xi, dt):

@@ -371,11 +371,17 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
             if self._nuc_error > 1.0:       # the sub-step is redone shorter (_advance_substeps)
                 self.timing["step"] += _time.perf_counter() - t0
                 return StepReport(sweeps=sweep, residual=max(d_xi, d_phi), linear_iterations=lin_its)
-        self._interface_losses(dt)
-        if handed:                          # sub-grid Li went into xi after the sweeps: phi follows it
+        if handed:
+            # sub-grid Li went into xi after the sweeps: phi follows it, after the relief fill and the levelling
+            # the creep takes in this step, before the SEI, which then grows at the settled current (the SEI of
+            # every other step reads the current of its converged potential too)
+            self._creep_losses(dt)
             ts = _time.perf_counter()
             sink = self._settle_potential(j_app)
             self.timing["phi"] += _time.perf_counter() - ts
+            self._sei_losses(dt)
+        else:
+            self._interface_losses(dt)
         self._sink = sink
         self._j_app = j_app
         self._delta = self._delta_function(np.asarray(self.xi.value))
