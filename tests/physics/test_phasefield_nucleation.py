@@ -262,6 +262,11 @@ def test_stack_pressure_direction_on_the_cu_reference():
     falls. Asserted on the seed means (each seed is one realisation of a chaotic coalescence, the mesh study's
     lesson) and, for every seed, between 5 and 25 MPa.
 
+    Measured 2026-12-05 on 274b6fd (the same mesh; the hand-off step's SEI at the settled potential), seeds 0 / 1 / 2
+    at 5 / 13 / 25 MPa: wetted 0.671 / 0.673 / 0.707, 0.724 / 0.781 / 0.848, 0.657 / 0.741 / 0.842; width 58 / 67 /
+    71, 40 / 59 / 73, 66 / 89 / 126 um; peak focusing 1.656 / 1.669 / 1.608, 1.453 / 1.396 / 1.299, 1.685 / 1.531 /
+    1.369; seed means wetted 0.684 / 0.731 / 0.799, width 54 / 72 / 90 um, peak focusing 1.598 / 1.532 / 1.425
+    (1 passed, 8 min 10 s).
     Measured 2026-12-04 on the new base (cases/cu_0p5mA_1mAh's 1200 x 88 cells, interface 0.5 um), seeds 0 / 1 / 2
     at 5 / 13 / 25 MPa: wetted 0.670 / 0.678 / 0.708, 0.728 / 0.783 / 0.850, 0.663 / 0.739 / 0.843; width 57 / 68 /
     71, 49 / 67 / 85, 66 / 89 / 126 um; peak focusing 1.660 / 1.666 / 1.605, 1.462 / 1.399 / 1.317, 1.677 / 1.540 /
