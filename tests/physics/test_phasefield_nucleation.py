@@ -163,7 +163,7 @@ def test_the_hand_off_step_grows_the_sei_at_the_settled_current():
         if model.nuclei.film.sum() == 0.0:
             break
     assert float(np.min(model._grid(model.xi.value)[0])) >= 0.5         # handed over, the whole wall
-    # the step's SEI growth is that of the applied current: to 7e-7 (the settled potential's residual); the
+    # the step's SEI growth is that of the applied current (measured: to 7e-7); the
     # growth at the sub-grid state's potential was 4.2e-4 above it
     expected = sei_mod.grow(before, dt, j_app, model.sei_params, model.temperature) - before
     assert float(np.min(expected)) > 0.0
