@@ -16,6 +16,7 @@ from test_phasefield import make_case, production_case, run, run_production
 
 from liplate.physics import nucleation as nuc
 from liplate.physics import phasefield as pf
+from liplate.physics import sei as sei_mod
 from liplate.physics.constants import FARADAY
 
 
@@ -117,6 +118,22 @@ def test_a_subgrid_film_goes_into_xi_whole_and_resolvable_after_the_relief_fill(
     assert model.plated_charge() + model.q_dl == pytest.approx(model.charge, rel=1e-6)
 
 
+def film_through_its_hand_off(physics, j_app, dt):
+    """A 20 um Li2Te-Cu window plated at ``j_app`` to 0.7 mAh/cm^2 (its film still sub-grid), then in steps of ``dt``
+    through the step that hands the film to xi, which it ends with. Returns the model and its SEI thickness before
+    that step."""
+    model = classical("li2te_cu", width="20 um", nx=20, ny=40, physics=physics)
+    run(model, j_app, q_end=0.7 * 3.6e4, dt=1e-3, dt_max=60.0)
+    assert model.nuclei.film.sum() > 0.0 and float(np.max(model.xi.value)) == 0.0
+    for _ in range(100):
+        before = model.sei_thickness.copy()
+        model.advance(dt, j_app)
+        if model.nuclei.film.sum() == 0.0:
+            break
+    assert float(np.min(model._grid(model.xi.value)[0])) >= 0.5         # handed over, the whole wall
+    return model, before
+
+
 def test_a_flat_film_carries_the_applied_current_from_its_hand_off_step_on():
     """Li2Te-Cu with creep, step by step through the hand-off of its sub-grid film to xi: in the step that puts
     the film into xi and in the steps after it, every column of the flat film reads the applied current (its
@@ -129,15 +146,8 @@ def test_a_flat_film_carries_the_applied_current_from_its_hand_off_step_on():
     in (now the film pays it as it goes in), and the column mean was weighted by the interface's core cells only
     (now by its whole measure). Before 2026-12-05 this film read 5.092 A/m^2 in its hand-off step; on the
     production mesh at 2 mA/cm^2 +0.8 %, which opened a flaw 0.14 % below its threshold."""
-    model = classical("li2te_cu", width="20 um", nx=20, ny=40, physics={"creep": True})
     j_app = 5.0
-    run(model, j_app, q_end=0.7 * 3.6e4, dt=1e-3, dt_max=60.0)         # the film is still sub-grid at 0.7 mAh/cm^2
-    assert model.nuclei.film.sum() > 0.0 and float(np.max(model.xi.value)) == 0.0
-    for _ in range(100):
-        model.advance(10.0, j_app)
-        if model.nuclei.film.sum() == 0.0:
-            break
-    assert float(np.min(model._grid(model.xi.value)[0])) >= 0.5         # handed over, the whole wall
+    model, _ = film_through_its_hand_off({"creep": True}, j_app, dt=10.0)
     for _ in range(4):                                                  # the hand-off step and three after it
         np.testing.assert_allclose(model.column_current(), j_app, rtol=2e-3)
         assert np.sum(model._sink * model.volumes) / model.width == pytest.approx(j_app, rel=1e-6)
@@ -151,18 +161,8 @@ def test_the_hand_off_step_grows_the_sei_at_the_settled_current():
     every other step (physics/sei.grow at the column current). Until 2026-12-05 the hand-off step grew its SEI
     before the settle, at the Butler-Volmer current of the new interface at the SE potential of the sub-grid
     state."""
-    from liplate.physics import sei as sei_mod
-
-    model = classical("li2te_cu", width="20 um", nx=20, ny=40, physics={"creep": True, "sei": True})
     j_app, dt = 5.0, 10.0
-    run(model, j_app, q_end=0.7 * 3.6e4, dt=1e-3, dt_max=60.0)         # the film is still sub-grid at 0.7 mAh/cm^2
-    assert model.nuclei.film.sum() > 0.0 and float(np.max(model.xi.value)) == 0.0
-    for _ in range(100):
-        before = model.sei_thickness.copy()
-        model.advance(dt, j_app)
-        if model.nuclei.film.sum() == 0.0:
-            break
-    assert float(np.min(model._grid(model.xi.value)[0])) >= 0.5         # handed over, the whole wall
+    model, before = film_through_its_hand_off({"creep": True, "sei": True}, j_app, dt)
     # the step's SEI growth is that of the applied current (measured: to 7e-7); the
     # growth at the sub-grid state's potential was 4.2e-4 above it
     expected = sei_mod.grow(before, dt, j_app, model.sei_params, model.temperature) - before
