@@ -140,7 +140,7 @@ def _on_root(write) -> None:
 
 
 class Interrupted(KeyboardInterrupt):
-    """SIGTERM delivered to a run, raised like Ctrl-C so that the run records it and stops."""
+    """SIGTERM (or SIGINT) delivered to a run, raised like Ctrl-C so that the run records it and stops."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
@@ -148,23 +148,42 @@ class Interrupted(KeyboardInterrupt):
         self.signal_name = signal.Signals(signum).name
 
 
+#: the handlers a run replaces: the interpreter's own (SIGTERM kills, SIGINT raises KeyboardInterrupt), no one else's
+_DEFAULT_HANDLERS = {signal.SIGTERM: signal.SIG_DFL, signal.SIGINT: signal.default_int_handler}
+
+
 @contextlib.contextmanager
 def _signals_as_interrupts():
-    """While a run steps, SIGTERM stops it the way Ctrl-C does (recorded in run.log and summary.json).
-    Only in the main thread, and only where nobody else installed a handler."""
-    if threading.current_thread() is not threading.main_thread() \
-            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
-        yield
+    """While a run steps, SIGTERM and SIGINT stop it (recorded in run.log and summary.json). Yields
+    ``raise_pending``, which the stepper calls between steps.
+
+    The handler raises :class:`Interrupted` at once, so a long step stops where it is, and remembers the
+    signal: Python runs a handler wherever the main thread is, and an exception raised inside a library's
+    bare ``except:`` (FiPy's variable code has some) or a ``__del__`` is swallowed there. ``raise_pending``
+    raises it again at the next step boundary, so a delivered signal always stops the run. Only in the main
+    thread, and only for a signal whose handler is still the interpreter's default."""
+    pending: list[int] = []
+
+    def raise_pending() -> None:
+        if pending:
+            raise Interrupted(pending[0])
+
+    if threading.current_thread() is not threading.main_thread():
+        yield raise_pending
         return
 
     def handler(signum, frame):
+        pending.append(signum)
         raise Interrupted(signum)
 
-    signal.signal(signal.SIGTERM, handler)
+    replaced = [s for s, default in _DEFAULT_HANDLERS.items() if signal.getsignal(s) is default]
+    for s in replaced:
+        signal.signal(s, handler)
     try:
-        yield
+        yield raise_pending
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for s in replaced:
+            signal.signal(s, _DEFAULT_HANDLERS[s])
 
 
 def provenance(case: Case) -> dict:
@@ -315,8 +334,8 @@ def _run_locked(case: Case, force: bool, resume: bool, progress: bool | None, ve
     try:
         if note:
             log.warning("%s: %s", case.path, note)
-        with _signals_as_interrupts():
-            return _run(case, model, restart, progress)
+        with _signals_as_interrupts() as raise_pending:
+            return _run(case, model, restart, progress, raise_pending)
     finally:
         if is_root():
             _release_space(out)
@@ -325,7 +344,7 @@ def _run_locked(case: Case, force: bool, resume: bool, progress: bool | None, ve
             h.close()
 
 
-def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dict:
+def _run(case: Case, model, restart: tuple | None, progress: bool | None, raise_pending=None) -> dict:
     out = case.output_dir
     root = is_root()
     log.info("liplate %s: case %s (model %s, substrate %s)", __version__, case.path, case.model, case.substrate)
@@ -399,7 +418,7 @@ def _run(case: Case, model, restart: tuple | None, progress: bool | None) -> dic
             bar.refresh()
 
     stepper = Stepper(model, case, on_row=add_row, on_frame=write_frame, on_checkpoint=write_checkpoint,
-                      progress=show)
+                      progress=show, between_steps=raise_pending)
     # The stepper stops at case.plating_limit(): the protocol's capacity or the counter electrode's Li
     stop_reason = case.plating_limit()[1]
     status = summ.COMPLETED

@@ -52,7 +52,8 @@ class StepperState:
 class Stepper:
     """Runs ``model`` under a galvanostatic protocol; callbacks write rows, frames and checkpoints."""
 
-    def __init__(self, model: Model, case, on_row=None, on_frame=None, on_checkpoint=None, progress=None):
+    def __init__(self, model: Model, case, on_row=None, on_frame=None, on_checkpoint=None, progress=None,
+                 between_steps=None):
         self.model = model
         p, n, o = case["protocol"], case["numerics"], case["output"]
         self.j = p["current_density"]
@@ -67,6 +68,8 @@ class Stepper:
         self.checkpoint_every = o["checkpoint_every"]
         self.on_row, self.on_frame, self.on_checkpoint = on_row, on_frame, on_checkpoint
         self.progress = progress
+        #: called before every step attempt; raises to stop the run there (a signal that arrived during a step)
+        self.between_steps = between_steps
         self.dt_initial = n["dt_initial"]
 
     def step_cap(self, charge: float) -> float:
@@ -92,6 +95,8 @@ class Stepper:
         last_ckpt = t_start
         status = "completed"
         while st.frame < self.frames:
+            if self.between_steps:
+                self.between_steps()
             q_next = self.frame_charge(st.frame + 1)
             dt_try = min(st.dt, self.step_cap(st.charge), (q_next - st.charge) / self.j)
             saved = self.model.get_state()
