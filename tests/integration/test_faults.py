@@ -3,8 +3,9 @@
 Covered: the output lock (a second run refuses while the first runs; a dead holder blocks nobody),
 the stored-input check failing closed, one way out after a run that stopped before its first
 checkpoint, damaged checkpoints (run and sweep), a full disk (injected ENOSPC, and a real small tmpfs
-when run as root), interrupts recorded in run.log, a sweep whose results.csv cannot be written, strict
-JSON in every JSON output, file modes that follow the umask, and a plain file where output/ goes.
+when run as root), interrupts recorded in run.log (also one that a library swallows mid-step), a sweep
+whose results.csv cannot be written, strict JSON in every JSON output, file modes that follow the umask,
+and a plain file where output/ goes.
 Cases are 8 x 8 (or 20 x 20 where a run must last long enough to be caught) sharp-model cases.
 """
 from __future__ import annotations
