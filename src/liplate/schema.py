@@ -116,6 +116,10 @@ register_section(Section("numerics", "time stepping and solvers", {
                        positive=True, max=1e6),
     "late_capacity": Key("areal_capacity", None, "passed capacity from which numerics.dt_max_late replaces "
                          "numerics.dt_max (both or neither); > 0, at most 100 mAh/cm^2", positive=True, max=3.6e6),
+    "dt_max_subgrid": Key("time", None, "phase field with classical nucleation: largest time step while sub-grid "
+                          "nuclei are in the window (a nucleus goes into the mesh only at the end of a step, so "
+                          "while islands form from nuclei the step sets when each joins an island); none: dt_max; "
+                          "up to 1e6 s", positive=True, max=1e6),
     "dt_min": Key("time", "1e-6 s", "smallest time step before the run stops as failed; 1e-12 s to 1 h",
                   min=1e-12, max=3600.0),
     "dt_growth": Key("dimensionless", 1.5, "factor by which dt grows after an accepted step; 1 (fixed) to "
@@ -297,7 +301,8 @@ MODEL_INPUTS: dict[str, ModelInputs] = {
                          "use model = 'phasefield'"),
     # models/phasefield.py (+ physics/wetting.py, physics/nucleation.py, kmc.nuclei_from_kmc), stepping.py
     "phasefield": ModelInputs(
-        keys=("case.*", *_STEPPED, "numerics.max_sweeps", "physics.collector_sei", "phasefield.*",
+        keys=("case.*", *_STEPPED, "numerics.max_sweeps", "numerics.dt_max_subgrid", "physics.collector_sei",
+              "phasefield.*",
               "nucleation.*", "substrate.*", "penetration.*"),
         parameters=(*_FILM, "interface.surface_roughness", "li.surface_energy", "li.binding_bare",
                     "{substrate}.binding_on_2ml",
@@ -309,6 +314,7 @@ MODEL_INPUTS: dict[str, ModelInputs] = {
                     "nucleation.kmc_seeds": when("nucleation.source", "kmc"),
                     "nucleation.nucleus_half_width": when("nucleation.source", "parameters"),
                     "phasefield.resolve_height": when("nucleation.source", "classical"),
+                    "numerics.dt_max_subgrid": when("nucleation.source", "classical"),
                     "parameters li.binding_bare": _ANGLE_FROM_DFT,
                     "parameters {substrate}.binding_on_2ml": _ANGLE_FROM_DFT,
                     "parameters {substrate}.nucleus_density": when("nucleation.density", "auto"),

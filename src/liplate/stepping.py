@@ -8,7 +8,8 @@ as an uninterrupted one.
 A step the model rejects (:class:`StepFailed`) is rolled back and retried with dt / 2; below
 ``dt_min`` the run stops with status ``failed``. After an accepted step dt grows by ``dt_growth``
 unless the step needed more than ``dt_target_sweeps`` nonlinear sweeps (:func:`next_dt`), up to ``dt_max``,
-or ``dt_max_late`` once the passed charge reaches ``late_capacity`` (:meth:`Stepper.step_cap`).
+or ``dt_max_late`` once the passed charge reaches ``late_capacity``, and up to the model's own cap in its state
+(``Model.step_limit``) (:meth:`Stepper.step_cap`).
 """
 from __future__ import annotations
 
@@ -74,10 +75,14 @@ class Stepper:
 
     def step_cap(self, charge: float) -> float:
         """The largest step at a passed charge: dt_max, or dt_max_late once the charge reaches late_capacity
-        (dt then grows to the new cap by dt_growth per accepted step, or stays below a smaller one)."""
+        (dt then grows to the new cap by dt_growth per accepted step, or stays below a smaller one), and at most
+        the model's own cap in its present state (``Model.step_limit``, e.g. while the phase field holds Li below
+        its mesh)."""
+        cap = self.dt_max
         if self.q_late is not None and charge >= self.q_late * (1 - 1e-12):
-            return self.dt_max_late
-        return self.dt_max
+            cap = self.dt_max_late
+        own = self.model.step_limit()
+        return cap if own is None else min(cap, own)
 
     def frame_charge(self, k: int) -> float:
         return self.q_target * k / self.frames
@@ -98,7 +103,10 @@ class Stepper:
             if self.between_steps:
                 self.between_steps()
             q_next = self.frame_charge(st.frame + 1)
-            dt_try = min(st.dt, self.step_cap(st.charge), (q_next - st.charge) / self.j)
+            # the controller's dt never exceeds the cap in force (a smaller cap, e.g. the model's own, takes over
+            # at once, and once it is lifted dt grows from it by dt_growth per step, not in one jump)
+            st.dt = min(st.dt, self.step_cap(st.charge))
+            dt_try = min(st.dt, (q_next - st.charge) / self.j)
             saved = self.model.get_state()
             try:
                 report = self.model.advance(dt_try, self.j)

@@ -82,3 +82,9 @@ class Model(ABC):
     def plated_charge(self) -> float:
         """Charge per area (C/m^2) held in deposited Li (plus Li consumed by SEI), for balances."""
         return float("nan")
+
+    def step_limit(self) -> float | None:
+        """The model's own cap (s) on its next step in its present state, below the case's dt_max (the stepper
+        takes the smaller); None: no cap of its own. E.g. the phase field's ``numerics.dt_max_subgrid`` while Li
+        is held below the mesh."""
+        return None

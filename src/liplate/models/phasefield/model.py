@@ -89,6 +89,8 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
         self.j0_counter = case.p("cell.counter_exchange_current_density")
         self.rest = dom["electrolyte_thickness"] - dom["height"]
         self.max_sweeps = int(num["max_sweeps"])
+        #: step cap while sub-grid nuclei are in the window (classical nucleation): :meth:`step_limit`
+        self.dt_max_subgrid = num.get("dt_max_subgrid")
         self.solver_name = num["solver"]
 
         # -- mesh ----------------------------------------------------------------------------
@@ -249,6 +251,16 @@ class PhaseFieldModel(SolvesMixin, SourcesMixin, NucleationMixin, RegionsMixin, 
     # -- stepping --------------------------------------------------------------------------------
     def grid_edges(self) -> tuple[np.ndarray, np.ndarray]:
         return np.linspace(0.0, self.width, self.nx + 1), self.y_faces
+
+    def step_limit(self) -> float | None:
+        """``numerics.dt_max_subgrid`` while sub-grid nuclei (not yet a film) are in the window, else None.
+
+        A nucleus goes into xi only at the end of the step in which it becomes resolvable or touches the resolved
+        deposit (nucleation.py, ``_absorb_nuclei``), so while the Cu islands form from nuclei the step sets when
+        each one joins an island, and with it the current at the island edges (docs/penetration.md, "Time step")."""
+        if self.dt_max_subgrid is None or not self.classical or not np.any(self.nuclei.count > 0):
+            return None
+        return float(self.dt_max_subgrid)
 
     def advance(self, dt: float, current_density: float) -> StepReport:
         state = self.get_state()
