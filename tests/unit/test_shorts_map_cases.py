@@ -4,8 +4,9 @@ Issue 17: the same electrolyte parameters for both collectors, only the substrat
 whose points differ in mesh, interface length or charge per step would mix numerical choices into the trend
 against the current density. So every 1 mAh/cm^2 case shares every section but [case] and [protocol] with the
 others (the window, the cells, the interface length, the physics switches, the filaments, the parameters);
-they differ only in substrate, current density and title, and in dt_max, which keeps the charge per step
-(current x dt_max) the same; and the interface is resolved as documented (dx = interface length).
+they differ only in substrate, current density and title, and in dt_max and dt_max_subgrid, which keep the charge
+per step (current x dt_max, and current x dt_max_subgrid while sub-grid nuclei are in the window) the same; and the
+interface is resolved as documented (dx = interface length).
 """
 import pytest
 import tomllib
@@ -49,7 +50,7 @@ def test_the_one_mah_cases_share_everything_but_substrate_current_and_step():
                 continue
             a, b = ref.get(section), c.get(section)
             if section == "numerics":
-                a, b = _without(a, {"dt_max"}), _without(b, {"dt_max"})
+                a, b = _without(a, {"dt_max", "dt_max_subgrid"}), _without(b, {"dt_max", "dt_max_subgrid"})
             assert a == b, f"cases/{name}/case.toml [{section}] differs from cases/{ref_name}: {b} != {a}"
         for key in ("capacity", "temperature", "stack_pressure"):
             assert c["protocol"][key] == ref["protocol"][key], (name, key)
@@ -66,6 +67,10 @@ def test_each_case_plates_the_same_charge_per_step_and_resolves_its_interface(na
         assert c["numerics"]["dt_max"] == DT_MAX_AS_CALIBRATED[name], name
     else:
         assert j * dt == pytest.approx(ref_charge, rel=1e-9), (name, c["numerics"]["dt_max"])
+    # while sub-grid nuclei are in the window: 1/8 of that charge per step in every case (docs/penetration.md,
+    # "Time step": the step sets when each nucleus joins an island)
+    sub = to_si(c["numerics"]["dt_max_subgrid"], "time")
+    assert j * sub == pytest.approx(ref_charge / 8, rel=1e-9), (name, c["numerics"]["dt_max_subgrid"])
     dx = to_si(c["domain"]["width"], "length") / c["domain"]["cells_x"]
     ell = to_si(c["phasefield"]["interface_length"], "length")
     assert dx == pytest.approx(ell, rel=1e-9), (name, dx, ell)
@@ -85,7 +90,7 @@ def test_the_continuous_cu_cases_are_the_one_mah_setup_continued(name):
     assert cont["protocol"]["current_density"] == one["protocol"]["current_density"]
     for section, key in (("phasefield", "interface_length"), ("phasefield", "fine_cell_height"),
                          ("domain", "cells_x"), ("domain", "width"), ("numerics", "dt_max"),
-                         ("numerics", "dt_initial")):
+                         ("numerics", "dt_initial"), ("numerics", "dt_max_subgrid")):
         assert cont[section][key] == one[section][key], (name, section, key)
     assert to_si(cont["phasefield"]["fine_layer_height"], "length") > to_si("70 um", "length")
     # larger steps only after the 1 mAh/cm^2 case's capacity (numerics.dt_max_late from late_capacity on), with
