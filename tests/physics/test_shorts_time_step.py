@@ -24,43 +24,40 @@ pytestmark = pytest.mark.slow
 SEEDS = (0, 1, 2)
 
 
-def _short_capacity(tmp_path, seed, dt_max, dt_sub, dt_initial):
-    dest = tmp_path / f"cu5_seed{seed}_dt{dt_max}"
-    shutil.copytree(REPO / "cases" / "cu_5mA_1mAh", dest, ignore=shutil.ignore_patterns("output", "runs"))
+def _short_capacity(tmp_path, case, seed, replacements):
+    """Short capacity (mAh/cm^2) of a copy of ``cases/<case>`` with the seed and the case-file lines
+    ``replacements`` ((key, shipped line, new line), each asserted to be in the case file) replaced."""
+    tag = "_".join(new.split("=")[1].strip().strip('"').replace(" ", "") for _, _, new in replacements)
+    dest = tmp_path / f"{case}_seed{seed}_{tag}"
+    shutil.copytree(REPO / "cases" / case, dest, ignore=shutil.ignore_patterns("output", "runs"))
     toml = dest / "case.toml"
     text = toml.read_text()
-    for key, old, new in (("seed", "seed = 0", f"seed = {seed}"),
-                          ("dt_max", 'dt_max = "6 s"', f'dt_max = "{dt_max}"'),
-                          ("dt_max_subgrid", 'dt_max_subgrid = "0.75 s"', f'dt_max_subgrid = "{dt_sub}"'),
-                          ("dt_initial", 'dt_initial = "1 ms"', f'dt_initial = "{dt_initial}"')):
-        assert old in text, f"cases/cu_5mA_1mAh/case.toml: {key} is not '{old}' any more"
+    for key, old, new in (("seed", "seed = 0", f"seed = {seed}"), *replacements):
+        assert old in text, f"cases/{case}/case.toml: {key} is not '{old}' any more"
         text = text.replace(old, new, 1)
     toml.write_text(text)
     s = run_case(dest, progress=False)
-    assert s["status"] == "short_circuit", (seed, dt_max, s["status"], s.get("error"))
+    assert s["status"] == "short_circuit", (case, seed, replacements, s["status"], s.get("error"))
     return float(s["short_capacity_mAh_cm2"])
 
 
+def _cu5(tmp_path, seed, dt_max, dt_sub, dt_initial):
+    return _short_capacity(tmp_path, "cu_5mA_1mAh", seed, (
+        ("dt_max", 'dt_max = "6 s"', f'dt_max = "{dt_max}"'),
+        ("dt_max_subgrid", 'dt_max_subgrid = "0.75 s"', f'dt_max_subgrid = "{dt_sub}"'),
+        ("dt_initial", 'dt_initial = "1 ms"', f'dt_initial = "{dt_initial}"')))
+
+
 def test_the_cu_5_short_does_not_move_with_the_time_step(tmp_path):
-    shipped = [_short_capacity(tmp_path, s, "6 s", "0.75 s", "1 ms") for s in SEEDS]
-    half = [_short_capacity(tmp_path, s, "3 s", "0.375 s", "0.5 ms") for s in SEEDS]
+    shipped = [_cu5(tmp_path, s, "6 s", "0.75 s", "1 ms") for s in SEEDS]
+    half = [_cu5(tmp_path, s, "3 s", "0.375 s", "0.5 ms") for s in SEEDS]
     change = np.mean(half) / np.mean(shipped) - 1.0
     assert abs(change) < 0.10, (shipped, half, change)
 
 
-def _cu1_short_capacity(tmp_path, seed, dt_sub):
-    dest = tmp_path / f"cu1_seed{seed}_sub{dt_sub.replace(' ', '')}"
-    shutil.copytree(REPO / "cases" / "cu_1mA_1mAh", dest, ignore=shutil.ignore_patterns("output", "runs"))
-    toml = dest / "case.toml"
-    text = toml.read_text()
-    for key, old, new in (("seed", "seed = 0", f"seed = {seed}"),
-                          ("dt_max_subgrid", 'dt_max_subgrid = "3.75 s"', f'dt_max_subgrid = "{dt_sub}"')):
-        assert old in text, f"cases/cu_1mA_1mAh/case.toml: {key} is not '{old}' any more"
-        text = text.replace(old, new, 1)
-    toml.write_text(text)
-    s = run_case(dest, progress=False)
-    assert s["status"] == "short_circuit", (seed, dt_sub, s["status"], s.get("error"))
-    return float(s["short_capacity_mAh_cm2"])
+def _cu1(tmp_path, seed, dt_sub):
+    return _short_capacity(tmp_path, "cu_1mA_1mAh", seed, (
+        ("dt_max_subgrid", 'dt_max_subgrid = "3.75 s"', f'dt_max_subgrid = "{dt_sub}"'),))
 
 
 def test_the_cu_1_short_does_not_move_with_the_step_while_nuclei_are_sub_grid(tmp_path):
@@ -69,7 +66,7 @@ def test_the_cu_1_short_does_not_move_with_the_step_while_nuclei_are_sub_grid(tm
     Without the cap the step decided when each nucleus joined an island, and seed 2 did not short at dt_max but did
     at dt_max / 2, / 4, / 8 (docs/penetration.md, "Time step"; measured with the cap: 0.307 / 0.313 / 0.427 against
     0.306 / 0.303 / 0.429 mAh/cm^2). Six runs of 2-4 min."""
-    shipped = [_cu1_short_capacity(tmp_path, s, "3.75 s") for s in SEEDS]
-    half = [_cu1_short_capacity(tmp_path, s, "1.875 s") for s in SEEDS]
+    shipped = [_cu1(tmp_path, s, "3.75 s") for s in SEEDS]
+    half = [_cu1(tmp_path, s, "1.875 s") for s in SEEDS]
     change = np.mean(half) / np.mean(shipped) - 1.0
     assert abs(change) < 0.10, (shipped, half, change)
