@@ -175,6 +175,8 @@ def _check_value(where: str, name: str, key: Key, value: Any) -> Any:
         except UnitError as exc:
             words = ("auto",) * (key.default == "auto") + key.words
             fail(str(exc) + "".join(f"; or {w!r}" for w in words)
+                 + ("; or a charge per area such as '0.0083 mAh/cm^2' (the step that passes it at "
+                    "protocol.current_density)" if key.per_charge else "")
                  + (did_you_mean(value, words) if isinstance(value, str) else ""))
     if not math.isfinite(number):
         fail("must be a finite number")
@@ -186,6 +188,32 @@ def _check_value(where: str, name: str, key: Key, value: Any) -> Any:
         got = f" (= {shown_as(number, key.kind, unit)})" if unit and written != unit else ""
         fail(f"must be {allowed}{got}; {key.doc}")
     return int(value) if key.kind == "int" else number
+
+
+def _is_charge(value: Any) -> bool:
+    """Whether ``value`` is written as a charge per area ("0.0083 mAh/cm^2")."""
+    try:
+        to_si(value, "areal_capacity")
+    except UnitError:
+        return False
+    return True
+
+
+def _check_charge_step(where: str, name: str, key: Key, value: Any, current_density: Any) -> float:
+    """A time step given as a charge per area (a ``per_charge`` key): the time (s) the applied current density
+    (SI, validated before [numerics]) takes to pass it, checked against the key's bounds in seconds."""
+    if not isinstance(current_density, float) or current_density <= 0.0:
+        raise CaseError(f"{where}: key '{name}' = {_shown(value)}: a charge per area needs a valid "
+                        "protocol.current_density (the step is the time that current takes to pass it); "
+                        f"or give a time, e.g. {KINDS['time'][1]!r}")
+    seconds = to_si(value, "areal_capacity") / current_density
+    as_time = f"{seconds!r} s"
+    try:
+        return _check_value(where, name, key, as_time)
+    except CaseError as exc:
+        msg = str(exc).removeprefix(f"{where}: key '{name}' = {_shown(as_time)}: ")
+        raise CaseError(f"{where}: key '{name}' = {_shown(value)} (= {seconds:g} s at protocol.current_density "
+                        f"= {current_density / 10.0:g} mA/cm^2): {msg}") from None
 
 
 def _shown(value: Any) -> str:
@@ -285,7 +313,10 @@ def validate(data: dict[str, Any], where: str = CASE_FILE) -> tuple[dict, dict]:
         for kname, key in sec.keys.items():
             dotted = f"{sname}.{kname}"
             read = inputs is None or _matches(dotted, inputs.keys, substrate)
-            if kname in sgiven:
+            if kname in sgiven and key.per_charge and _is_charge(sgiven[kname]):
+                out[kname] = check(_check_charge_step, where, dotted, key, sgiven[kname],
+                                   sections.get("protocol", {}).get("current_density"))
+            elif kname in sgiven:
                 out[kname] = check(_check_value, where, dotted, key, sgiven[kname])
             elif key.required and read:
                 errors.append(f"{where}: missing required key '{kname}' in [{sname}] ({key.doc})")
@@ -397,7 +428,10 @@ def _derive(sections: dict, params: dict, where: str = CASE_FILE, inputs=None, g
     def shown(dotted: str, si_text: str) -> str:
         """The value as written in the file, or (a default) in SI."""
         sname, _, kname = dotted.partition(".")
-        return _shown(given[sname][kname]) if kname in given.get(sname, {}) else f"{si_text} (default)"
+        if kname not in given.get(sname, {}):
+            return f"{si_text} (default)"
+        value = given[sname][kname]
+        return _shown(value) + (f" (= {si_text})" if _is_charge(value) else "")
 
     errors = []
     dom = sections["domain"]
@@ -423,7 +457,8 @@ def _derive(sections: dict, params: dict, where: str = CASE_FILE, inputs=None, g
                       f"'numerics.{other}': give both (the step cap numerics.dt_max_late from the passed capacity "
                       "numerics.late_capacity on) or neither")
     elif late and num["dt_max_late"] < num["dt_min"]:
-        errors.append(f"{where}: key 'numerics.dt_max_late' = {_shown(given['numerics']['dt_max_late'])}: "
+        late_shown = shown("numerics.dt_max_late", f"{num['dt_max_late']:g} s")
+        errors.append(f"{where}: key 'numerics.dt_max_late' = {late_shown}: "
                       f"must be >= numerics.dt_min = {num['dt_min']:g} s")
     prot = sections["protocol"]
     if reads("protocol.capacity") and prot["capacity"] is not None:

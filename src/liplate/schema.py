@@ -28,6 +28,9 @@ class Key:
     required: bool = False            # required by every model that reads it (see MODEL_INPUTS)
     max_open: bool = False
     words: tuple[str, ...] = ()       # words a quantity key also takes instead of a value ("continuous")
+    #: a time key that also takes a charge per area: the time the applied current density
+    #: (protocol.current_density) takes to pass it, converted when the case is read ("0.0083 mAh/cm^2")
+    per_charge: bool = False
 
 
 @dataclass
@@ -109,17 +112,19 @@ register_section(Section("domain", "2D cross-section: x along the collector (per
 register_section(Section("numerics", "time stepping and solvers", {
     "dt_initial": Key("time", "1 s", "first time step; 1 us to 1e6 s (longer than any galvanostatic step "
                       "needs)", min=1e-6, max=1e6),
-    "dt_max": Key("time", "600 s", "largest time step; up to 1e6 s (11.6 days)", positive=True, max=1e6),
+    "dt_max": Key("time", "600 s", "largest time step; up to 1e6 s (11.6 days). Or a charge per area, e.g. "
+                  "'0.0083 mAh/cm^2': the step that passes it at protocol.current_density (60 s at 0.5 mA/cm^2), so "
+                  "that a sweep over the current keeps the charge per step", positive=True, max=1e6, per_charge=True),
     "dt_max_late": Key("time", None, "largest time step once the passed capacity reaches numerics.late_capacity "
                        "(both or neither): a long run can take larger steps after an early stage whose step it "
-                       "keeps (e.g. the 1 mAh/cm^2 cases' charge per step up to 1 mAh/cm^2); up to 1e6 s",
-                       positive=True, max=1e6),
+                       "keeps (e.g. the 1 mAh/cm^2 cases' charge per step up to 1 mAh/cm^2); up to 1e6 s; or a charge "
+                       "per area, as dt_max", positive=True, max=1e6, per_charge=True),
     "late_capacity": Key("areal_capacity", None, "passed capacity from which numerics.dt_max_late replaces "
                          "numerics.dt_max (both or neither); > 0, at most 100 mAh/cm^2", positive=True, max=3.6e6),
     "dt_max_subgrid": Key("time", None, "phase field with classical nucleation: largest time step while sub-grid "
                           "nuclei are in the window (a nucleus goes into the mesh only at the end of a step, so "
                           "while islands form from nuclei the step sets when each joins an island); none: dt_max; "
-                          "up to 1e6 s", positive=True, max=1e6),
+                          "up to 1e6 s; or a charge per area, as dt_max", positive=True, max=1e6, per_charge=True),
     "dt_min": Key("time", "1e-6 s", "smallest time step before the run stops as failed; 1e-12 s to 1 h",
                   min=1e-12, max=3600.0),
     "dt_growth": Key("dimensionless", 1.5, "factor by which dt grows after an accepted step; 1 (fixed) to "

@@ -109,6 +109,8 @@ def key_schema(key: Any) -> dict[str, Any]:
         si, example = KINDS.get(kind, ("", ""))
         s = {"type": "string", "pattern": QUANTITY_PATTERN, "examples": [example] if example else []}
         meta.update({"unit_SI": si or "1", "example": example})
+        if _attr(key, "per_charge", False):     # a time step that also takes a charge per area (case.py)
+            meta["per_charge"] = True
     # words taken instead of a value: 'auto' (a default computed from parameters), Key.words ('continuous')
     words = ("auto",) * (default == "auto") + tuple(_attr(key, "words", ()) or ())
     if words:
@@ -266,6 +268,8 @@ def _type_text(entry: dict[str, Any]) -> str:
     if kind == "dimensionless":
         return "number"
     words = "".join(f" or `{json.dumps(w)}`" for w in meta.get("words", ()))
+    if meta.get("per_charge"):
+        words += " or charge per area (e.g. `30 mC/cm^2`: the time protocol.current_density takes to pass it)"
     return f"{kind.replace('_', ' ')} (e.g. `{meta.get('example', '')}`; SI {meta.get('unit_SI', '')}){words}"
 
 

@@ -43,8 +43,8 @@ def _short_capacity(tmp_path, case, seed, replacements):
 
 def _cu5(tmp_path, seed, dt_max, dt_sub, dt_initial):
     return _short_capacity(tmp_path, "cu_5mA_1mAh", seed, (
-        ("dt_max", 'dt_max = "6 s"', f'dt_max = "{dt_max}"'),
-        ("dt_max_subgrid", 'dt_max_subgrid = "0.75 s"', f'dt_max_subgrid = "{dt_sub}"'),
+        ("dt_max", 'dt_max = "30 mC/cm^2"', f'dt_max = "{dt_max}"'),
+        ("dt_max_subgrid", 'dt_max_subgrid = "3.75 mC/cm^2"', f'dt_max_subgrid = "{dt_sub}"'),
         ("dt_initial", 'dt_initial = "1 ms"', f'dt_initial = "{dt_initial}"')))
 
 
@@ -57,7 +57,7 @@ def test_the_cu_5_short_does_not_move_with_the_time_step(tmp_path):
 
 def _cu1(tmp_path, seed, dt_sub):
     return _short_capacity(tmp_path, "cu_1mA_1mAh", seed, (
-        ("dt_max_subgrid", 'dt_max_subgrid = "3.75 s"', f'dt_max_subgrid = "{dt_sub}"'),))
+        ("dt_max_subgrid", 'dt_max_subgrid = "3.75 mC/cm^2"', f'dt_max_subgrid = "{dt_sub}"'),))
 
 
 def test_the_cu_1_short_does_not_move_with_the_step_while_nuclei_are_sub_grid(tmp_path):

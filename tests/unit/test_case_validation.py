@@ -327,3 +327,39 @@ def test_what_the_sharp_model_reads_only_under_a_condition_has_no_effect_otherwi
             assert observe(case) == reference, f"{name} changes the result although {cond.text} is false"
             checked += 1
     assert checked >= 10
+
+
+@pytest.mark.parametrize("current", ["0.5 mA/cm^2", "2 mA/cm^2", "8 mA/cm^2"])
+def test_a_step_given_as_a_charge_per_area_is_the_time_the_applied_current_takes_to_pass_it(case_dir, current):
+    """dt_max, dt_max_late (and the phase field's dt_max_subgrid) take a charge per area: the case holds the
+    step in seconds (SI, converted once when it is read), so a sweep over the current keeps the charge per step."""
+    case = load_case(case_dir(protocol__current_density=current, numerics__dt_initial="1 s",
+                              numerics__dt_max="30 mC/cm^2", numerics__dt_max_late="0.1 mAh/cm^2",
+                              numerics__late_capacity="0.5 mAh/cm^2"))
+    j = case["protocol"]["current_density"]                                  # A/m^2
+    assert case["numerics"]["dt_max"] * j == pytest.approx(300.0, rel=1e-12)    # 30 mC/cm^2 = 300 C/m^2
+    assert case["numerics"]["dt_max_late"] * j == pytest.approx(3600.0, rel=1e-12)  # 0.1 mAh/cm^2 = 3600 C/m^2
+    assert case.resolved()["sections"]["numerics"]["dt_max"] == case["numerics"]["dt_max"]
+
+
+@pytest.mark.parametrize("over,fragments", [
+    # no valid current to convert with: both keys are named
+    ({"protocol__current_density": "-1 mA/cm^2", "numerics__dt_max": "30 mC/cm^2"},
+     ["protocol.current_density", "numerics.dt_max' = '30 mC/cm^2'", "needs a valid protocol.current_density"]),
+    # the bound is checked in seconds, and the message gives both
+    ({"numerics__dt_max": "1e4 mAh/cm^2"},
+     ["numerics.dt_max' = '1e4 mAh/cm^2' (= 7.2e+07 s at protocol.current_density = 0.5 mA/cm^2)", "<= 1e+06 s"]),
+    # a charge below the first step
+    ({"numerics__dt_max": "0.001 mC/cm^2", "numerics__dt_initial": "1 s"},
+     ["'numerics.dt_max'", "'0.001 mC/cm^2' (= 0.002 s)", "dt_min <= dt_initial <= dt_max"]),
+    # neither a time nor a charge per area: the message offers both
+    ({"numerics__dt_max": "0.0083 mAh"}, ["numerics.dt_max", "expected a time", "or a charge per area"]),
+    # the first step is a time only (it resolves the nucleation transient, milliseconds at any current)
+    ({"numerics__dt_initial": "1 mC/cm^2"}, ["numerics.dt_initial", "expected a time"]),
+])
+def test_a_bad_charge_step_is_rejected_naming_key_value_and_seconds(case_dir, over, fragments):
+    with pytest.raises(CaseError) as err:
+        load_case(case_dir(**over))
+    msg = str(err.value)
+    for f in fragments:
+        assert f in msg, (f, msg)
