@@ -388,6 +388,28 @@ def test_shorts_time_step_table_groups_runs_by_case_step_and_seed(tmp_path, caps
     assert quarter[2] == "no short (6.5 µm)" and quarter[3] == "" and quarter[5] == "–"
 
 
+def test_shorts_seeds_counts_shorts_per_case_with_an_exact_binomial_interval(tmp_path, capsys):
+    """postprocessing/shorts_seeds.py on synthetic results.csv files (no run): the map's case is seed 0,
+    <case>_seed<n> the others; time-step runs (_dt<k>) and unfinished runs are left out; the interval is
+    Clopper-Pearson's (0 of 8: upper bound 1 - 0.025^(1/8) = 0.369; 8 of 8: lower bound 0.025^(1/8) = 0.631)."""
+    from postprocessing import shorts_seeds
+
+    head = "case,status,short_circuit,short_capacity_mAh_cm2,penetration_depth_um\n"
+    (tmp_path / "map.csv").write_text(head + "cu_1mA_1mAh,short_circuit,true,0.30,713\n"
+                                      "cu_0p5mA_1mAh,completed,false,,7.5\n")
+    (tmp_path / "seeds.csv").write_text(head + "".join(
+        f"cu_1mA_1mAh_seed{n},short_circuit,true,{0.30 + 0.02 * n},713\n" for n in range(1, 8)) + "".join(
+        f"cu_0p5mA_1mAh_seed{n},completed,false,,{n}.0\n" for n in range(1, 8))
+        + "cu_0p5mA_1mAh_dt2_seed1,short_circuit,true,0.4,713\ncu_0p5mA_1mAh_seed8,failed,,,\n")
+    shorts_seeds.main([str(tmp_path / "map.csv"), str(tmp_path / "seeds.csv")])
+    rows = {r.split(" | ")[0].lstrip("| "): r.split(" | ") for r in capsys.readouterr().out.splitlines()[2:]}
+    assert set(rows) == {"cu_0p5mA_1mAh", "cu_1mA_1mAh"}
+    low, high = rows["cu_0p5mA_1mAh"], rows["cu_1mA_1mAh"]
+    assert low[1:4] == ["0–7", "0 of 8", "0.00 [0.00, 0.37]"] and low[5].startswith("7.5 / 1.0 / 2.0")
+    assert high[1:5] == ["0–7", "8 of 8", "1.00 [0.63, 1.00]", "0.370 ± 0.049"]
+    assert shorts_seeds.clopper_pearson(1, 3) == pytest.approx((0.00840, 0.90570), abs=1e-4)
+
+
 def test_shorts_interface_table_groups_runs_by_case_interface_length_and_seed(tmp_path, capsys):
     """postprocessing/shorts_interface.py on synthetic results.csv files (no run): the map's cases are the production
     window, <case>_interface_<l>um[_seed<n>] the refined windows at l (no _seed: seed 0); the seed means, the change
