@@ -213,7 +213,7 @@ def _check_charge_step(where: str, name: str, key: Key, value: Any, current_dens
     except CaseError as exc:
         msg = str(exc).removeprefix(f"{where}: key '{name}' = {_shown(as_time)}: ")
         raise CaseError(f"{where}: key '{name}' = {_shown(value)} (= {seconds:g} s at protocol.current_density "
-                        f"= {current_density / 10.0:g} mA/cm^2): {msg}") from None
+                        f"= {shown_as(current_density, 'current_density', 'mA/cm^2')}): {msg}") from None
 
 
 def _shown(value: Any) -> str:
