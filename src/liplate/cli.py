@@ -79,6 +79,12 @@ def _cmd_check(args) -> int:
             q_stop, reason = case.plating_limit()
             to = (f" to {q_stop / 3.6e4:.3g} mAh/cm^2, when the counter electrode's Li is exhausted"
                   if reason else f" to {q_stop / 3.6e4:g} mAh/cm^2")
+            # the largest step as the time and the charge it passes (dt_max may be written as either)
+            num, j = case["numerics"], p["current_density"]
+            to += f"; steps up to {num['dt_max']:g} s = {num['dt_max'] * j / 3.6e4:.3g} mAh/cm^2"
+            if num.get("dt_max_late") is not None:
+                to += (f", from {num['late_capacity'] / 3.6e4:g} mAh/cm^2 on up to {num['dt_max_late']:g} s = "
+                       f"{num['dt_max_late'] * j / 3.6e4:.3g} mAh/cm^2")
         print(f"{args.case}: ok (model {case.model}, substrate {case.substrate}, "
               f"{p['current_density'] / 10:g} mA/cm^2{to})")
     return 0

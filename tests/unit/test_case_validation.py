@@ -363,3 +363,12 @@ def test_a_bad_charge_step_is_rejected_naming_key_value_and_seconds(case_dir, ov
     msg = str(err.value)
     for f in fragments:
         assert f in msg, (f, msg)
+
+
+def test_check_prints_the_largest_step_as_time_and_charge(capsys):
+    """`liplate check` shows what a step written as a charge per area (cases/cu_5mA_1mAh: 30 mC/cm^2) is at the
+    case's current: 6 s at 5 mA/cm^2, and the late cap of a continuous case (300 mC/cm^2: 600 s at 0.5 mA/cm^2)."""
+    assert main(["check", "cases/cu_5mA_1mAh"]) == 0
+    assert "steps up to 6 s = 0.00833 mAh/cm^2" in capsys.readouterr().out
+    assert main(["check", "cases/cu_0p5mA_continuous"]) == 0
+    assert "from 1 mAh/cm^2 on up to 600 s = 0.0833 mAh/cm^2" in capsys.readouterr().out
