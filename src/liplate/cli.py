@@ -64,6 +64,7 @@ def _cmd_run(args) -> int:
 
 def _cmd_check(args) -> int:
     from .case import CaseError, load_case
+    from .units import A_M2_PER_MA_CM2, C_M2_PER_MAH_CM2
 
     try:
         case = load_case(args.case)
@@ -74,19 +75,20 @@ def _cmd_check(args) -> int:
         print(case.to_json())
     else:
         p = case["protocol"]
+        c_per_mah = C_M2_PER_MAH_CM2
         to = ""  # kMC: no capacity
         if p["capacity"] is not None:
             q_stop, reason = case.plating_limit()
-            to = (f" to {q_stop / 3.6e4:.3g} mAh/cm^2, when the counter electrode's Li is exhausted"
-                  if reason else f" to {q_stop / 3.6e4:g} mAh/cm^2")
+            to = (f" to {q_stop / c_per_mah:.3g} mAh/cm^2, when the counter electrode's Li is exhausted"
+                  if reason else f" to {q_stop / c_per_mah:g} mAh/cm^2")
             # the largest step as the time and the charge it passes (dt_max may be written as either)
             num, j = case["numerics"], p["current_density"]
-            to += f"; steps up to {num['dt_max']:g} s = {num['dt_max'] * j / 3.6e4:.3g} mAh/cm^2"
+            to += f"; steps up to {num['dt_max']:g} s = {num['dt_max'] * j / c_per_mah:.3g} mAh/cm^2"
             if num.get("dt_max_late") is not None:
-                to += (f", from {num['late_capacity'] / 3.6e4:g} mAh/cm^2 on up to {num['dt_max_late']:g} s = "
-                       f"{num['dt_max_late'] * j / 3.6e4:.3g} mAh/cm^2")
+                to += (f", from {num['late_capacity'] / c_per_mah:g} mAh/cm^2 on up to {num['dt_max_late']:g} s = "
+                       f"{num['dt_max_late'] * j / c_per_mah:.3g} mAh/cm^2")
         print(f"{args.case}: ok (model {case.model}, substrate {case.substrate}, "
-              f"{p['current_density'] / 10:g} mA/cm^2{to})")
+              f"{p['current_density'] / A_M2_PER_MA_CM2:g} mA/cm^2{to})")
     return 0
 
 
